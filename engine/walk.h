@@ -1,0 +1,97 @@
+// Random walks over a machine: the engine behind `haspec check`, the rule
+// coverage test and the step benchmark.
+//
+// From Initial(), each step picks one of CandidateOps(state) with a seeded
+// generator, applies Step, checks every invariant and counts which rule
+// decided the step. The first broken invariant stops the run and keeps the
+// op trace that led to it.
+//
+//   haspec::WalkOptions opt{.seed = 7, .walks = 100, .steps = 200};
+//   haspec::WalkReport<Dsm> r = haspec::Walk<Dsm>(opt);
+//   if (r.violation) std::cout << r.violation->detail;
+#ifndef HASPEC_ENGINE_WALK_H_
+#define HASPEC_ENGINE_WALK_H_
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <vector>
+
+#include "engine/rng.h"
+#include "model/core/machine.h"
+
+namespace haspec {
+
+struct WalkOptions {
+  std::uint64_t seed = 1;
+  std::uint64_t walks = 100;
+  std::uint64_t steps = 200;   // per walk
+  Profile profile = Profile::kFull;
+  bool advisories = true;      // also count advisory findings
+  // Called after each walk with (walks done, walks total); may be empty.
+  std::function<void(std::uint64_t, std::uint64_t)> progress;
+};
+
+template <Machine M>
+struct WalkViolation {
+  std::uint64_t walk = 0;
+  std::vector<typename M::Op> trace;  // ops from Initial() to the violation
+  typename M::State state;            // the state that breaks the rule
+  FindingOf<M> finding;
+};
+
+template <Machine M>
+struct WalkReport {
+  std::uint64_t steps = 0;
+  std::uint64_t accepted = 0;
+  std::uint64_t rejected = 0;
+  std::vector<std::uint64_t> decided;    // per rule: steps it decided
+  std::vector<std::uint64_t> advised;    // per rule: advisory findings
+  std::optional<WalkViolation<M>> violation;
+};
+
+template <Machine M>
+WalkReport<M> Walk(const WalkOptions& opt) {
+  const auto rules = M::Rules();
+  WalkReport<M> r;
+  r.decided.assign(rules.size(), 0);
+  r.advised.assign(rules.size(), 0);
+  Rng rng(opt.seed);
+  std::vector<typename M::Op> ops, trace;
+  std::vector<FindingOf<M>> findings;
+  for (std::uint64_t w = 0; w < opt.walks && !r.violation; ++w) {
+    typename M::State s = M::Initial();
+    trace.clear();
+    for (std::uint64_t i = 0; i < opt.steps; ++i) {
+      ops.clear();
+      M::CandidateOps(s, ops);
+      if (ops.empty()) break;
+      const typename M::Op& op = ops[rng.Below(ops.size())];
+      trace.push_back(op);
+      auto o = M::Step(s, op);
+      ++r.steps;
+      (o.accepted ? r.accepted : r.rejected) += 1;
+      ++r.decided[Index(o.rule)];
+      s = o.next;
+      findings.clear();
+      M::CheckInvariants(s, findings);
+      for (auto& f : findings) {
+        if (!Enforced(rules[Index(f.rule)], opt.profile)) continue;
+        r.violation = WalkViolation<M>{w, trace, s, std::move(f)};
+        break;
+      }
+      if (r.violation) break;
+      if (opt.advisories) {
+        findings.clear();
+        M::CheckAdvisories(s, findings);
+        for (const auto& f : findings) ++r.advised[Index(f.rule)];
+      }
+    }
+    if (opt.progress) opt.progress(w + 1, opt.walks);
+  }
+  return r;
+}
+
+}  // namespace haspec
+
+#endif  // HASPEC_ENGINE_WALK_H_

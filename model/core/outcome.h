@@ -1,0 +1,45 @@
+// What a step returns, and what an invariant check reports.
+//
+//   Outcome<State> o = Machine::Step(s, op);
+//   if (!o.accepted) report(Machine::kRules[Index(o.rule)].id);
+//
+// Three kinds of result are never mixed: a rejected op (the model says the
+// system must refuse it) is an Outcome with accepted == false; a broken rule
+// is a Finding; a harness error (bad file, crashed SUT) is an exception or an
+// exit code of the engine, never a value here.
+#ifndef HASPEC_MODEL_CORE_OUTCOME_H_
+#define HASPEC_MODEL_CORE_OUTCOME_H_
+
+#include <cstdint>
+#include <string>
+#include <type_traits>
+
+namespace haspec {
+
+template <class E>
+constexpr std::size_t Index(E e) {
+  return static_cast<std::size_t>(static_cast<std::underlying_type_t<E>>(e));
+}
+
+// The result of applying one op to one state. `rule` names the rule that
+// decided it: the transition rule that fired when accepted, the precondition
+// that forbids the op when rejected. A rejected op leaves `next` == the input.
+template <class State, class RuleId>
+struct Outcome {
+  State next;
+  RuleId rule;
+  bool accepted;
+};
+
+// A rule found broken (invariant) or worth a word (advisory) in a state.
+// `detail` carries the offending values: "node n2 is Out of Sync but role is
+// Primary".
+template <class RuleId>
+struct Finding {
+  RuleId rule;
+  std::string detail;
+};
+
+}  // namespace haspec
+
+#endif  // HASPEC_MODEL_CORE_OUTCOME_H_

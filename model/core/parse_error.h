@@ -1,0 +1,32 @@
+// The error every codec and importer throws on bad input. It names where the
+// problem is (file, line, JSON field path) and what is wrong, so a user can
+// fix the input without reading haspec's code.
+//
+//   throw ParseError("state", "expected one of ACTIVE_MODE, ...; got \"X\"");
+#ifndef HASPEC_MODEL_CORE_PARSE_ERROR_H_
+#define HASPEC_MODEL_CORE_PARSE_ERROR_H_
+
+#include <stdexcept>
+#include <string>
+
+namespace haspec {
+
+class ParseError : public std::runtime_error {
+ public:
+  // `where`: a field path such as "[2].state", or "" for the whole input.
+  ParseError(std::string where, const std::string& problem)
+      : std::runtime_error(where.empty() ? problem : where + ": " + problem),
+        where_(std::move(where)),
+        problem_(problem) {}
+
+  const std::string& where() const { return where_; }
+  const std::string& problem() const { return problem_; }
+
+ private:
+  std::string where_;
+  std::string problem_;
+};
+
+}  // namespace haspec
+
+#endif  // HASPEC_MODEL_CORE_PARSE_ERROR_H_

@@ -1,0 +1,66 @@
+// Rule catalogue types shared by every machine.
+//
+// Each machine lists its rules once, in a `rules.def` X-macro table, and
+// turns that table into an enum (for the hot path) and an array of `Rule`
+// (for reports, `haspec rules` and the docs):
+//
+//   HASPEC_RULE(kAddNeedsSecondary, "DSM-PRE-ALL-SECONDARIES-LOST",
+//               kPrecondition, kSeed, "000_aec1892a11a02c4c.txt",
+//               "Add, Delete, and Promote operations in the cluster fail",
+//               "Add, delete and promote fail when ...")
+//
+// A rule's basis is a seed document (file name plus a quoted phrase that
+// `grep -F` finds in it), a [REAL] fact of the domain dossier (source key plus
+// a phrase found in DOSSIER.md), or an assumption (the quote field then holds
+// the reason). A test checks every quote against its file.
+#ifndef HASPEC_MODEL_CORE_RULE_H_
+#define HASPEC_MODEL_CORE_RULE_H_
+
+#include <cstdint>
+#include <span>
+#include <string_view>
+
+namespace haspec {
+
+enum class RuleKind : std::uint8_t {
+  kInvariant,     // must hold in every state
+  kPrecondition,  // an op is refused unless it holds
+  kTransition,    // what an accepted op or event does
+  kAdvisory,      // documented recommendation; reported, never a violation
+};
+
+enum class BasisKind : std::uint8_t {
+  kSeed,        // a seed document in shared/seeds/
+  kDossier,     // a [REAL] fact in shared/domain/DOSSIER.md
+  kAssumption,  // the documents are silent or disagree; this is our choice
+};
+
+struct Rule {
+  std::string_view id;         // stable, e.g. "DSM-PRE-ALL-SECONDARIES-LOST"
+  RuleKind kind;
+  BasisKind basis;
+  std::string_view source;     // seed file name or dossier source key
+  std::string_view quote;      // phrase locating the sentence, or the reason
+  std::string_view statement;  // one line
+};
+
+// Which rules a check enforces. kDocumentedOnly drops assumption rules: a
+// verdict that rests on an assumption is then not held against anyone.
+enum class Profile : std::uint8_t { kFull, kDocumentedOnly };
+
+constexpr bool IsDocumented(const Rule& r) {
+  return r.basis != BasisKind::kAssumption;
+}
+constexpr bool Enforced(const Rule& r, Profile p) {
+  return p == Profile::kFull || IsDocumented(r);
+}
+
+std::string_view ToString(RuleKind k);
+std::string_view ToString(BasisKind k);
+
+// Returns the rule with `id`, or nullptr.
+const Rule* FindRule(std::span<const Rule> rules, std::string_view id);
+
+}  // namespace haspec
+
+#endif  // HASPEC_MODEL_CORE_RULE_H_
