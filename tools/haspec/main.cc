@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/exit_codes.h"
+#include "engine/rule_table.h"
 #include "engine/walk.h"
 #include "model/registry.h"
 
@@ -73,7 +74,7 @@ int CmdMachines(bool as_json) {
 }
 
 template <Machine M>
-int PrintRules(bool as_json, const std::string& kind, bool documented_only) {
+int PrintRules(bool as_json, bool as_markdown, const std::string& kind, bool documented_only) {
   json rows = json::array();
   for (const Rule& r : M::Rules()) {
     if (!kind.empty() && ToString(r.kind) != kind) continue;
@@ -82,6 +83,14 @@ int PrintRules(bool as_json, const std::string& kind, bool documented_only) {
   }
   if (as_json) {
     std::cout << json{{"machine", M::kName}, {"rules", rows}}.dump(2) << "\n";
+    return 0;
+  }
+  if (as_markdown) {
+    std::vector<Rule> picked;
+    for (const Rule& r : M::Rules()) {
+      if ((kind.empty() || ToString(r.kind) == kind) && (!documented_only || IsDocumented(r))) picked.push_back(r);
+    }
+    std::cout << RulesMarkdown(picked);
     return 0;
   }
   std::cout << M::kName << ": " << M::kTitle << "\n" << rows.size() << " rules\n\n";
@@ -255,7 +264,9 @@ int Main(int argc, char** argv) {
   bool documented_only = false;
   auto* rules = app.add_subcommand("rules", "Print a machine's rule catalogue: ID, kind, basis, statement");
   rules->add_option("MACHINE", rules_machine, "Machine name (see `haspec machines`)")->required();
+  bool as_markdown = false;
   rules->add_flag("--json", as_json, "Print JSON");
+  rules->add_flag("--markdown", as_markdown, "Print a Markdown table (used for model/<machine>/README.md)");
   rules->add_option("--kind", kind, "Only rules of this kind")
       ->check(CLI::IsMember({"invariant", "precondition", "transition", "advisory"}));
   rules->add_flag("--documented-only", documented_only, "Leave out assumption rules");
@@ -287,7 +298,7 @@ int Main(int argc, char** argv) {
   if (*machines) return CmdMachines(as_json);
   if (*rules) {
     int rc = 0;
-    if (!VisitMachine(rules_machine, [&]<Machine M>() { rc = PrintRules<M>(as_json, kind, documented_only); })) {
+    if (!VisitMachine(rules_machine, [&]<Machine M>() { rc = PrintRules<M>(as_json, as_markdown, kind, documented_only); })) {
       return unknown(rules_machine);
     }
     return rc;

@@ -1,0 +1,150 @@
+// Building blocks for property tests over any machine.
+//
+//   // A reachable state: a random trace of candidate ops from Initial().
+//   Trace<Dsm> t = *GenTrace<Dsm>();
+//   // Apply an op and record which rule decided it (for rule coverage).
+//   auto o = Apply<Dsm>(t.last, haspec::dsm::NodeDown{1});
+//   RC_ASSERT(!o.accepted);
+//   // Does a property catch a broken model? (mutation testing)
+//   EXPECT_TRUE(Catches("mutant X", &MyProperty<MutantX>));
+//
+// Properties are templates over the machine type, so one body runs against
+// the model and against each mutant in sut/<machine>/mutants.h.
+#ifndef HASPEC_PROPERTIES_CORE_HARNESS_H_
+#define HASPEC_PROPERTIES_CORE_HARNESS_H_
+
+#include <gtest/gtest.h>
+#include <rapidcheck.h>
+#include <rapidcheck/gtest.h>
+
+#include <cstdint>
+#include <iostream>
+#include <set>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "model/core/machine.h"
+
+namespace haspec::testing {
+
+// While a RecordRules is alive, the IDs of rules that decide a step (Apply)
+// and of invariants found broken (BrokenInvariants) are collected.
+struct RuleLog {
+  std::set<std::string> decided;
+  std::set<std::string> broken;
+};
+inline thread_local RuleLog* rule_log = nullptr;
+
+class RecordRules {
+ public:
+  explicit RecordRules(RuleLog& into) : prev_(rule_log) { rule_log = &into; }
+  ~RecordRules() { rule_log = prev_; }
+  RecordRules(const RecordRules&) = delete;
+  RecordRules& operator=(const RecordRules&) = delete;
+
+ private:
+  RuleLog* prev_;
+};
+
+template <Machine M>
+void Record(typename M::RuleId r) {
+  if (rule_log) rule_log->decided.insert(std::string(RuleOf<M>(r).id));
+}
+
+// M::Step, noting the deciding rule for the coverage test.
+template <Machine M>
+OutcomeOf<M> Apply(const typename M::State& s, const typename M::Op& op) {
+  auto o = M::Step(s, op);
+  Record<M>(o.rule);
+  return o;
+}
+
+// Applies ops in order and returns the final state.
+template <Machine M>
+typename M::State Run(typename M::State s, std::initializer_list<typename M::Op> ops) {
+  for (const auto& op : ops) s = Apply<M>(s, op).next;
+  return s;
+}
+
+// The invariant findings of `s`, as one printable string ("" if none).
+template <Machine M>
+std::string BrokenInvariants(const typename M::State& s) {
+  std::vector<FindingOf<M>> f;
+  M::CheckInvariants(s, f);
+  std::string out;
+  for (const auto& x : f) {
+    if (rule_log) rule_log->broken.insert(std::string(RuleOf<M>(x.rule).id));
+    out += std::string(RuleOf<M>(x.rule).id) + ": " + x.detail + "; ";
+  }
+  return out;
+}
+
+// A trace of ops from a start state, with the state after each.
+template <Machine M>
+struct Trace {
+  typename M::State start;
+  std::vector<typename M::Op> ops;
+  std::vector<typename M::State> states;  // states[i] follows ops[i]
+  typename M::State last;
+};
+
+template <Machine M>
+Trace<M> TraceFrom(const typename M::State& start, const std::vector<std::uint32_t>& picks) {
+  Trace<M> t{start, {}, {}, start};
+  std::vector<typename M::Op> ops;
+  for (std::uint32_t p : picks) {
+    ops.clear();
+    M::CandidateOps(t.last, ops);
+    if (ops.empty()) break;
+    const auto& op = ops[p % ops.size()];
+    t.ops.push_back(op);
+    t.last = Apply<M>(t.last, op).next;
+    t.states.push_back(t.last);
+  }
+  return t;
+}
+
+// Random reachable traces from `start`. Shrinks toward fewer, earlier ops.
+template <Machine M>
+rc::Gen<Trace<M>> GenTraceFrom(typename M::State start) {
+  return rc::gen::map(rc::gen::container<std::vector<std::uint32_t>>(rc::gen::arbitrary<std::uint32_t>()),
+                      [start](const std::vector<std::uint32_t>& picks) { return TraceFrom<M>(start, picks); });
+}
+
+template <Machine M>
+rc::Gen<Trace<M>> GenTrace() {
+  return GenTraceFrom<M>(M::Initial());
+}
+
+// Fails the property if `o` led to a state that breaks an invariant.
+#define HASPEC_CHECK_INVARIANTS(M, op, outcome)                                  \
+  do {                                                                           \
+    std::string broken_ = ::haspec::testing::BrokenInvariants<M>((outcome).next); \
+    if (!broken_.empty()) {                                                      \
+      RC_FAIL("after " + M::Show(op) + ": " + broken_ + "\n  state: " +          \
+              M::Show((outcome).next));                                          \
+    }                                                                            \
+  } while (0)
+
+// Runs `property` as a RapidCheck property (its RC_ASSERTs fail it) and
+// returns true when RapidCheck finds a counterexample. The shrunk
+// counterexample is printed, as for any failing property.
+inline bool Catches(std::string_view what, void (*property)()) {
+  std::cout << "--- expecting a counterexample: " << what << "\n";
+  return !rc::check(std::string(what), property);
+}
+
+}  // namespace haspec::testing
+
+namespace rc {
+template <haspec::Machine M>
+void showValue(const haspec::testing::Trace<M>& t, std::ostream& os) {
+  os << "trace of " << t.ops.size() << " ops from " << M::Show(t.start) << "\n";
+  for (std::size_t i = 0; i < t.ops.size(); ++i) {
+    os << "  " << i + 1 << ". " << M::Show(t.ops[i]) << "  ->  " << M::Show(t.states[i]) << "\n";
+  }
+}
+}  // namespace rc
+
+#endif  // HASPEC_PROPERTIES_CORE_HARNESS_H_
