@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Installs the Debian packages haspec builds with, if any is missing.
+# Runs apt-get as root (directly, or through sudo when available).
+#   tools/deps.sh [--fuzz]    --fuzz also installs clang-14 and libFuzzer's runtime
+set -euo pipefail
+pkgs=(cmake make g++ libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
+      nlohmann-json3-dev libcli11-dev python3)
+if [ "${1:-}" = "--fuzz" ]; then pkgs+=(clang-14 libclang-rt-14-dev); fi
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "haspec: installing missing packages: ${missing[*]}" >&2
+as_root=()
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null || { echo "error: need root (or sudo) to install: ${missing[*]}" >&2; exit 1; }
+  as_root=(sudo)
+fi
+export DEBIAN_FRONTEND=noninteractive
+"${as_root[@]}" apt-get update -qq
+"${as_root[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"
