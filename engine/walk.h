@@ -28,6 +28,9 @@ struct WalkOptions {
   std::uint64_t steps = 200;   // per walk
   Profile profile = Profile::kFull;
   bool advisories = true;      // also count advisory findings
+  // Draws per step while looking for an accepted op: refused ops are cheap
+  // to try but keep a walk from going deep. 1 = uniform over candidates.
+  int draws = 4;
   // Called after each walk with (walks done, walks total); may be empty.
   std::function<void(std::uint64_t, std::uint64_t)> progress;
 };
@@ -66,9 +69,13 @@ WalkReport<M> Walk(const WalkOptions& opt) {
       ops.clear();
       M::CandidateOps(s, ops);
       if (ops.empty()) break;
-      const typename M::Op& op = ops[rng.Below(ops.size())];
-      trace.push_back(op);
-      auto o = M::Step(s, op);
+      const typename M::Op* op = &ops[rng.Below(ops.size())];
+      auto o = M::Step(s, *op);
+      for (int d = 1; d < opt.draws && !o.accepted; ++d) {
+        op = &ops[rng.Below(ops.size())];
+        o = M::Step(s, *op);
+      }
+      trace.push_back(*op);
       ++r.steps;
       (o.accepted ? r.accepted : r.rejected) += 1;
       ++r.decided[Index(o.rule)];
