@@ -1,0 +1,264 @@
+// Global cluster codecs: states, ops and observations round-trip through
+// JSON and through the operator listings; both spellings of every state name
+// are accepted; bad input fails with the field path or line number and the
+// problem.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model/core/parse_error.h"
+#include "model/vcs_gco/listings.h"
+#include "properties/core/harness.h"
+#include "properties/vcs_gco/vcs_gco_properties.h"
+
+namespace haspec::vcs_gco {
+namespace {
+
+using nlohmann::json;
+
+rc::Gen<testing::Trace<VcsGco>> GenAnyTrace() {
+  return rc::gen::mapcat(rc::gen::arbitrary<bool>(), [](bool mesh) {
+    return testing::GenTraceFrom<VcsGco>(mesh ? props::Mesh<VcsGco>() : VcsGco::Initial());
+  });
+}
+
+RC_GTEST_PROP(VcsGcoCodec, StatesOpsAndObservationsRoundTripThroughJson, ()) {
+  auto t = *GenAnyTrace();
+  RC_ASSERT(VcsGco::StateFromJson(VcsGco::StateToJson(t.last)) == t.last);
+  for (const Op& op : t.ops) {
+    RC_ASSERT(VcsGco::OpToJson(VcsGco::OpFromJson(VcsGco::OpToJson(op))) == VcsGco::OpToJson(op));
+  }
+  Observation o = VcsGco::Observe(t.last);
+  RC_ASSERT(VcsGco::ObservationFromJson(VcsGco::ObservationToJson(o)) == o);
+}
+
+RC_GTEST_PROP(VcsGcoListings, ObservationsRoundTripThroughTheListings, ()) {
+  auto t = *GenAnyTrace();
+  Observation o = VcsGco::Observe(t.last);
+  std::string text = PrintObservationText(o);
+  RC_LOG() << text;
+  RC_ASSERT(ParseObservationText(text) == o);
+}
+
+RC_GTEST_PROP(VcsGcoListings, LowerCaseSeedSpellingsParseToTheSameObservation, ()) {
+  auto t = *GenAnyTrace();
+  Observation o = VcsGco::Observe(t.last);
+  std::string text = PrintObservationText(o);
+  // Lower-case every state word, as seed 002 prints them.
+  std::string lowered;
+  for (std::size_t i = 0; i < text.size();) {
+    std::size_t e = text.find('\n', i);
+    if (e == std::string::npos) e = text.size();
+    std::string line = text.substr(i, e - i);
+    if (line.rfind("L ", 0) == 0 || line.rfind("M ", 0) == 0) {
+      std::size_t k = line.find_last_of(' ') + 1;
+      for (std::size_t j = k; j < line.size(); ++j) {
+        if (line[j] >= 'A' && line[j] <= 'Z') line[j] = static_cast<char>(line[j] - 'A' + 'a');
+      }
+    }
+    lowered += line + "\n";
+    i = e + 1;
+  }
+  RC_ASSERT(ParseObservationText(lowered) == o);
+}
+
+std::string ErrorOf(auto&& fn) {
+  try {
+    fn();
+  } catch (const ParseError& e) {
+    return e.what();
+  }
+  return "(no error)";
+}
+
+TEST(VcsGcoNames, BothSpellingsParseOneIsPrinted) {
+  for (const auto& e : kClusterStateNames.entries) {
+    EXPECT_EQ(kClusterStateNames.Parse(e.label), e.value) << e.label;  // seed: lower case
+    EXPECT_EQ(kClusterStateNames.Parse(e.name), e.value) << e.name;    // CLI: upper case
+    for (char c : e.name) EXPECT_FALSE(c >= 'a' && c <= 'z') << "output name " << e.name;
+  }
+  EXPECT_EQ(kHbStateNames.Parse("hbalive"), HbState::kHbAlive);
+  EXPECT_EQ(kHbStateNames.Parse("HBDEAD"), HbState::kHbDead);
+  EXPECT_EQ(kHbStateNames.Parse("ALIVE"), HbState::kHbAlive);  // [RECON] hastatus sample
+  EXPECT_EQ(kClusterStateNames.Parse("Lost_Hb"), ClusterState::kLostHb);
+  EXPECT_FALSE(kClusterStateNames.Parse("LOST HB"));
+  EXPECT_EQ(ParseClusterName("CLUS2"), 2);
+  EXPECT_EQ(ParseClusterName("clus3"), -1);
+  json j = VcsGco::StateToJson(VcsGco::Initial());
+  EXPECT_EQ(j["clusters"][0]["views"][0]["state"], "INIT");
+  EXPECT_EQ(j["clusters"][0]["views"][0]["heartbeats"]["Icmp"], "HBUNKNOWN");
+}
+
+TEST(VcsGcoCodec, StateAcceptsLowerCaseAndDefaults) {
+  json j = json::parse(R"({"clusters": [
+      {"cluster": "clus0", "views": [{"cluster": "clus1", "state": "running", "connected": true,
+                                       "heartbeats": {"icmp": "hbalive"}}]},
+      {"cluster": 1, "state": "exiting"},
+      {"cluster": "CLUS2"}]})");
+  State s = VcsGco::StateFromJson(j);
+  EXPECT_EQ(s.view(0, 1).state, ClusterState::kRunning);
+  EXPECT_TRUE(s.view(0, 1).connected);
+  EXPECT_EQ(s.view(0, 1).hb[0], HbState::kHbAlive);
+  EXPECT_EQ(s.view(0, 1).hb[1], HbState::kHbUnknown);
+  EXPECT_EQ(s.clusters[1].local, Local::kExiting);
+  EXPECT_EQ(s.view(0, 2), View{});
+}
+
+TEST(VcsGcoCodec, ErrorsNameTheField) {
+  EXPECT_EQ(ErrorOf([] { VcsGco::StateFromJson(json::parse(R"({"clusters": {}})")); }),
+            "clusters: expected an array, got object");
+  EXPECT_EQ(ErrorOf([] {
+              VcsGco::StateFromJson(json::parse(
+                  R"({"clusters": [{"cluster": "clus0", "views": [{"cluster": "clus1", "state": "UP"}]}]})"));
+            }),
+            "clusters[0].views[0].state: unknown value \"UP\" (expected INIT, BUILD, RUNNING, LOST_HB, "
+            "LOST_CONN, UNKNOWN, FAULTED, EXITING, EXITED, INQUIRY or TRANSITIONING)");
+  EXPECT_EQ(ErrorOf([] {
+              VcsGco::StateFromJson(json::parse(
+                  R"({"clusters": [{"cluster": "clus0", "views": [{"cluster": "clus0", "state": "INIT"}]}]})"));
+            }),
+            "clusters[0].views[0].cluster: clus0 cannot hold a view of itself");
+  EXPECT_EQ(ErrorOf([] {
+              VcsGco::StateFromJson(json::parse(R"({"clusters": [{"cluster": "clus0"}, {"cluster": "clus1"}]})"));
+            }),
+            "clusters: clus2 is missing");
+  EXPECT_EQ(ErrorOf([] {
+              VcsGco::StateFromJson(json::parse(R"({"clusters": [{"cluster": "clus0",
+                  "views": [{"cluster": "clus1", "state": "INIT", "heartbeats": {"Tcp": "HBALIVE"}}]}]})"));
+            }),
+            "clusters[0].views[0].heartbeats.Tcp: unknown heartbeat (expected Icmp or IcmpS)");
+  EXPECT_EQ(ErrorOf([] { VcsGco::OpFromJson(json::parse(R"({"op": "connect", "observer": "clus0"})")); }),
+            "remote: missing field");
+  EXPECT_EQ(ErrorOf([] {
+              VcsGco::OpFromJson(json::parse(R"({"op": "heartbeat_dead", "observer": "clus0",
+                                                 "remote": "clus9", "heartbeat": "Icmp"})"));
+            }),
+            "remote: unknown cluster \"clus9\" (expected clus0..clus2)");
+  EXPECT_EQ(ErrorOf([] { VcsGco::OpFromJson(json::parse(R"({"op": "reboot"})")); }).substr(0, 26),
+            "op: unknown op \"reboot\" (e");
+  EXPECT_EQ(ErrorOf([] {
+              VcsGco::OpFromJson(json::parse(R"({"op": "inquiry_answers", "observer": 0, "remote": 1,
+                                                 "not_down": "clus2"})"));
+            }),
+            "not_down: expected an array of cluster names, got string");
+}
+
+TEST(VcsGcoCodec, OpsUseClusterAndHeartbeatNames) {
+  EXPECT_EQ(VcsGco::OpToJson(HeartbeatAlive{0, 2, 1}),
+            json::parse(R"({"op": "heartbeat_alive", "observer": "clus0", "remote": "clus2",
+                            "heartbeat": "IcmpS"})"));
+  EXPECT_EQ(VcsGco::OpToJson(InquiryAnswers{1, 0, 4}),
+            json::parse(R"({"op": "inquiry_answers", "observer": "clus1", "remote": "clus0",
+                            "not_down": ["clus2"]})"));
+  EXPECT_EQ(VcsGco::Show(InquiryAnswers{1, 0, 4}), "inquiry_answers clus1->clus0 (not down per clus2)");
+}
+
+// What an operator on clus0 would paste: full hastatus -sum (other sections
+// included) plus haclus -state, in the seed's lower case here and there.
+constexpr const char* kClus0 = R"(#Cluster         Attribute            Value
+clus0            ClusState            RUNNING
+clus1            ClusState            RUNNING
+clus0            ClusterAddress       10.0.0.1
+
+-- SYSTEM STATE
+-- System               State                Frozen
+
+A  sysA                 RUNNING              0
+
+-- WAN HEARTBEAT STATE
+-- Heartbeat       To                   State
+
+L  Icmp            clus1                ALIVE
+L  IcmpS           clus1                hbdead
+L  Icmp            clus2                HBDEAD
+L  IcmpS           clus2                HBUNKNOWN
+
+-- REMOTE CLUSTER STATE
+-- Cluster         State
+
+M  clus1           RUNNING
+M  clus2           lost_hb
+
+-- REMOTE SYSTEM STATE
+-- cluster:system       State                Frozen
+N  clus1:sysC           RUNNING              0
+)";
+
+TEST(VcsGcoListings, ParsesARealisticBlock) {
+  ClusterReport r = ParseClusterReport(kClus0, 0);
+  EXPECT_TRUE(r.reporting);
+  EXPECT_EQ(r.local, Local::kRunning);
+  EXPECT_EQ(r.remote[1], ClusterState::kRunning);
+  EXPECT_EQ(r.remote[2], ClusterState::kLostHb);
+  EXPECT_EQ(r.hb[1][0], HbState::kHbAlive);
+  EXPECT_EQ(r.hb[1][1], HbState::kHbDead);
+  EXPECT_EQ(r.hb[2][1], HbState::kHbUnknown);
+  // Printed back in one spelling, and parsed back to the same report.
+  std::string printed = PrintClusterReport(0, r);
+  EXPECT_NE(printed.find("L  Icmp            clus1                HBALIVE"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("M  clus2           LOST_HB"), std::string::npos) << printed;
+  EXPECT_EQ(ParseClusterReport(printed, 0), r);
+}
+
+TEST(VcsGcoListings, SilentClusterShowsTheEngineError) {
+  Observation o = VcsGco::Observe(VcsGco::Step(props::Mesh<VcsGco>(), ClusterCrash{2}).next);
+  std::string text = PrintObservationText(o);
+  EXPECT_NE(text.find("==> clus2 <==\nVCS ERROR V-16-1-10600 Cannot connect to VCS engine\n"),
+            std::string::npos)
+      << text;
+  EXPECT_EQ(ParseObservationText(text), o);
+}
+
+std::string Replace(std::string s, std::string_view from, std::string_view to) {
+  auto at = s.find(from);
+  EXPECT_NE(at, std::string::npos) << from;
+  if (at != std::string::npos) s.replace(at, from.size(), to);
+  return s;
+}
+
+TEST(VcsGcoListings, ErrorsNameTheLineAndTheProblem) {
+  const std::string good = kClus0;
+  auto err = [](const std::string& text) { return ErrorOf([&] { ParseClusterReport(text, 0); }); };
+  EXPECT_EQ(err(Replace(good, "M  clus2           lost_hb", "M  clus2           LOST-HB")),
+            "line 23: unknown remote cluster state \"LOST-HB\" (expected INIT, BUILD, RUNNING, LOST_HB, "
+            "LOST_CONN, UNKNOWN, FAULTED, EXITING, EXITED, INQUIRY or TRANSITIONING)");
+  EXPECT_EQ(err(Replace(good, "L  IcmpS           clus2", "L  Tcp             clus2")),
+            "line 17: unknown heartbeat \"Tcp\" (expected Icmp or IcmpS)");
+  EXPECT_EQ(err(Replace(good, "L  Icmp            clus2", "L  Icmp            clus1")),
+            "line 16: second row for heartbeat Icmp to clus1 (first on line 14)");
+  EXPECT_EQ(err(Replace(good, "M  clus1           RUNNING", "M  clus1           BUILD")),
+            "line 22: clus1 is BUILD in REMOTE CLUSTER STATE but RUNNING on line 3");
+  EXPECT_EQ(err(Replace(good, "M  clus2           lost_hb", "M  clus0           RUNNING")),
+            "line 23: REMOTE CLUSTER STATE row names clus0, the cluster this listing comes from; only "
+            "remote clusters belong here");
+  EXPECT_EQ(err(Replace(good, "L  IcmpS           clus2                HBUNKNOWN", "L  IcmpS  clus2")),
+            "line 17: WAN HEARTBEAT STATE row \"L IcmpS clus2\" is not \"L <heartbeat> <to cluster> <state>\"");
+  EXPECT_EQ(err(Replace(good, "L  IcmpS           clus2                HBUNKNOWN\n", "")),
+            "clus0 block: no WAN HEARTBEAT STATE row for heartbeat IcmpS to clus2");
+  EXPECT_EQ(err(Replace(good, "clus0            ClusState            RUNNING\n", "")),
+            "clus0 block: no ClusState row for clus0 (add the output of haclus -state), and no "
+            "\"Cannot connect to VCS engine\" line either");
+  EXPECT_EQ(err("M  clus1  RUNNING\n"),
+            "line 1: row before any heading (expected \"#Cluster Attribute Value\" or a \"-- ... STATE\" "
+            "title first)");
+}
+
+TEST(VcsGcoListings, ObservationErrorsNameTheLine) {
+  const std::string good = PrintObservationText(VcsGco::Observe(props::Mesh<VcsGco>()));
+  EXPECT_EQ(ErrorOf([&] { ParseObservationText(Replace(good, "==> clus2 <==", "==> clus1 <==")); }),
+            "line 37: second block for clus1 (first on line 19)");
+  EXPECT_EQ(ErrorOf([&] { ParseObservationText(Replace(good, "==> clus2 <==", "==> clus7 <==")); }),
+            "line 37: unknown cluster \"clus7\" in block header (expected clus0..clus2)");
+  EXPECT_EQ(ErrorOf([&] { ParseObservationText("hello\n" + good); }),
+            "line 1: text before the first \"==> clusN <==\" block header");
+  // Line numbers inside a block count from the top of the whole text.
+  EXPECT_EQ(ErrorOf([&] { ParseObservationText(Replace(good, "M  clus0           RUNNING", "M  clus0  UP")); })
+                .substr(0, 8),
+            "line 34:");
+}
+
+}  // namespace
+}  // namespace haspec::vcs_gco

@@ -1,0 +1,148 @@
+// The global cluster properties run against the model, and the five
+// documented sequences of DOSSIER.md 2.2 (S-VCS41-CLU) as plain tests.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <initializer_list>
+#include <string>
+#include <vector>
+
+#include "engine/walk.h"
+#include "properties/vcs_gco/vcs_gco_properties.h"
+
+namespace haspec::vcs_gco {
+namespace {
+
+#define HASPEC_X(name) \
+  RC_GTEST_PROP(VcsGlobalCluster, name, ()) { props::name<VcsGco>(); }
+HASPEC_GCO_PROPERTIES(HASPEC_X)
+#undef HASPEC_X
+
+using props::U8;
+
+// Applies ops in turn from `s`, expecting each accepted, and returns the
+// states cluster 0 sees cluster 1 in after each op.
+std::vector<std::string> Sequence(State& s, std::initializer_list<Op> ops) {
+  std::vector<std::string> seen;
+  for (const Op& op : ops) {
+    auto o = VcsGco::Step(s, op);
+    EXPECT_TRUE(o.accepted) << VcsGco::Show(op) << " refused by " << RuleOf<VcsGco>(o.rule).id
+                            << " in " << VcsGco::Show(s);
+    std::vector<VcsGco::FindingT> f;
+    VcsGco::CheckInvariants(o.next, f);
+    for (const auto& x : f) ADD_FAILURE() << RuleOf<VcsGco>(x.rule).id << ": " << x.detail;
+    s = o.next;
+    std::string st(kClusterStateNames.Name(VcsGco::Observe(s).clusters[0].remote[1]));
+    if (seen.empty() || seen.back() != st) seen.push_back(st);
+  }
+  return seen;
+}
+
+using Names = std::vector<std::string>;
+
+TEST(VcsGlobalClusterSequences, G1RemoteClusterJoins) {
+  State s = VcsGco::Initial();
+  EXPECT_EQ(Sequence(s, {HeartbeatAlive{0, 1, 0}, Connect{0, 1}, SnapshotDone{0, 1}}),
+            (Names{"INIT", "BUILD", "RUNNING"}));
+}
+
+TEST(VcsGlobalClusterSequences, G2AllHeartbeatsLostEveryInquirySaysDown) {
+  State s = props::Mesh<VcsGco>();
+  Sequence(s, {HeartbeatAlive{0, 1, 1}});
+  EXPECT_EQ(Sequence(s, {HeartbeatDead{0, 1, 0}, HeartbeatDead{0, 1, 1}, ConnectionLost{0, 1},
+                         Inquire{0, 1}, InquiryAnswers{0, 1, 0}}),
+            (Names{"RUNNING", "LOST_HB", "INQUIRY", "FAULTED"}));
+}
+
+TEST(VcsGlobalClusterSequences, G3AllHeartbeatsLostOneInquirySaysUp) {
+  State s = props::Mesh<VcsGco>();
+  Sequence(s, {HeartbeatAlive{0, 1, 1}});
+  EXPECT_EQ(Sequence(s, {HeartbeatDead{0, 1, 1}, HeartbeatDead{0, 1, 0}, ConnectionLost{0, 1},
+                         Inquire{0, 1}, InquiryAnswers{0, 1, 1u << 2}}),
+            (Names{"RUNNING", "LOST_HB", "INQUIRY", "UNKNOWN"}));
+}
+
+TEST(VcsGlobalClusterSequences, G4ConnectorFailsOverInsideTheRemoteCluster) {
+  State s = props::Mesh<VcsGco>();
+  EXPECT_EQ(Sequence(s, {ConnectorFailover{1}, ConnectorOnline{1}, Connect{0, 1}, SnapshotDone{0, 1}}),
+            (Names{"TRANSITIONING", "BUILD", "RUNNING"}));
+}
+
+TEST(VcsGlobalClusterSequences, G5RemoteClusterStoppedGracefully) {
+  State s = props::Mesh<VcsGco>();
+  EXPECT_EQ(Sequence(s, {StopCluster{1}, ClusterExited{1}}), (Names{"EXITING", "EXITED"}));
+  EXPECT_EQ(s.clusters[1].local, Local::kExited);
+  EXPECT_FALSE(VcsGco::Observe(s).clusters[1].reporting);
+}
+
+// The documented steps name the documented rule, so they stay enforced under
+// Profile::kDocumentedOnly; the undocumented ones name an assumption rule.
+TEST(VcsGlobalClusterRules, UndocumentedExitsCiteAssumptionRules) {
+  State mesh = props::Mesh<VcsGco>();
+  struct Case {
+    const char* what;
+    State from;
+    Op op;
+    RuleId want;
+  };
+  State lost_conn = VcsGco::Step(mesh, ConnectionLost{0, 1}).next;
+  State lost_hb = VcsGco::Step(mesh, HeartbeatDead{0, 1, 0}).next;  // IcmpS is HBUNKNOWN
+  State faulted = props::Silence<VcsGco>(mesh, 0, 1);
+  faulted = VcsGco::Step(faulted, Inquire{0, 1}).next;
+  faulted = VcsGco::Step(faulted, InquiryAnswers{0, 1, 0}).next;
+  faulted = VcsGco::Step(faulted, HeartbeatAlive{0, 1, 0}).next;
+  const Case cases[] = {
+      {"reconnect from lost_conn", lost_conn, Connect{0, 1}, RuleId::kAsmReconnect},
+      {"heartbeat loss in lost_conn", lost_conn, HeartbeatDead{0, 1, 0}, RuleId::kAsmHbLostNotRunning},
+      {"heartbeat back in lost_hb", lost_hb, HeartbeatAlive{0, 1, 1}, RuleId::kAsmHbReturns},
+      {"last live heartbeat beside an HBUNKNOWN one", mesh, HeartbeatDead{0, 1, 0},
+       RuleId::kAsmHbUnknownNotAlive},
+      {"recovery from faulted", faulted, Connect{0, 1}, RuleId::kAsmRecover},
+      {"crash", mesh, ClusterCrash{1}, RuleId::kAsmCrash},
+  };
+  for (const Case& c : cases) {
+    auto o = VcsGco::Step(c.from, c.op);
+    EXPECT_TRUE(o.accepted) << c.what;
+    EXPECT_EQ(RuleOf<VcsGco>(o.rule).id, RuleOf<VcsGco>(c.want).id) << c.what;
+    EXPECT_EQ(RuleOf<VcsGco>(o.rule).basis, BasisKind::kAssumption) << c.what;
+  }
+}
+
+TEST(VcsGlobalClusterRules, CatalogueCounts) {
+  int documented = 0, assumed = 0;
+  for (const Rule& r : VcsGco::Rules()) (IsDocumented(r) ? documented : assumed) += 1;
+  EXPECT_EQ(documented + assumed, static_cast<int>(VcsGco::Rules().size()));
+  EXPECT_GT(documented, 0);
+  EXPECT_GT(assumed, 0);
+}
+
+TEST(VcsGlobalClusterWalk, LongWalksBreakNoInvariant) {
+  WalkOptions opt;
+  opt.seed = 3;
+  opt.walks = 200;
+  opt.steps = 300;
+  auto r = Walk<VcsGco>(opt);
+  ASSERT_FALSE(r.violation) << RuleOf<VcsGco>(r.violation->finding.rule).id << ": "
+                            << r.violation->finding.detail;
+  EXPECT_GT(r.accepted, r.steps / 2) << "walks mostly bounce off preconditions";
+}
+
+TEST(VcsGlobalClusterWalk, StepAndInvariantsAreTotalOnArbitraryFields) {
+  // Out-of-range fields are refused, never undefined behaviour.
+  State s = props::Mesh<VcsGco>();
+  for (int a = 0; a < 6; ++a) {
+    for (int b = 0; b < 6; ++b) {
+      for (int h = 0; h < 4; ++h) {
+        VcsGco::Step(s, HeartbeatAlive{U8(a), U8(b), U8(h)});
+        VcsGco::Step(s, HeartbeatDead{U8(a), U8(b), U8(h)});
+        VcsGco::Step(s, InquiryAnswers{U8(a), U8(b), U8(0xff)});
+      }
+      VcsGco::Step(s, Connect{U8(a), U8(b)});
+      VcsGco::Step(s, StopCluster{U8(a)});
+    }
+  }
+  SUCCEED();
+}
+
+}  // namespace
+}  // namespace haspec::vcs_gco
