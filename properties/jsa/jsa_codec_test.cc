@@ -1,0 +1,191 @@
+// JSON codecs and the status-line format of the JSA machine: round trips on
+// reachable states, and errors that say where and what.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <string>
+
+#include <nlohmann/json.hpp>
+
+#include "model/core/parse_error.h"
+#include "model/jsa/status_log.h"
+#include "properties/jsa/jsa_properties.h"
+
+namespace haspec::jsa {
+namespace {
+
+using nlohmann::json;
+
+RC_GTEST_PROP(JsaCodec, StatesOpsAndObservationsRoundTrip, ()) {
+  const auto t = *testing::GenTraceFrom<Jsa>(*rc::gen::arbitrary<bool>() ? Jsa::Initial()
+                                                                          : props::Pair<Jsa>(true));
+  for (const State& s : t.states) {
+    RC_ASSERT(Jsa::StateFromJson(json::parse(Jsa::StateToJson(s).dump())) == s);
+    const Observation o = Jsa::Observe(s);
+    RC_ASSERT(Jsa::ObservationFromJson(Jsa::ObservationToJson(o)) == o);
+  }
+  std::vector<Op> ops;
+  Jsa::CandidateOps(t.last, ops);
+  ops.push_back(RepairHost{kSecondary, true});
+  for (const Op& op : ops) {
+    const Op back = Jsa::OpFromJson(json::parse(Jsa::OpToJson(op).dump()));
+    RC_ASSERT(Jsa::Show(back) == Jsa::Show(op));
+    RC_ASSERT(Jsa::Step(t.last, back).next == Jsa::Step(t.last, op).next);
+  }
+}
+
+// The message of the ParseError `f` throws ("" if it does not throw).
+template <class F>
+std::string ErrorOf(F f) {
+  try {
+    f();
+  } catch (const ParseError& e) {
+    return e.what();
+  }
+  return "";
+}
+
+TEST(JsaCodec, BadJsonNamesTheFieldAndTheProblem) {
+  struct Row {
+    const char* json;
+    const char* want;
+  };
+  const Row ops[] = {
+      {R"({"op":"fly"})", "op: unknown op \"fly\" (expected one of create_pair"},
+      {R"({"op":"host_fails"})", "host: missing field"},
+      {R"({"op":"host_fails","host":"tertiary"})", "host: unknown value \"tertiary\" (expected primary or secondary)"},
+      {R"({"op":"host_fails","host":2})", "host: out of range: 2 (expected 0..1)"},
+      {R"({"op":"host_fails","host":"primary","cause":"flood"})",
+       "cause: unknown value \"flood\" (expected power, heartbeat, raid, nfs_read_only or not_capable)"},
+      {R"({"op":"connectivity_test","sweep_ok":"no"})", "sweep_ok: expected true or false, got string"},
+  };
+  for (const Row& r : ops) {
+    EXPECT_EQ(ErrorOf([&] { Jsa::OpFromJson(json::parse(r.json)); }).rfind(r.want, 0), 0u)
+        << r.json << " -> " << ErrorOf([&] { Jsa::OpFromJson(json::parse(r.json)); });
+  }
+  const Row states[] = {
+      {R"({"hosts":[]})", "hosts: the primary is missing"},
+      {R"({"paired":true,"hosts":[{"role":"primary","status":"Active","version":1}]})",
+       "hosts: \"paired\" is true but the secondary is missing"},
+      {R"({"hosts":[{"role":"primary","status":"Dormant","version":1}]})",
+       "hosts[0].status: unknown value \"Dormant\" (expected ACTIVE, STANDBY"},
+      {R"({"hosts":[{"role":"primary","status":"Active","version":300}]})",
+       "hosts[0].version: out of range: 300 (expected 1..200)"},
+      {R"({"hosts":[{"role":"primary","status":"Active","version":1},{"role":"secondary","status":"Standby","version":1}]})",
+       "hosts[1].role: a secondary is listed but \"paired\" is false"},
+      {R"({"paired":true,"hosts":[{"role":"primary","status":"Active","version":1},{"role":"primary","status":"Standby","version":1}]})",
+       "hosts[1].role: the primary is listed twice"},
+  };
+  for (const Row& r : states) {
+    EXPECT_EQ(ErrorOf([&] { Jsa::StateFromJson(json::parse(r.json)); }).rfind(r.want, 0), 0u)
+        << r.json << " -> " << ErrorOf([&] { Jsa::StateFromJson(json::parse(r.json)); });
+  }
+  EXPECT_EQ(ErrorOf([] { Jsa::ObservationFromJson(json::parse(R"({"secondary":"STANDBY"})")); }),
+            "primary: missing: every observation shows the primary");
+  EXPECT_EQ(ErrorOf([] { Jsa::ObservationFromJson(json::parse(R"({"primary":"ACTIVE","tertiary":"ACTIVE"})")); }),
+            "tertiary: unknown host role (expected primary or secondary)");
+}
+
+// The [RECON] example of dossier 4.4, read as the assumed format.
+TEST(JsaStatusLog, ReadsTheDossierExample) {
+  const std::string text =
+      "2024-05-01T10:00:00Z host=qradar-pri role=primary status=Active\n"
+      "2024-05-01T10:05:12Z host=qradar-pri role=primary status=Failed\n"
+      "2024-05-01T10:05:12Z host=qradar-sec role=secondary status=Active\n";
+  const auto lines = ParseStatusLog(text);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[2].line, 3);
+  EXPECT_EQ(lines[2].host, "qradar-sec");
+  const auto obs = ObservationsFromLog(lines);
+  ASSERT_EQ(obs.size(), 2u);
+  EXPECT_EQ(Jsa::Show(obs[0].observation), "[primary Active]");
+  EXPECT_EQ(Jsa::Show(obs[1].observation), "[primary Failed; secondary Active]");
+  EXPECT_EQ(obs[1].timestamp, "2024-05-01T10:05:12Z");
+  EXPECT_EQ(FormatStatusLog(lines), text);
+}
+
+TEST(JsaStatusLog, AcceptsLabelsNamesQuotesCommentsAndAnyFieldOrder) {
+  const std::string text =
+      "# exported from System and License Management\n"
+      "\n"
+      "2024-05-01T10:00:00.5Z role=secondary host=qradar-sec status=\"Needs License\"\n"
+      "  2024-05-01T10:00:01Z status=NEEDS_UPGRADE host=qradar-sec role=Secondary\r\n"
+      "2024-05-01T10:00:02Z host=qradar-pri role=primary status=Setting Offline  \n";
+  const auto lines = ParseStatusLog(text);
+  ASSERT_EQ(lines.size(), 3u);
+  EXPECT_EQ(lines[0].line, 3);
+  EXPECT_EQ(lines[0].status, Status::kNeedsLicense);
+  EXPECT_EQ(lines[1].status, Status::kNeedsUpgrade);
+  EXPECT_EQ(lines[2].status, Status::kSettingOffline);
+  const auto obs = ObservationsFromLog(lines);
+  ASSERT_EQ(obs.size(), 3u);
+  EXPECT_EQ(Jsa::Show(obs[2].observation), "[primary Setting Offline; secondary Needs Upgrade]");
+}
+
+TEST(JsaStatusLog, ErrorsNameTheLineAndTheProblem) {
+  const std::string ok = "2024-05-01T10:00:00Z host=a role=primary status=Active\n";
+  struct Row {
+    std::string text;
+    std::string want;
+  };
+  const Row rows[] = {
+      {"yesterday host=a role=primary status=Active",
+       "line 1: bad timestamp \"yesterday\" (expected UTC ISO 8601 such as 2024-05-01T10:00:00Z)"},
+      {"2024-05-01T10:00:00 host=a role=primary status=Active", "line 1: bad timestamp"},
+      {ok + "2024-05-01T10:00:01Z host=a role=primary", "line 2: missing status="},
+      {ok + "2024-05-01T10:00:01Z role=primary status=Active", "line 2: missing host="},
+      {"2024-05-01T10:00:00Z host=a status=Active", "line 1: missing role="},
+      {"2024-05-01T10:00:00Z host=a role=tertiary status=Active",
+       "line 1: unknown role \"tertiary\" (expected primary or secondary)"},
+      {"2024-05-01T10:00:00Z host=a role=primary status=Dormant",
+       "line 1: unknown status \"Dormant\" (expected Active, Standby, Failed, Synchronizing, Online, "
+       "Offline, Restoring, Needs License, Setting Offline, Setting Online, Needs Upgrade or Upgrading)"},
+      {"2024-05-01T10:00:00Z host=a role=primary status=Active extra=1",
+       "line 1: unknown field \"extra\" (expected host, role or status)"},
+      {"2024-05-01T10:00:00Z host=a role=primary status=Needs Licence",
+       "line 1: unknown status \"Needs Licence\""},
+      {"2024-05-01T10:00:00Z host=a role=primary color=red status=Active",
+       "line 1: unknown field \"color\" (expected host, role or status)"},
+      {"2024-05-01T10:00:00Z host=a host=b role=primary status=Active", "line 1: host= given twice"},
+      {"2024-05-01T10:00:00Z host=a role=primary status=\"Needs License",
+       "line 1: status= has an unterminated quote"},
+      {"2024-05-01T10:00:00Z host=a role=primary garbage status=Active",
+       "line 1: expected key=value, got \"garbage\""},
+      {"2024-05-01T10:00:00Z host=a/b role=primary status=Active", "line 1: bad host name \"a/b\""},
+      {ok + "2024-05-01T09:59:59Z host=a role=primary status=Failed",
+       "line 2: timestamp 2024-05-01T09:59:59Z is earlier than line 1's"},
+      {ok + "2024-05-01T10:00:01Z host=a role=secondary status=Standby",
+       "line 2: host \"a\" is the primary since line 1, not the secondary"},
+      {ok + "2024-05-01T10:00:01Z host=b role=primary status=Failed",
+       "line 2: the primary is \"a\" (line 1), not \"b\""},
+  };
+  for (const Row& r : rows) {
+    const std::string got = ErrorOf([&] { ParseStatusLog(r.text); });
+    EXPECT_EQ(got.rfind(r.want, 0), 0u) << "input: " << r.text << "\n got: " << got;
+  }
+}
+
+TEST(JsaStatusLog, ParseErrorCarriesWhereAndProblemApart) {
+  try {
+    ParseStatusLog("\n\n2024-05-01T10:00:00Z host=a role=primary status=Dormant\n");
+    FAIL() << "no error";
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.where(), "line 3");
+    EXPECT_EQ(e.problem().rfind("unknown status \"Dormant\"", 0), 0u) << e.problem();
+  }
+}
+
+TEST(JsaStatusLog, SameRoleTwiceInOneSecondKeepsBothObservations) {
+  const auto lines = ParseStatusLog(
+      "2024-05-01T10:00:00Z host=p role=primary status=Active\n"
+      "2024-05-01T10:00:00Z host=p role=primary status=Setting Offline\n"
+      "2024-05-01T10:00:00Z host=s role=secondary status=Active\n");
+  const auto obs = ObservationsFromLog(lines);
+  ASSERT_EQ(obs.size(), 2u);
+  EXPECT_EQ(Jsa::Show(obs[0].observation), "[primary Active]");
+  EXPECT_EQ(obs[0].line, 1);
+  EXPECT_EQ(Jsa::Show(obs[1].observation), "[primary Setting Offline; secondary Active]");
+}
+
+}  // namespace
+}  // namespace haspec::jsa
