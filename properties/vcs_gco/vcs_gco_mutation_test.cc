@@ -10,24 +10,15 @@
 #include <string>
 #include <vector>
 
-#include "engine/walk.h"
+#include "properties/core/mutation.h"
 #include "properties/vcs_gco/vcs_gco_properties.h"
 #include "sut/vcs_gco/mutants.h"
 
 namespace haspec::vcs_gco {
 namespace {
 
-struct MutantCase {
-  const char* mutant;
-  const char* property;
-  void (*killer)();
-  std::vector<std::string> rules;  // rules the caught mutant breaks
-};
-
-void PrintTo(const MutantCase& c, std::ostream* os) { *os << c.mutant << " vs " << c.property; }
-
-#define HASPEC_CASE(mutant, property, ...) \
-  MutantCase{#mutant, #property, &props::property<mutants::mutant>, {__VA_ARGS__}}
+using testing::MutantCase;
+#define HASPEC_CASE HASPEC_MUTANT_CASE
 
 const std::vector<MutantCase>& Cases() {
   static const std::vector<MutantCase> cases = {
@@ -80,57 +71,15 @@ const std::vector<MutantCase>& Cases() {
 
 class VcsGcoMutant : public ::testing::TestWithParam<MutantCase> {};
 
-TEST_P(VcsGcoMutant, IsCaughtByItsProperty) {
-  const MutantCase& c = GetParam();
-  testing::RuleLog log;
-  bool caught;
-  {
-    testing::RecordRules rec(log);
-    caught = testing::Catches(std::string(c.mutant) + " vs " + c.property, c.killer);
-  }
-  EXPECT_TRUE(caught) << "property " << c.property << " did not catch mutant " << c.mutant;
-  for (const std::string& id : c.rules) {
-    const Rule* r = FindRule(VcsGco::Rules(), id);
-    ASSERT_NE(r, nullptr) << "unknown rule " << id;
-    if (r->kind == RuleKind::kInvariant) {
-      EXPECT_TRUE(log.broken.count(id)) << c.property << " caught " << c.mutant
-                                        << " but not through invariant " << id;
-    }
-  }
-}
+TEST_P(VcsGcoMutant, IsCaughtByItsProperty) { testing::ExpectCaught<VcsGco>(GetParam()); }
 
-INSTANTIATE_TEST_SUITE_P(Mutants, VcsGcoMutant, ::testing::ValuesIn(Cases()),
-                         [](const auto& param_info) {
-                           return std::string(param_info.param.mutant) + "_" + param_info.param.property;
-                         });
+HASPEC_INSTANTIATE_MUTANTS(VcsGcoMutant, Cases());
 
-// Every rule is exercised: decided by a step of a long random walk or of a
-// targeted property, or broken by a caught mutant.
+using MachineUnderTest = VcsGco;
+
 TEST(VcsGcoRuleCoverage, EveryRuleIsExercised) {
-  std::set<std::string> covered;
-  WalkOptions opt;
-  opt.seed = 1;
-  opt.walks = 300;
-  opt.steps = 300;
-  auto walk = Walk<VcsGco>(opt);
-  ASSERT_FALSE(walk.violation) << walk.violation->finding.detail;
-  for (std::size_t i = 0; i < VcsGco::Rules().size(); ++i) {
-    if (walk.decided[i] || walk.advised[i]) covered.insert(std::string(VcsGco::Rules()[i].id));
-  }
-  testing::RuleLog log;
-  {
-    testing::RecordRules rec(log);
-#define HASPEC_X(name) EXPECT_TRUE(rc::check(#name, &props::name<VcsGco>));
-    HASPEC_GCO_PROPERTIES(HASPEC_X)
-#undef HASPEC_X
-  }
-  covered.insert(log.decided.begin(), log.decided.end());
-  for (const MutantCase& c : Cases()) covered.insert(c.rules.begin(), c.rules.end());
-  std::string missing;
-  for (const Rule& r : VcsGco::Rules()) {
-    if (!covered.count(std::string(r.id))) missing += " " + std::string(r.id);
-  }
-  EXPECT_TRUE(missing.empty()) << "rules no property exercises:" << missing;
+  testing::ExpectEveryRuleExercised<VcsGco>(Cases(), {HASPEC_GCO_PROPERTIES(HASPEC_PROPERTY_ENTRY)},
+                                          {.seed = 1, .walks = 300, .steps = 300});
 }
 
 }  // namespace
