@@ -1,0 +1,246 @@
+// JSON codecs and the operator-facing text (hasys -state, hastatus -sum):
+// round trips on random reachable states, the dossier's real samples, and
+// errors that name the line or field and the problem.
+#include <gtest/gtest.h>
+#include <rapidcheck/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "model/core/parse_error.h"
+#include "model/vcs_system/cli_text.h"
+#include "properties/vcs_system/vcs_system_properties.h"
+
+namespace haspec::vcs_system {
+namespace {
+
+using nlohmann::json;
+
+RC_GTEST_PROP(VcsSystemCodec, StateJsonRoundTrips, ()) {
+  State s = props::GenState<VcsSystem>();
+  json j = VcsSystem::StateToJson(s);
+  State back = VcsSystem::StateFromJson(json::parse(j.dump()));
+  if (!(back == s)) RC_FAIL("round trip changed " + VcsSystem::Show(s) + " into " + VcsSystem::Show(back));
+  RC_ASSERT(VcsSystem::Hash(back) == VcsSystem::Hash(s));
+}
+
+RC_GTEST_PROP(VcsSystemCodec, OpJsonRoundTrips, ()) {
+  State s = props::GenState<VcsSystem>();
+  std::vector<Op> ops;
+  VcsSystem::CandidateOps(s, ops);
+  for (const Op& op : ops) {
+    Op back = VcsSystem::OpFromJson(json::parse(VcsSystem::OpToJson(op).dump()));
+    if (back.index() != op.index() || VcsSystem::OpToJson(back) != VcsSystem::OpToJson(op)) RC_FAIL("op round trip: " + VcsSystem::Show(op) + " became " + VcsSystem::Show(back));
+  }
+}
+
+RC_GTEST_PROP(VcsSystemCodec, ObservationJsonRoundTrips, ()) {
+  Observation o = VcsSystem::Observe(props::GenState<VcsSystem>());
+  Observation back = VcsSystem::ObservationFromJson(json::parse(VcsSystem::ObservationToJson(o).dump()));
+  if (!(back == o)) RC_FAIL("observation round trip: " + VcsSystem::Show(o) + " became " + VcsSystem::Show(back));
+}
+
+// Printing what each engine shows and parsing it back gives the same table,
+// in both formats.
+RC_GTEST_PROP(VcsSystemCodec, HasysStateAndHastatusTextRoundTrip, ()) {
+  Observation o = VcsSystem::Observe(props::GenState<VcsSystem>());
+  for (int i = 0; i < kSystems; ++i) {
+    if (!o.listed[i]) continue;
+    std::vector<SystemRow> rows = RowsFor(o, i);
+    std::string hasys = FormatHasysState(rows);
+    std::string hastatus = FormatHastatusSummary(rows);
+    RC_ASSERT(ParseHasysState(hasys) == rows);
+    RC_ASSERT(ParseHastatusSummary(hastatus) == rows);
+    Observation back;
+    SetRows(back, i, ParseHastatusSummary(hastatus));
+    RC_ASSERT(back.listed[i] == o.listed[i]);
+    RC_ASSERT(back.table[i] == o.table[i]);
+    RC_ASSERT(ParseBareSysState(std::string(kSysStateNames.Name(o.table[i][i])) + "\n") == o.table[i][i]);
+  }
+}
+
+// The real samples of dossier 1.5 (host names as published).
+TEST(VcsSystemText, ParsesTheDossierHastatusSample) {
+  const std::string sample =
+      "-- SYSTEM STATE\n"
+      "-- System               State                Frozen\n"
+      "\n"
+      "A  xha239194            RUNNING              0\n"
+      "A  xha239195            RUNNING              0\n"
+      "\n"
+      "-- GROUP STATE\n"
+      "-- Group           System               Probed     AutoDisabled    State\n"
+      "\n"
+      "B  vxfen           xha239194            Y          N               ONLINE\n"
+      "B  vxfen           xha239195            Y          N               ONLINE\n";
+  auto rows = ParseHastatusSummary(sample);
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[0], (SystemRow{"xha239194", SysState::kRunning, false}));
+  EXPECT_EQ(rows[1], (SystemRow{"xha239195", SysState::kRunning, false}));
+  // Names outside sys0..sys3 cannot be mapped onto the model's systems.
+  Observation o;
+  try {
+    SetRows(o, 0, rows);
+    FAIL() << "expected a ParseError";
+  } catch (const ParseError& e) {
+    EXPECT_NE(std::string(e.what()).find("unknown system \"xha239194\""), std::string::npos) << e.what();
+  }
+}
+
+TEST(VcsSystemText, ParsesTheDossierHasysStateSample) {
+  auto rows = ParseHasysState(
+      "#System          Attribute      Value\n"
+      "dave             SysState       RUNNING\n"
+      "stuart           SysState       FAULTED\n");
+  ASSERT_EQ(rows.size(), 2u);
+  EXPECT_EQ(rows[1], (SystemRow{"stuart", SysState::kFaulted, false}));
+  EXPECT_EQ(ParseBareSysState("REMOTE_BUILD\n"), SysState::kRemoteBuild);
+}
+
+TEST(VcsSystemText, PrintsTheProductLayout) {
+  std::vector<SystemRow> rows = {{"sys0", SysState::kRunning, false}, {"sys1", SysState::kFaulted, false}};
+  EXPECT_EQ(FormatHasysState(rows),
+            "#System          Attribute      Value\n"
+            "sys0             SysState       RUNNING\n"
+            "sys1             SysState       FAULTED\n");
+  EXPECT_EQ(FormatHastatusSummary(rows),
+            "-- SYSTEM STATE\n"
+            "-- System               State                Frozen\n"
+            "\n"
+            "A  sys0                 RUNNING              0\n"
+            "A  sys1                 FAULTED              0\n");
+}
+
+struct BadText {
+  const char* name;
+  enum { kHasys, kHastatus, kBare } format;
+  const char* text;
+  const char* where;
+  const char* problem;  // a substring of the message
+};
+
+void PrintTo(const BadText& b, std::ostream* os) { *os << b.name; }
+
+class VcsSystemBadText : public ::testing::TestWithParam<BadText> {};
+
+TEST_P(VcsSystemBadText, IsRejectedWithLineAndProblem) {
+  const BadText& b = GetParam();
+  try {
+    if (b.format == BadText::kHasys) ParseHasysState(b.text);
+    if (b.format == BadText::kHastatus) ParseHastatusSummary(b.text);
+    if (b.format == BadText::kBare) ParseBareSysState(b.text);
+    FAIL() << "accepted: " << b.text;
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.where(), b.where) << e.what();
+    EXPECT_NE(e.problem().find(b.problem), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, VcsSystemBadText,
+    ::testing::Values(
+        BadText{"HasysNoHeader", BadText::kHasys, "sys0 SysState RUNNING\n", "line 1", "expected the header"},
+        BadText{"HasysEmpty", BadText::kHasys, "\n\n", "line 1", "empty output"},
+        BadText{"HasysUnknownState", BadText::kHasys,
+                "#System Attribute Value\nsys0 SysState RUNNING\nsys1 SysState RUNNIN\n", "line 3",
+                "unknown system state \"RUNNIN\" (expected INITING"},
+        BadText{"HasysOtherAttribute", BadText::kHasys, "#System Attribute Value\nsys0 Frozen 0\n", "line 2",
+                "expected the attribute SysState, got \"Frozen\""},
+        BadText{"HasysMissingColumn", BadText::kHasys, "#System Attribute Value\n\nsys0 RUNNING\n", "line 3",
+                "got 2 column(s)"},
+        BadText{"HasysTwice", BadText::kHasys,
+                "#System Attribute Value\nsys0 SysState RUNNING\nsys0 SysState EXITED\n", "line 3",
+                "appears twice"},
+        BadText{"HastatusNoSection", BadText::kHastatus, "-- GROUP STATE\nB g sys0 Y N ONLINE\n", "",
+                "no \"-- SYSTEM STATE\" section"},
+        BadText{"HastatusBadHeader", BadText::kHastatus, "-- SYSTEM STATE\n-- System State\n", "line 2",
+                "expected the column header"},
+        BadText{"HastatusTruncated", BadText::kHastatus, "-- SYSTEM STATE\n", "", "ends before"},
+        BadText{"HastatusNotARow", BadText::kHastatus,
+                "-- SYSTEM STATE\n-- System State Frozen\n\nB  sys0 RUNNING 0\n", "line 4",
+                "starting with \"A\""},
+        BadText{"HastatusFrozen", BadText::kHastatus,
+                "-- SYSTEM STATE\n-- System State Frozen\nA  sys0 RUNNING yes\n", "line 3",
+                "Frozen must be 0 or 1, got \"yes\""},
+        BadText{"HastatusUnknownState", BadText::kHastatus,
+                "-- SYSTEM STATE\n-- System State Frozen\nA  sys0 ONLINE 0\n", "line 3",
+                "unknown system state \"ONLINE\""},
+        BadText{"BareTwoLines", BadText::kBare, "RUNNING\nEXITED\n", "line 2", "expected one state value"},
+        BadText{"BareEmpty", BadText::kBare, "", "line 1", "empty output"},
+        BadText{"BareUnknown", BadText::kBare, "\nSTARTING\n", "line 2", "unknown system state \"STARTING\""}),
+    [](const auto& p) { return std::string(p.param.name); });
+
+struct BadJson {
+  const char* name;
+  enum { kState, kOp, kObservation } what;
+  const char* text;
+  const char* where;
+  const char* problem;
+};
+
+void PrintTo(const BadJson& b, std::ostream* os) { *os << b.name; }
+
+class VcsSystemBadJson : public ::testing::TestWithParam<BadJson> {};
+
+TEST_P(VcsSystemBadJson, IsRejectedWithFieldAndProblem) {
+  const BadJson& b = GetParam();
+  json j = json::parse(b.text);
+  try {
+    if (b.what == BadJson::kState) VcsSystem::StateFromJson(j);
+    if (b.what == BadJson::kOp) VcsSystem::OpFromJson(j);
+    if (b.what == BadJson::kObservation) VcsSystem::ObservationFromJson(j);
+    FAIL() << "accepted: " << b.text;
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.where(), b.where) << e.what();
+    EXPECT_NE(e.problem().find(b.problem), std::string::npos) << e.what();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Cases, VcsSystemBadJson,
+    ::testing::Values(
+        BadJson{"StateNoSystems", BadJson::kState, R"({"machine":"vcs-system"})", "systems", "missing field"},
+        BadJson{"StateOtherMachine", BadJson::kState, R"({"machine":"dsm","systems":[]})", "machine",
+                "expected \"vcs-system\""},
+        BadJson{"StateBadState", BadJson::kState, R"({"systems":[{"system":"sys0","state":"UP"}]})",
+                "systems[0].state", "unknown value \"UP\""},
+        BadJson{"StateBadSystem", BadJson::kState, R"({"systems":[{"system":"sys7","state":"RUNNING"}]})",
+                "systems[0].system", "unknown system \"sys7\""},
+        BadJson{"StateTwice", BadJson::kState,
+                R"({"systems":[{"system":"sys0","state":"RUNNING"},{"system":0,"state":"RUNNING"}]})",
+                "systems[1].system", "listed twice"},
+        BadJson{"StateHugeGeneration", BadJson::kState,
+                R"({"systems":[{"system":"sys0","state":"RUNNING","run_gen":77777777777777777777777}]})",
+                "systems[0].run_gen", "expected an integer"},
+        BadJson{"StateSeenRunning", BadJson::kState,
+                R"({"systems":[{"system":"sys0","state":"RUNNING","seen":{"sys1":"RUNNING"}}]})",
+                "systems[0].seen.sys1", "a gone system is seen as EXITED, FAULTED or UNKNOWN"},
+        BadJson{"StateRemoteBuildWithoutSource", BadJson::kState,
+                R"({"systems":[{"system":"sys1","state":"REMOTE_BUILD"}]})", "systems[0].source",
+                "missing field"},
+        BadJson{"OpUnknown", BadJson::kOp, R"({"op":"hastrat","sys":"sys0"})", "op",
+                "unknown op \"hastrat\" (expected one of hastart, join"},
+        BadJson{"OpBadMode", BadJson::kOp, R"({"op":"hastart","sys":"sys0","mode":"-onenode"})", "mode",
+                "unknown value \"-onenode\""},
+        BadJson{"OpNoTarget", BadJson::kOp, R"({"op":"hasys_delete","on":"sys0"})", "target",
+                "missing field"},
+        BadJson{"ObservationNoRows", BadJson::kObservation,
+                R"({"observers":[{"observer":"sys0","systems":[]}]})", "observers[0].systems",
+                "lists at least itself"},
+        BadJson{"ObservationBadState", BadJson::kObservation,
+                R"({"observers":[{"observer":"sys0","systems":[{"system":"sys0","state":"up"}]}]})",
+                "observers[0].systems[0].state", "unknown value \"up\""}),
+    [](const auto& p) { return std::string(p.param.name); });
+
+TEST(VcsSystemCodec, StateJsonNamesTheProductStates) {
+  State s = props::RunningCluster<VcsSystem>(1);
+  json j = VcsSystem::StateToJson(s);
+  EXPECT_EQ(j["machine"], "vcs-system");
+  EXPECT_EQ(j["systems"][0]["state"], "RUNNING");
+  EXPECT_EQ(j["systems"][0]["prev"], "LOCAL_BUILD");
+  EXPECT_EQ(j["entries"], json::parse(R"(["sys0","sys1","sys2","sys3"])"));
+  EXPECT_EQ(VcsSystem::OpToJson(Hastart{2, StartMode::kStale}),
+            json::parse(R"({"op":"hastart","sys":"sys2","mode":"stale"})"));
+}
+
+}  // namespace
+}  // namespace haspec::vcs_system
