@@ -41,6 +41,19 @@ contains "SUMMARY:"
 expect 0 "check --json" -- "$haspec" check dsm --walks 5 --json
 python3 -c 'import json,sys; d=json.loads(sys.argv[1]); assert d[0]["verdict"]=="pass" and d[0]["steps"]>0' "$LAST" \
   || { echo "FAIL: check --json content"; fail=1; }
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+printf '{"op": "deploy_vm", "node": "n0"}\n\n# comment\n{"op": "deploy_vm", "node": "n9"}\n' >"$tmp/bad.jsonl"
+expect 3 "run: a bad op names file and line" -- "$haspec" run dsm "$tmp/bad.jsonl"
+contains "bad.jsonl:4: node: unknown node \"n9\""
+printf '{"op": "deploy_vm", "node": "n0"\n' >"$tmp/broken.jsonl"
+expect 3 "run: broken JSON names file and line" -- "$haspec" run dsm "$tmp/broken.jsonl"
+contains "broken.jsonl:1: not valid JSON"
+expect 3 "run: a missing file is bad input" -- "$haspec" run dsm "$tmp/none.jsonl"
+printf '{"op": "deploy_vm", "node": "n0", "expect": "DSM-PRE-TARGET-STATE"}\n' >"$tmp/expect.jsonl"
+expect 1 "run: an unmet expectation is a violation" -- "$haspec" run dsm "$tmp/expect.jsonl"
+contains "ERROR: dsm: expected DSM-PRE-TARGET-STATE"
+printf '{"op": "deploy_vm", "node": "n0", "expect": "NO-SUCH-RULE"}\n' >"$tmp/rule.jsonl"
+expect 3 "run: an unknown rule in expect is bad input" -- "$haspec" run dsm "$tmp/rule.jsonl"
 expect 0 "help lists exit codes" -- "$haspec" --help
 contains "Exit codes:"
 exit $fail

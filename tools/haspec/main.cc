@@ -14,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include "engine/exit_codes.h"
+#include "engine/op_trace.h"
 #include "engine/rule_table.h"
 #include "engine/walk.h"
 #include "model/registry.h"
@@ -175,7 +176,7 @@ json CheckOne(const CheckArgs& a, int& exit_code) {
   std::string artifact = a.artifact_dir + "/violation-" + std::string(M::kName) + "-seed" +
                          std::to_string(a.seed) + ".jsonl";
   std::ofstream f(artifact);
-  for (const auto& op : v.trace) f << M::OpToJson(op).dump() << "\n";
+  WriteOpTrace<M>(f, v.trace);
   out["verdict"] = "violation";
   out["violation"] = {{"rule", rule.id},
                       {"statement", rule.statement},
@@ -193,6 +194,7 @@ json CheckOne(const CheckArgs& a, int& exit_code) {
     }
     std::cout << "  state: " << M::Show(v.state) << "\n";
     if (f) std::cout << "  trace written to " << artifact << "\n";
+    if (f) std::cout << "  replay: haspec run " << M::kName << " " << artifact << "\n";
     std::cout << "  reproduce: haspec check " << M::kName << " --seed " << a.seed
               << " --walks " << a.walks << " --steps " << a.steps
               << (a.documented_only ? " --documented-only" : "") << "\n";
@@ -238,6 +240,56 @@ int CmdCheck(const CheckArgs& a) {
     std::printf("SUMMARY: a rule was broken; see ERROR above (exit %d)\n", exit_code);
   }
   return exit_code;
+}
+
+// Applies an op trace to the model from Initial(), printing each outcome and
+// the observation, and checking every invariant after every step.
+template <CodecMachine M>
+int CmdRun(const std::string& path, Profile profile, bool quiet) {
+  OpTrace<M> t;
+  try {
+    t = ReadOpTrace<M>(path);
+  } catch (const InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+    return Code(ExitCode::kBadInput);
+  }
+  typename M::State s = M::Initial();
+  std::vector<FindingOf<M>> findings;
+  std::size_t accepted = 0;
+  for (std::size_t i = 0; i < t.ops.size(); ++i) {
+    const std::string where = path + ":" + std::to_string(t.lines[i]);
+    auto o = M::Step(s, t.ops[i]);
+    s = o.next;
+    accepted += o.accepted;
+    const Rule& rule = RuleOf<M>(o.rule);
+    if (!quiet) {
+      std::cout << where << ": " << M::Show(t.ops[i]) << " -> "
+                << (o.accepted ? "accepted" : "REJECTED") << " (" << rule.id << ")\n"
+                << "    " << M::Show(M::Observe(s)) << "\n";
+    }
+    const std::string& want = t.expects[i];
+    if (!want.empty() && want != (o.accepted ? "accepted" : "rejected") && want != rule.id) {
+      std::cout << "ERROR: " << M::kName << ": expected " << want << " but the model "
+                << (o.accepted ? "accepted" : "rejected") << " " << M::Show(t.ops[i]) << " by "
+                << rule.id << " (" << rule.statement << ")\n  state: " << M::Show(s) << "\n"
+                << "SUMMARY: unexpected verdict at " << where << "\n";
+      return Code(ExitCode::kViolation);
+    }
+    findings.clear();
+    M::CheckInvariants(s, findings);
+    for (const auto& f : findings) {
+      const Rule& broken = RuleOf<M>(f.rule);
+      if (!Enforced(broken, profile)) continue;
+      std::cout << "ERROR: " << M::kName << ": invariant " << broken.id << " broken after "
+                << M::Show(t.ops[i]) << ": " << f.detail << "\n  rule: " << broken.statement
+                << "\n  state: " << M::Show(s) << "\n"
+                << "SUMMARY: invariant broken at " << where << "\n";
+      return Code(ExitCode::kViolation);
+    }
+  }
+  std::cout << "SUMMARY: " << t.ops.size() << " ops (" << accepted << " accepted, "
+            << t.ops.size() - accepted << " rejected), every expectation and invariant held\n";
+  return 0;
 }
 
 std::string ExitCodeHelp() {
@@ -286,6 +338,16 @@ int Main(int argc, char** argv) {
   check->add_flag("--json", ca.as_json, "Print a JSON report");
   check->add_option("--artifact-dir", ca.artifact_dir, "Where a violating trace is written")->capture_default_str();
 
+  std::string run_machine, run_file;
+  bool run_quiet = false, run_documented_only = false;
+  auto* run = app.add_subcommand(
+      "run", "Apply a JSON Lines op trace (such as a violation-*.jsonl artifact) to a model from "
+             "its initial state, printing each outcome and checking every invariant");
+  run->add_option("MACHINE", run_machine, "Machine name")->required();
+  run->add_option("TRACE", run_file, "JSON Lines file, one op per line ('#' lines skipped)")->required();
+  run->add_flag("-q,--quiet", run_quiet, "Print only the verdict");
+  run->add_flag("--documented-only", run_documented_only, "Enforce documented rules only");
+
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
@@ -302,6 +364,14 @@ int Main(int argc, char** argv) {
     int rc = 0;
     if (!VisitMachine(rules_machine, [&]<Machine M>() { rc = PrintRules<M>(as_json, as_markdown, kind, documented_only); })) {
       return unknown(rules_machine);
+    }
+    return rc;
+  }
+  if (*run) {
+    int rc = 0;
+    auto profile = run_documented_only ? Profile::kDocumentedOnly : Profile::kFull;
+    if (!VisitMachine(run_machine, [&]<Machine M>() { rc = CmdRun<M>(run_file, profile, run_quiet); })) {
+      return unknown(run_machine);
     }
     return rc;
   }
