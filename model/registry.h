@@ -10,6 +10,7 @@
 
 #include "model/core/machine.h"
 #include "model/dsm/dsm.h"
+#include "model/vcs_system/vcs_system.h"
 
 namespace haspec {
 
@@ -28,6 +29,7 @@ struct MachineList {
 };
 
 using Machines = MachineList<
+    vcs_system::VcsSystem,
     dsm::Dsm>;
 
 template <class F>

@@ -439,6 +439,7 @@ void VcsSystem::CandidateOps(const State& s, std::vector<Op>& out) {
         break;
       case S::kAdminWait:
         out.push_back(HasysForce{n});
+        out.push_back(GroupOnline{n});  // refused: not RUNNING
         out.push_back(Hastop{n, false});
         out.push_back(ConfigChange{n});
         break;
@@ -458,6 +459,7 @@ void VcsSystem::CandidateOps(const State& s, std::vector<Op>& out) {
         out.push_back(Hastop{n, false});
         out.push_back(Hastop{n, true});
         out.push_back(HasysAdd{n, n});  // refused: it has an entry
+        out.push_back(Hastart{n, StartMode::kPlain});  // refused: already running
         for (int j = 0; j < kSystems; ++j) {
           if (j == i) continue;
           const auto m = static_cast<std::uint8_t>(j);

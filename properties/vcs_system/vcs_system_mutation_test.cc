@@ -9,24 +9,15 @@
 #include <string>
 #include <vector>
 
-#include "engine/walk.h"
+#include "properties/core/mutation.h"
 #include "properties/vcs_system/vcs_system_properties.h"
 #include "sut/vcs_system/mutants.h"
 
 namespace haspec::vcs_system {
 namespace {
 
-struct MutantCase {
-  const char* mutant;
-  const char* property;
-  void (*killer)();
-  std::vector<std::string> rules;  // rules the caught mutant breaks
-};
-
-void PrintTo(const MutantCase& c, std::ostream* os) { *os << c.mutant << " vs " << c.property; }
-
-#define HASPEC_CASE(mutant, property, ...) \
-  MutantCase{#mutant, #property, &props::property<mutants::mutant>, {__VA_ARGS__}}
+using testing::MutantCase;
+#define HASPEC_CASE HASPEC_MUTANT_CASE
 
 const std::vector<MutantCase>& Cases() {
   static const std::vector<MutantCase> cases = {
@@ -119,30 +110,9 @@ const std::vector<MutantCase>& Cases() {
 
 class VcsSystemMutant : public ::testing::TestWithParam<MutantCase> {};
 
-TEST_P(VcsSystemMutant, IsCaughtByItsProperty) {
-  const MutantCase& c = GetParam();
-  testing::RuleLog log;
-  bool caught;
-  {
-    testing::RecordRules rec(log);
-    caught = testing::Catches(std::string(c.mutant) + " vs " + c.property, c.killer);
-  }
-  EXPECT_TRUE(caught) << "property " << c.property << " did not catch mutant " << c.mutant;
-  // An invariant is credited only if the failure was that invariant.
-  for (const std::string& id : c.rules) {
-    const Rule* r = FindRule(VcsSystem::Rules(), id);
-    ASSERT_NE(r, nullptr) << "unknown rule " << id;
-    if (r->kind == RuleKind::kInvariant) {
-      EXPECT_TRUE(log.broken.count(id)) << c.property << " caught " << c.mutant
-                                        << " but not through invariant " << id;
-    }
-  }
-}
+TEST_P(VcsSystemMutant, IsCaughtByItsProperty) { testing::ExpectCaught<VcsSystem>(GetParam()); }
 
-INSTANTIATE_TEST_SUITE_P(Mutants, VcsSystemMutant, ::testing::ValuesIn(Cases()),
-                         [](const auto& param_info) {
-                           return std::string(param_info.param.mutant) + "_" + param_info.param.property;
-                         });
+HASPEC_INSTANTIATE_MUTANTS(VcsSystemMutant, Cases());
 
 // Every property is shown to catch at least one mutant.
 TEST(VcsSystemMutants, EveryPropertyCatchesAMutant) {
@@ -156,34 +126,14 @@ TEST(VcsSystemMutants, EveryPropertyCatchesAMutant) {
   EXPECT_TRUE(idle.empty()) << "properties with no mutant to catch:" << idle;
 }
 
+using MachineUnderTest = VcsSystem;
+
 // Every rule is exercised: decided by a step of a long random walk or of a
 // targeted property, reported as an advisory, or broken by a caught mutant.
 TEST(VcsSystemRuleCoverage, EveryRuleIsExercised) {
-  std::set<std::string> covered;
-  WalkOptions opt;
-  opt.seed = 1;
-  opt.walks = 300;
-  opt.steps = 200;
-  auto walk = Walk<VcsSystem>(opt);
-  ASSERT_FALSE(walk.violation) << RuleOf<VcsSystem>(walk.violation->finding.rule).id << ": "
-                               << walk.violation->finding.detail;
-  for (std::size_t i = 0; i < VcsSystem::Rules().size(); ++i) {
-    if (walk.decided[i] || walk.advised[i]) covered.insert(std::string(VcsSystem::Rules()[i].id));
-  }
-  testing::RuleLog log;
-  {
-    testing::RecordRules rec(log);
-#define HASPEC_X(name) EXPECT_TRUE(rc::check(#name, &props::name<VcsSystem>));
-    HASPEC_VCS_SYSTEM_PROPERTIES(HASPEC_X)
-#undef HASPEC_X
-  }
-  covered.insert(log.decided.begin(), log.decided.end());
-  for (const MutantCase& c : Cases()) covered.insert(c.rules.begin(), c.rules.end());
-  std::string missing;
-  for (const Rule& r : VcsSystem::Rules()) {
-    if (!covered.count(std::string(r.id))) missing += " " + std::string(r.id);
-  }
-  EXPECT_TRUE(missing.empty()) << "rules no property exercises:" << missing;
+  testing::ExpectEveryRuleExercised<VcsSystem>(
+      Cases(), {HASPEC_VCS_SYSTEM_PROPERTIES(HASPEC_PROPERTY_ENTRY)},
+      {.seed = 1, .walks = 300, .steps = 200});
 }
 
 }  // namespace
