@@ -10,6 +10,7 @@
 
 #include "model/core/machine.h"
 #include "model/dsm/dsm.h"
+#include "model/vcs_gco/vcs_gco.h"
 #include "model/vcs_system/vcs_system.h"
 
 namespace haspec {
@@ -29,6 +30,7 @@ struct MachineList {
 };
 
 using Machines = MachineList<
+    vcs_gco::VcsGco,
     vcs_system::VcsSystem,
     dsm::Dsm>;
 

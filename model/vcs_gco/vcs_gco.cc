@@ -22,6 +22,9 @@ constexpr auto kStatusNameList = [] {
 
 using OutcomeT = VcsGco::OutcomeT;
 
+constexpr int kViewWeight = 4;
+constexpr int kHeartbeatWeight = 2;
+
 OutcomeT Accept(const State& next, RuleId r) { return {next, r, true}; }
 OutcomeT Reject(const State& s, RuleId r) { return {s, r, false}; }
 
@@ -339,11 +342,15 @@ void VcsGco::CandidateOps(const State& s, std::vector<Op>& out) {
       out.push_back(HeartbeatAlive{o, static_cast<std::uint8_t>((oi + 1) % kClusters), 0});
       continue;
     }
+    // Connection and inquiry events are listed kViewWeight times: a uniform
+    // pick then hits cluster-wide events (each of which resets many views)
+    // and heartbeat flaps rarely enough for walks to reach inquiry answers.
+    for (int pass = 0; pass < kViewWeight; ++pass) {
     for (int ri = 0; ri < kClusters; ++ri) {
       if (ri == oi) continue;
       const auto r = static_cast<std::uint8_t>(ri);
       const View& v = c.views[ri];
-      for (int h = 0; h < kHeartbeats; ++h) {
+      for (int h = 0; h < kHeartbeats && pass < kHeartbeatWeight; ++h) {
         const auto h8 = static_cast<std::uint8_t>(h);
         if (v.hb[h] != HbState::kHbAlive) out.push_back(HeartbeatAlive{o, r, h8});
         if (v.hb[h] != HbState::kHbDead) out.push_back(HeartbeatDead{o, r, h8});
@@ -362,6 +369,7 @@ void VcsGco::CandidateOps(const State& s, std::vector<Op>& out) {
           out.push_back(InquiryAnswers{o, r, static_cast<std::uint8_t>(mask)});
         }
       }
+    }
     }
   }
 }
