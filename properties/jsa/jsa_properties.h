@@ -233,11 +233,21 @@ struct StepCommand : rc::state::Command<S<M>, testing::ModelUnderCheck<M>> {
   void show(std::ostream& os) const override { os << M::Show(op); }
 };
 
+// Ops through which the administrator or the product brings a host back.
+inline bool Heals(const Op& op) {
+  return std::holds_alternative<RepairHost>(op) || std::holds_alternative<RestoreHost>(op) ||
+         std::holds_alternative<Complete>(op) || std::holds_alternative<SetOnline>(op) ||
+         std::holds_alternative<StartUpgrade>(op) || std::holds_alternative<ApplyLicense>(op) ||
+         std::holds_alternative<SwitchPrimaryToActive>(op);
+}
+
 // Random op sequences from a fresh, paired or failed-over start; after every
 // step every state invariant and every step invariant (Failed never recovers
 // by itself, no failover while Offline, no automatic switch back, process
-// exits and full disks change nothing) is checked. Ops the machine accepts
-// are drawn nine times out of ten so sequences reach deep states.
+// exits and full disks change nothing) is checked. Ops that change the state
+// are preferred, healing ones most, so that failures are followed by
+// recoveries and sequences reach states several admin actions deep; the
+// sequences are six times RapidCheck's size.
 template <class M>
 void InvariantsHoldAfterEveryStep() {
   const int start_kind = *rc::gen::inRange(0, 5);
@@ -246,20 +256,25 @@ void InvariantsHoldAfterEveryStep() {
                                  : FailedOverPair<M>(start_kind == 3);
   testing::ModelUnderCheck<M> sut;
   using Cmd = rc::state::Command<S<M>, testing::ModelUnderCheck<M>>;
-  rc::state::check(start, sut, [](const S<M>& s) {
-    std::vector<Op> all, accepted;
+  auto next = [](const S<M>& s) {
+    std::vector<Op> all, heal, move;
     M::CandidateOps(s, all);
     for (const Op& op : all) {
-      if (M::Step(s, op).accepted) accepted.push_back(op);
+      auto o = M::Step(s, op);
+      if (!o.accepted || o.next == s) continue;
+      (Heals(op) ? heal : move).push_back(op);
     }
-    auto pick = accepted.empty()
-                    ? rc::gen::elementOf(all)
-                    : rc::gen::weightedOneOf<Op>({{9, rc::gen::elementOf(accepted)},
-                                                  {1, rc::gen::elementOf(all)}});
-    return rc::gen::map(std::move(pick), [](const Op& op) {
-      return std::shared_ptr<const Cmd>(std::make_shared<StepCommand<M>>(op));
+    return rc::gen::exec([all, heal, move] {
+      const int w = *rc::gen::inRange(0, 9);  // 4 heal : 3 move : 2 any
+      const std::vector<Op>& pool = (w < 4 && !heal.empty())   ? heal
+                                    : (w < 7 && !move.empty()) ? move
+                                                               : all;
+      return std::shared_ptr<const Cmd>(std::make_shared<StepCommand<M>>(*rc::gen::elementOf(pool)));
     });
-  });
+  };
+  auto make_start = [start] { return start; };
+  const auto cmds = *rc::gen::scale(6.0, rc::state::gen::commands(make_start, next));
+  rc::state::runAll(cmds, make_start, sut);
 }
 
 // ---- Failover -------------------------------------------------------------------
@@ -517,9 +532,11 @@ void RecoveredPrimaryStaysStandbyUntilSwitchedBack() {
     HASPEC_EXPECT_STATUS(s, kSecondary, Status::kActive);
   }
   HASPEC_EXPECT_STATUS(s, kPrimary, Status::kStandby);
-  // Quiet time changes nothing.
+  // Quiet time changes nothing, and a patch waits for the primary to be
+  // Active again (only the secondary is ever upgraded by its peer).
   s = Accepted<M>(s, ConnectivityTest{true, true, true});
   s = Accepted<M>(s, ProcessExits{kPrimary});
+  HASPEC_EXPECT_RULE(M, Checked<M>(s, PatchPrimary{}), false, RuleId::kPrePatchActivePrimary);
   HASPEC_EXPECT_STATUS(s, kSecondary, Status::kActive);
   auto sw = Checked<M>(s, SwitchPrimaryToActive{});
   HASPEC_EXPECT_RULE(M, sw, true, RuleId::kSwitchPrimaryActive);
