@@ -10,6 +10,7 @@
 
 #include "model/core/machine.h"
 #include "model/dsm/dsm.h"
+#include "model/jsa/jsa.h"
 #include "model/vcs_gco/vcs_gco.h"
 #include "model/vcs_system/vcs_system.h"
 
@@ -32,7 +33,8 @@ struct MachineList {
 using Machines = MachineList<
     vcs_gco::VcsGco,
     vcs_system::VcsSystem,
-    dsm::Dsm>;
+    dsm::Dsm,
+    jsa::Jsa>;
 
 template <class F>
 void ForEachMachine(F&& f) {
