@@ -44,6 +44,7 @@ const std::vector<MutantCase>& Cases() {
       HASPEC_CASE(ConnectsWithoutHeartbeat, ConnectNeedsALiveHeartbeat,
                   "GCO-PRE-HEARTBEAT-ALIVE-TO-CONNECT"),
       HASPEC_CASE(DownConnectorStillHears, EventsNeedTheObserversConnector, "GCO-PRE-CONNECTOR-UP"),
+      HASPEC_CASE(AcceptsSelfHeartbeat, EventsNameTwoDifferentClusters, "GCO-PRE-TARGET"),
       HASPEC_CASE(ObserveHidesExiting, ObservationShowsEveryView),
       // Every invariant, through the stateful property.
       HASPEC_CASE(NoExitNotice, InvariantsHoldAfterEveryStep, "GCO-INV-RUNNING-MEANS-PEER-RUNNING"),

@@ -96,15 +96,6 @@ std::string Why(const typename M::OutcomeT& o) {
   return std::string(o.accepted ? "accepted by " : "rejected by ") + std::string(RuleOf<M>(o.rule).id);
 }
 
-#define HASPEC_GCO_EXPECT_RULE(M, outcome, want_accepted, want_rule)                        \
-  do {                                                                                      \
-    const auto& o_ = (outcome);                                                             \
-    if (o_.accepted != (want_accepted) || o_.rule != (want_rule)) {                         \
-      RC_FAIL(std::string("expected ") + ((want_accepted) ? "accepted by " : "rejected by ") + \
-              std::string(RuleOf<M>(want_rule).id) + ", got " + Why<M>(o_) + " in " +        \
-              M::Show(o_.next));                                                            \
-    }                                                                                       \
-  } while (0)
 
 // Fails unless cluster o sees r in state `want` (and, if given, with the
 // TCP connection up or down as `connected` says).
@@ -133,6 +124,17 @@ typename M::OutcomeT Checked(const S<M>& s, const Op& op) {
   return o;
 }
 
+// Checked, and fails unless `op` was accepted (or refused) by `rule`.
+template <class M>
+typename M::OutcomeT ExpectStep(const S<M>& s, const Op& op, bool accepted, RuleId rule) {
+  auto o = Checked<M>(s, op);
+  if (o.accepted != accepted || o.rule != rule) {
+    RC_FAIL(M::Show(op) + ": expected " + (accepted ? "accepted by " : "rejected by ") +
+            std::string(RuleOf<M>(rule).id) + ", got " + Why<M>(o) + "\n  in " + M::Show(s));
+  }
+  return o;
+}
+
 // ---------------------------------------------------------------------------
 
 template <class M>
@@ -148,11 +150,9 @@ void RemoteClusterJoinsThroughBuild() {
   const int h = *rc::gen::inRange(0, kHeartbeats);
   S<M> s = Checked<M>(M::Initial(), HeartbeatAlive{U8(o), U8(r), U8(h)}).next;
   ExpectView<M>(s, o, r, ClusterState::kInit, 0);
-  auto c = Checked<M>(s, Connect{U8(o), U8(r)});
-  HASPEC_GCO_EXPECT_RULE(M, c, true, RuleId::kJoinBuild);
+  auto c = ExpectStep<M>(s, Connect{U8(o), U8(r)}, true, RuleId::kJoinBuild);
   ExpectView<M>(c.next, o, r, ClusterState::kBuild, 1);
-  auto d = Checked<M>(c.next, SnapshotDone{U8(o), U8(r)});
-  HASPEC_GCO_EXPECT_RULE(M, d, true, RuleId::kSnapshotRunning);
+  auto d = ExpectStep<M>(c.next, SnapshotDone{U8(o), U8(r)}, true, RuleId::kSnapshotRunning);
   ExpectView<M>(d.next, o, r, ClusterState::kRunning, 1);
   RC_ASSERT(Seen<M>(d.next, o, r) == ClusterState::kRunning);
   // The other direction is another connector's view: still init.
@@ -166,12 +166,11 @@ void ConnectNeedsALiveHeartbeat() {
   for (int h = 0; h < kHeartbeats; ++h) {
     if (*rc::gen::arbitrary<bool>()) s = Checked<M>(s, HeartbeatDead{U8(o), U8(r), U8(h)}).next;
   }
-  auto refused = Checked<M>(s, Connect{U8(o), U8(r)});
-  HASPEC_GCO_EXPECT_RULE(M, refused, false, RuleId::kPreHbAliveToConnect);
+  auto refused = ExpectStep<M>(s, Connect{U8(o), U8(r)}, false, RuleId::kPreHbAliveToConnect);
   RC_ASSERT(refused.next == s);
   const int h = *rc::gen::inRange(0, kHeartbeats);
   s = Checked<M>(s, HeartbeatAlive{U8(o), U8(r), U8(h)}).next;
-  HASPEC_GCO_EXPECT_RULE(M, Checked<M>(s, Connect{U8(o), U8(r)}), true, RuleId::kJoinBuild);
+  ExpectStep<M>(s, Connect{U8(o), U8(r)}, true, RuleId::kJoinBuild);
 }
 
 template <class M>
@@ -187,8 +186,7 @@ void EventsNeedTheObserversConnector() {
                     Connect{U8(o), U8(r)}, SnapshotDone{U8(o), U8(r)}, ConnectionLost{U8(o), U8(r)},
                     Inquire{U8(o), U8(r)}, InquiryAnswers{U8(o), U8(r), 0}};
   for (const Op& op : ops) {
-    auto x = Checked<M>(s, op);
-    HASPEC_GCO_EXPECT_RULE(M, x, false, RuleId::kPreConnectorUp);
+    auto x = ExpectStep<M>(s, op, false, RuleId::kPreConnectorUp);
     RC_ASSERT(x.next == s);
   }
   const ClusterReport rep = M::Observe(s).clusters[o];
@@ -213,12 +211,12 @@ void LosingEveryHeartbeatMakesLostHb() {
   const int first = *rc::gen::inRange(0, kHeartbeats);
   for (int i = 0; i < kHeartbeats; ++i) {
     const int h = (first + i) % kHeartbeats;
-    auto d = Checked<M>(s, HeartbeatDead{U8(o), U8(r), U8(h)});
-    if (i + 1 < kHeartbeats) {
-      HASPEC_GCO_EXPECT_RULE(M, d, true, RuleId::kHeartbeatState);
+    const bool last = i + 1 == kHeartbeats;
+    auto d = ExpectStep<M>(s, HeartbeatDead{U8(o), U8(r), U8(h)}, true,
+                           last ? RuleId::kAllHbLost : RuleId::kHeartbeatState);
+    if (!last) {
       ExpectView<M>(d.next, o, r, ClusterState::kRunning, 1);
     } else {
-      HASPEC_GCO_EXPECT_RULE(M, d, true, RuleId::kAllHbLost);
       ExpectView<M>(d.next, o, r, ClusterState::kLostHb);
       RC_ASSERT(Seen<M>(d.next, o, r) == ClusterState::kLostHb);
     }
@@ -232,8 +230,7 @@ void SilentClusterIsInquiredAbout() {
   auto [o, r] = GenPair();
   S<M> s = Silence<M>(Mesh<M>(), o, r);
   ExpectView<M>(s, o, r, ClusterState::kLostHb, 0);
-  auto q = Checked<M>(s, Inquire{U8(o), U8(r)});
-  HASPEC_GCO_EXPECT_RULE(M, q, true, RuleId::kInquiry);
+  auto q = ExpectStep<M>(s, Inquire{U8(o), U8(r)}, true, RuleId::kInquiry);
   ExpectView<M>(q.next, o, r, ClusterState::kInquiry, 0);
   RC_ASSERT(Seen<M>(q.next, o, r) == ClusterState::kInquiry);
 }
@@ -254,10 +251,8 @@ void EveryAnswerDownMeansFaulted() {
   S<M> s = InInquiry<M>(o, r);
   ExpectView<M>(s, o, r, ClusterState::kInquiry);
   // Answers can only come from a third cluster, never from o or r.
-  HASPEC_GCO_EXPECT_RULE(M, Checked<M>(s, InquiryAnswers{U8(o), U8(r), U8(1u << r)}), false,
-                         RuleId::kPreAnswersFromConnected);
-  auto a = Checked<M>(s, InquiryAnswers{U8(o), U8(r), 0});
-  HASPEC_GCO_EXPECT_RULE(M, a, true, RuleId::kInquiryFaulted);
+  ExpectStep<M>(s, InquiryAnswers{U8(o), U8(r), U8(1u << r)}, false, RuleId::kPreAnswersFromConnected);
+  auto a = ExpectStep<M>(s, InquiryAnswers{U8(o), U8(r), 0}, true, RuleId::kInquiryFaulted);
   ExpectView<M>(a.next, o, r, ClusterState::kFaulted, 0);
   RC_ASSERT(Seen<M>(a.next, o, r) == ClusterState::kFaulted);
 }
@@ -267,8 +262,8 @@ template <class M>
 void AnAnswerNotDownMeansUnknown() {
   auto [o, r] = GenPair();
   S<M> s = InInquiry<M>(o, r);
-  auto a = Checked<M>(s, InquiryAnswers{U8(o), U8(r), U8(1u << Third(o, r))});
-  HASPEC_GCO_EXPECT_RULE(M, a, true, RuleId::kInquiryUnknown);
+  auto a = ExpectStep<M>(s, InquiryAnswers{U8(o), U8(r), U8(1u << Third(o, r))}, true,
+                         RuleId::kInquiryUnknown);
   ExpectView<M>(a.next, o, r, ClusterState::kUnknown, 0);
   RC_ASSERT(Seen<M>(a.next, o, r) == ClusterState::kUnknown);
 }
@@ -277,8 +272,7 @@ void AnAnswerNotDownMeansUnknown() {
 template <class M>
 void ConnectorFailoverMakesViewsTransitioning() {
   const int r = *rc::gen::inRange(0, kClusters);
-  auto f = Checked<M>(Mesh<M>(), ConnectorFailover{U8(r)});
-  HASPEC_GCO_EXPECT_RULE(M, f, true, RuleId::kWacFailover);
+  auto f = ExpectStep<M>(Mesh<M>(), ConnectorFailover{U8(r)}, true, RuleId::kWacFailover);
   RC_ASSERT(f.next.clusters[r].local == Local::kTransitioning);
   for (int o = 0; o < kClusters; ++o) {
     if (o == r) continue;
@@ -292,15 +286,12 @@ template <class M>
 void TransitioningViewRebuildsOnceTheConnectorIsBack() {
   auto [o, r] = GenPair();
   S<M> s = Checked<M>(Mesh<M>(), ConnectorFailover{U8(r)}).next;
-  HASPEC_GCO_EXPECT_RULE(M, Checked<M>(s, Connect{U8(o), U8(r)}), false, RuleId::kPrePeerConnector);
-  auto up = Checked<M>(s, ConnectorOnline{U8(r)});
-  HASPEC_GCO_EXPECT_RULE(M, up, true, RuleId::kStartAtInit);
+  ExpectStep<M>(s, Connect{U8(o), U8(r)}, false, RuleId::kPrePeerConnector);
+  auto up = ExpectStep<M>(s, ConnectorOnline{U8(r)}, true, RuleId::kStartAtInit);
   ExpectView<M>(up.next, o, r, ClusterState::kTransitioning, 0);
-  auto c = Checked<M>(up.next, Connect{U8(o), U8(r)});
-  HASPEC_GCO_EXPECT_RULE(M, c, true, RuleId::kFailoverRebuild);
+  auto c = ExpectStep<M>(up.next, Connect{U8(o), U8(r)}, true, RuleId::kFailoverRebuild);
   ExpectView<M>(c.next, o, r, ClusterState::kBuild, 1);
-  auto d = Checked<M>(c.next, SnapshotDone{U8(o), U8(r)});
-  HASPEC_GCO_EXPECT_RULE(M, d, true, RuleId::kSnapshotRunning);
+  auto d = ExpectStep<M>(c.next, SnapshotDone{U8(o), U8(r)}, true, RuleId::kSnapshotRunning);
   ExpectView<M>(d.next, o, r, ClusterState::kRunning, 1);
 }
 
@@ -308,8 +299,7 @@ void TransitioningViewRebuildsOnceTheConnectorIsBack() {
 template <class M>
 void GracefulShutdownIsAnnouncedAsExiting() {
   const int r = *rc::gen::inRange(0, kClusters);
-  auto x = Checked<M>(Mesh<M>(), StopCluster{U8(r)});
-  HASPEC_GCO_EXPECT_RULE(M, x, true, RuleId::kExitNotice);
+  auto x = ExpectStep<M>(Mesh<M>(), StopCluster{U8(r)}, true, RuleId::kExitNotice);
   RC_ASSERT(x.next.clusters[r].local == Local::kExiting);
   RC_ASSERT(M::Observe(x.next).clusters[r].local == Local::kExiting);
   for (int o = 0; o < kClusters; ++o) {
@@ -325,15 +315,13 @@ void ExitingBecomesExitedWhenTheConnectionDrops() {
   auto [o, r] = GenPair();
   S<M> s = Checked<M>(Mesh<M>(), StopCluster{U8(r)}).next;
   if (*rc::gen::arbitrary<bool>()) {
-    auto e = Checked<M>(s, ClusterExited{U8(r)});
-    HASPEC_GCO_EXPECT_RULE(M, e, true, RuleId::kExited);
+    auto e = ExpectStep<M>(s, ClusterExited{U8(r)}, true, RuleId::kExited);
     for (int x = 0; x < kClusters; ++x) {
       if (x != r) ExpectView<M>(e.next, x, r, ClusterState::kExited, 0);
     }
     RC_ASSERT(!M::Observe(e.next).clusters[r].reporting);
   } else {
-    auto e = Checked<M>(s, ConnectionLost{U8(o), U8(r)});
-    HASPEC_GCO_EXPECT_RULE(M, e, true, RuleId::kExited);
+    auto e = ExpectStep<M>(s, ConnectionLost{U8(o), U8(r)}, true, RuleId::kExited);
     ExpectView<M>(e.next, o, r, ClusterState::kExited, 0);
     RC_ASSERT(Seen<M>(e.next, o, r) == ClusterState::kExited);
   }
@@ -346,8 +334,7 @@ void ConnectionLossWithHeartbeatsAliveIsLostConn() {
   const int other = *rc::gen::inRange(0, 3);  // IcmpS: unknown, alive or dead
   if (other == 1) s = Checked<M>(s, HeartbeatAlive{U8(o), U8(r), 1}).next;
   if (other == 2) s = Checked<M>(s, HeartbeatDead{U8(o), U8(r), 1}).next;
-  auto l = Checked<M>(s, ConnectionLost{U8(o), U8(r)});
-  HASPEC_GCO_EXPECT_RULE(M, l, true, RuleId::kConnLost);
+  auto l = ExpectStep<M>(s, ConnectionLost{U8(o), U8(r)}, true, RuleId::kConnLost);
   ExpectView<M>(l.next, o, r, ClusterState::kLostConn, 0);
   RC_ASSERT(Seen<M>(l.next, o, r) == ClusterState::kLostConn);
   RC_ASSERT(AnyAlive(l.next.view(o, r)));
@@ -382,8 +369,7 @@ void StartedConnectorHoldsEveryRemoteAtInit() {
   const int c = *rc::gen::inRange(0, kClusters);
   const Local l = s.clusters[c].local;
   if (l != Local::kExited && l != Local::kFaulted) s = Checked<M>(s, ClusterCrash{U8(c)}).next;
-  auto st = Checked<M>(s, StartCluster{U8(c)});
-  HASPEC_GCO_EXPECT_RULE(M, st, true, RuleId::kStartAtInit);
+  auto st = ExpectStep<M>(s, StartCluster{U8(c)}, true, RuleId::kStartAtInit);
   const ClusterReport rep = M::Observe(st.next).clusters[c];
   RC_ASSERT(rep.reporting);
   RC_ASSERT(rep.local == Local::kRunning);
@@ -406,8 +392,7 @@ void EventsNameTwoDifferentClusters() {
                     Inquire{U8(bad), U8(o)},         InquiryAnswers{U8(o), U8(o), 0},
                     StopCluster{U8(bad)},            StartCluster{U8(bad)}};
   for (const Op& op : ops) {
-    auto x = Checked<M>(s, op);
-    HASPEC_GCO_EXPECT_RULE(M, x, false, RuleId::kPreTarget);
+    auto x = ExpectStep<M>(s, op, false, RuleId::kPreTarget);
     RC_ASSERT(x.next == s);
   }
 }

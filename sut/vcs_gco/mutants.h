@@ -291,6 +291,19 @@ struct ExitForgetsObservers : VcsGco {
   }
 };
 
+// A heartbeat "to itself" is accepted and recorded in a view nobody holds.
+struct AcceptsSelfHeartbeat : VcsGco {
+  static OutcomeT Step(const State& s, const Op& op) {
+    auto* h = As<HeartbeatAlive>(op);
+    if (!h || h->observer >= kClusters || h->observer != h->remote || h->heartbeat >= kHeartbeats) {
+      return VcsGco::Step(s, op);
+    }
+    State t = s;
+    t.view(h->observer, h->remote).hb[h->heartbeat] = HbState::kHbAlive;
+    return {t, RuleId::kHeartbeatState, true};
+  }
+};
+
 // Observe: a remote cluster that is exiting is listed as RUNNING.
 struct ObserveHidesExiting : VcsGco {
   static Observation Observe(const State& s) {
