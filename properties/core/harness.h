@@ -105,6 +105,15 @@ Trace<M> TraceFrom(const typename M::State& start, const std::vector<std::uint32
   return t;
 }
 
+// How RapidCheck prints a Trace in a counterexample (found by ADL).
+template <Machine M>
+void showValue(const Trace<M>& t, std::ostream& os) {
+  os << "trace of " << t.ops.size() << " ops from " << M::Show(t.start) << "\n";
+  for (std::size_t i = 0; i < t.ops.size(); ++i) {
+    os << "  " << i + 1 << ". " << M::Show(t.ops[i]) << "  ->  " << M::Show(t.states[i]) << "\n";
+  }
+}
+
 // Random reachable traces from `start`. Shrinks toward fewer, earlier ops.
 template <Machine M>
 rc::Gen<Trace<M>> GenTraceFrom(typename M::State start) {
@@ -137,14 +146,5 @@ inline bool Catches(std::string_view what, void (*property)()) {
 
 }  // namespace haspec::testing
 
-namespace rc {
-template <haspec::Machine M>
-void showValue(const haspec::testing::Trace<M>& t, std::ostream& os) {
-  os << "trace of " << t.ops.size() << " ops from " << M::Show(t.start) << "\n";
-  for (std::size_t i = 0; i < t.ops.size(); ++i) {
-    os << "  " << i + 1 << ". " << M::Show(t.ops[i]) << "  ->  " << M::Show(t.states[i]) << "\n";
-  }
-}
-}  // namespace rc
 
 #endif  // HASPEC_PROPERTIES_CORE_HARNESS_H_
