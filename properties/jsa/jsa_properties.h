@@ -164,6 +164,7 @@ template <class M>
 S<M> Heal(S<M> s) {
   for (int round = 0; round < 40 && !Healthy(s); ++round) {
     std::vector<Op> tries;
+    tries.reserve(4);
     if (!s.paired) tries.push_back(CreatePair{false});
     if (!s.licensed) tries.push_back(ApplyLicense{});
     for (int h = 0; h < (s.paired ? kHosts : 1); ++h) {
