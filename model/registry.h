@@ -31,9 +31,9 @@ struct MachineList {
 };
 
 using Machines = MachineList<
-    vcs_gco::VcsGco,
-    vcs_system::VcsSystem,
     dsm::Dsm,
+    vcs_system::VcsSystem,
+    vcs_gco::VcsGco,
     jsa::Jsa>;
 
 template <class F>
