@@ -2,7 +2,7 @@
 // coverage test and the step benchmark.
 //
 // From Initial(), each step picks one of CandidateOps(state) with a seeded
-// generator, applies Step, checks every invariant and counts which rule
+// generator, applies Step, checks every invariant (CheckStep) and counts which rule
 // decided the step. The first broken invariant stops the run and keeps the
 // op trace that led to it.
 //
@@ -79,9 +79,9 @@ WalkReport<M> Walk(const WalkOptions& opt) {
       ++r.steps;
       (o.accepted ? r.accepted : r.rejected) += 1;
       ++r.decided[Index(o.rule)];
-      s = o.next;
       findings.clear();
-      M::CheckInvariants(s, findings);
+      CheckStep<M>(s, *op, o.next, findings);
+      s = o.next;
       for (auto& f : findings) {
         if (!Enforced(rules[Index(f.rule)], opt.profile)) continue;
         r.violation = WalkViolation<M>{w, trace, s, std::move(f)};

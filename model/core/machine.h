@@ -17,6 +17,9 @@
 //     static void Outcomes(const State&, const Op&, std::vector<Outcome>&);
 //     static void CandidateOps(const State&, std::vector<Op>&);
 //     static void CheckInvariants(const State&, std::vector<Finding>&);
+//     // optional: rules about one step; see CheckStep below
+//     static void CheckTransition(const State& before, const Op&,
+//                                 const State& after, std::vector<Finding>&);
 //     static void CheckAdvisories(const State&, std::vector<Finding>&);
 //     static Observation Observe(const State&);
 //     static std::size_t Hash(const State&);
@@ -119,6 +122,20 @@ constexpr auto OpNames() {
     return std::array<std::string_view, sizeof...(I)>{
         std::variant_alternative_t<I, Op>::kName...};
   }(std::make_index_sequence<std::variant_size_v<Op>>{});
+}
+
+// Every invariant after a step: the state invariants of `after`, and, for a
+// machine that also has rules about a step rather than a state ("a Failed
+// host leaves Failed only through restore"), its
+//   static void CheckTransition(const State& before, const Op& op,
+//                               const State& after, std::vector<Finding>&);
+template <Machine M>
+void CheckStep(const typename M::State& before, const typename M::Op& op,
+               const typename M::State& after, std::vector<FindingOf<M>>& out) {
+  M::CheckInvariants(after, out);
+  if constexpr (requires { M::CheckTransition(before, op, after, out); }) {
+    M::CheckTransition(before, op, after, out);
+  }
 }
 
 // The rule record behind a RuleId.

@@ -67,17 +67,32 @@ typename M::State Run(typename M::State s, std::initializer_list<typename M::Op>
   return s;
 }
 
-// The invariant findings of `s`, as one printable string ("" if none).
+// The invariant findings, as one printable string ("" if none).
 template <Machine M>
-std::string BrokenInvariants(const typename M::State& s) {
-  std::vector<FindingOf<M>> f;
-  M::CheckInvariants(s, f);
+std::string Describe(const std::vector<FindingOf<M>>& f) {
   std::string out;
   for (const auto& x : f) {
     if (rule_log) rule_log->broken.insert(std::string(RuleOf<M>(x.rule).id));
     out += std::string(RuleOf<M>(x.rule).id) + ": " + x.detail + "; ";
   }
   return out;
+}
+
+// Findings of the state invariants of `s`.
+template <Machine M>
+std::string BrokenInvariants(const typename M::State& s) {
+  std::vector<FindingOf<M>> f;
+  M::CheckInvariants(s, f);
+  return Describe<M>(f);
+}
+
+// Findings of every invariant after the step before --op--> after.
+template <Machine M>
+std::string BrokenByStep(const typename M::State& before, const typename M::Op& op,
+                         const typename M::State& after) {
+  std::vector<FindingOf<M>> f;
+  CheckStep<M>(before, op, after, f);
+  return Describe<M>(f);
 }
 
 // A trace of ops from a start state, with the state after each.

@@ -37,7 +37,10 @@ struct OpCommand : rc::state::Command<typename M::State, ModelUnderCheck<M>> {
 
   void run(const typename M::State& s, ModelUnderCheck<M>&) const override {
     auto o = Apply<M>(s, op);
-    HASPEC_CHECK_INVARIANTS(M, op, o);
+    std::string broken = BrokenByStep<M>(s, op, o.next);
+    if (!broken.empty()) {
+      RC_FAIL("after " + M::Show(op) + ": " + broken + "\n  state: " + M::Show(o.next));
+    }
   }
 
   void show(std::ostream& os) const override { os << M::Show(op); }

@@ -1,11 +1,9 @@
-// What a JSA step costs: Step and CheckInvariants allocate nothing when no
-// rule is broken, and the invariant-checked step rate is reported (the
-// figure behind bench/steps_bench's InvariantCheckedSteps/jsa).
+// What a JSA step costs: Step and the invariant checks allocate nothing when
+// no rule is broken. (The step rate is measured by bench/steps_bench, never
+// asserted in a test.)
 #include <gtest/gtest.h>
 
 #include <atomic>
-#include <chrono>
-#include <cstdio>
 #include <cstdlib>
 #include <new>
 #include <vector>
@@ -69,32 +67,6 @@ TEST(JsaStepCost, StepAndInvariantChecksDoNotAllocate) {
   const long during = allocations.load() - before;
   EXPECT_EQ(broken, 0u);
   EXPECT_EQ(during, 0) << during << " allocations in " << r.ops.size() << " steps";
-}
-
-TEST(JsaStepCost, ReportsInvariantCheckedStepsPerSecond) {
-  const Recorded r = Record(1 << 16);
-  std::vector<Jsa::FindingT> findings;
-  std::size_t broken = 0, steps = 0;
-  const auto t0 = std::chrono::steady_clock::now();
-  State s = Jsa::Initial();
-  for (int round = 0; round < 40; ++round) {
-    for (std::size_t i = 0; i < r.ops.size(); ++i) {
-      if (i % 200 == 0) s = Jsa::Initial();
-      s = Jsa::Step(s, r.ops[i]).next;
-      Jsa::CheckInvariants(s, findings);
-      broken += findings.size();
-      findings.clear();
-      ++steps;
-    }
-  }
-  const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  const double rate = steps / secs;
-  std::printf("jsa: %zu invariant-checked steps in %.3f s = %.2f million/s\n", steps, secs, rate / 1e6);
-  RecordProperty("steps_per_second", static_cast<int>(rate));
-  EXPECT_EQ(broken, 0u);
-  // A floor far below the 5 million/s target: this only catches a step that
-  // has become pathologically slow (shared CI cores, sanitizer builds).
-  EXPECT_GT(rate, 2e5);
 }
 
 }  // namespace

@@ -259,6 +259,8 @@ int CmdRun(const std::string& path, Profile profile, bool quiet) {
   for (std::size_t i = 0; i < t.ops.size(); ++i) {
     const std::string where = path + ":" + std::to_string(t.lines[i]);
     auto o = M::Step(s, t.ops[i]);
+    findings.clear();
+    CheckStep<M>(s, t.ops[i], o.next, findings);
     s = o.next;
     accepted += o.accepted;
     const Rule& rule = RuleOf<M>(o.rule);
@@ -275,8 +277,6 @@ int CmdRun(const std::string& path, Profile profile, bool quiet) {
                 << "SUMMARY: unexpected verdict at " << where << "\n";
       return Code(ExitCode::kViolation);
     }
-    findings.clear();
-    M::CheckInvariants(s, findings);
     for (const auto& f : findings) {
       const Rule& broken = RuleOf<M>(f.rule);
       if (!Enforced(broken, profile)) continue;
