@@ -42,6 +42,17 @@ struct NameTable {
     }
     return "?";
   }
+  // Every canonical name / every label, in table order.
+  constexpr std::array<std::string_view, N> Names() const {
+    std::array<std::string_view, N> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = entries[i].name;
+    return out;
+  }
+  constexpr std::array<std::string_view, N> Labels() const {
+    std::array<std::string_view, N> out{};
+    for (std::size_t i = 0; i < N; ++i) out[i] = entries[i].label;
+    return out;
+  }
   // Accepts the name, the label or the alias, ignoring ASCII case.
   std::optional<E> Parse(std::string_view s) const {
     for (const auto& e : entries) {

@@ -31,6 +31,16 @@ struct Outcome {
   bool accepted;
 };
 
+// Shorthands for Step implementations.
+template <class State, class RuleId>
+constexpr Outcome<State, RuleId> Accepted(const State& next, RuleId rule) {
+  return {next, rule, true};
+}
+template <class State, class RuleId>
+constexpr Outcome<State, RuleId> Rejected(const State& unchanged, RuleId rule) {
+  return {unchanged, rule, false};
+}
+
 // A rule found broken (invariant) or worth a word (advisory) in a state.
 // `detail` carries the offending values: "node n2 is Out of Sync but role is
 // Primary".

@@ -44,6 +44,16 @@ struct Rule {
   std::string_view statement;  // one line
 };
 
+// Expands one rules.def line into a Rule; a machine's .cc builds its
+// catalogue with
+//   constexpr Rule kRules[] = {
+//   #define HASPEC_RULE HASPEC_RULE_ENTRY
+//   #include "model/<machine>/rules.def"
+//   #undef HASPEC_RULE
+//   };
+#define HASPEC_RULE_ENTRY(e, id, kind, basis, src, quote, stmt) \
+  ::haspec::Rule{id, ::haspec::RuleKind::kind, ::haspec::BasisKind::basis, src, quote, stmt},
+
 // Which rules a check enforces. kDocumentedOnly drops assumption rules: a
 // verdict that rests on an assumption is then not held against anyone.
 enum class Profile : std::uint8_t { kFull, kDocumentedOnly };

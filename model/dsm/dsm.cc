@@ -9,22 +9,15 @@ namespace haspec::dsm {
 namespace {
 
 constexpr Rule kRules[] = {
-#define HASPEC_RULE(e, id, kind, basis, src, quote, stmt) \
-  {id, RuleKind::kind, BasisKind::basis, src, quote, stmt},
+#define HASPEC_RULE HASPEC_RULE_ENTRY
 #include "model/dsm/rules.def"
 #undef HASPEC_RULE
 };
 
-constexpr auto kStatusNameList = [] {
-  std::array<std::string_view, kStatusNames.size()> out{};
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = kStatusNames.entries[i].label;
-  return out;
-}();
+constexpr auto kStatusNameList = kStatusNames.Labels();
 
 using OutcomeT = Dsm::OutcomeT;
 
-OutcomeT Accept(const State& next, RuleId r) { return {next, r, true}; }
-OutcomeT Reject(const State& s, RuleId r) { return {s, r, false}; }
 
 bool ValidSlot(int n) { return n >= 0 && n < kSlots; }
 bool IsMember(const State& s, int n) {
@@ -125,12 +118,12 @@ struct Stepper {
   const State& s;
 
   OutcomeT operator()(const DeployVm& op) const {
-    if (!ValidSlot(op.node)) return Reject(s, RuleId::kPreTargetState);
+    if (!ValidSlot(op.node)) return Rejected(s, RuleId::kPreTargetState);
     const Node& n = s.nodes[op.node];
     if (n.life != Life::kEmpty && n.life != Life::kRetired) {
-      return Reject(s, RuleId::kPreTargetState);
+      return Rejected(s, RuleId::kPreTargetState);
     }
-    if (op.previous_ova && s.latest <= 1) return Reject(s, RuleId::kPreTargetState);
+    if (op.previous_ova && s.latest <= 1) return Rejected(s, RuleId::kPreTargetState);
     State t = s;
     t.nodes[op.node] = FreshVm(op.previous_ova ? s.latest - 1 : s.latest);
     if (CountMembers(s) == 0) {
@@ -140,36 +133,36 @@ struct Stepper {
         t.agent_version = t.nodes[op.node].version;
       }
     }
-    return Accept(t, RuleId::kDeploy);
+    return Accepted(t, RuleId::kDeploy);
   }
 
   OutcomeT operator()(const ConfigureHa& op) const {
     if (!IsMember(s, op.node) || s.nodes[op.node].role != Role::kStandalone) {
-      return Reject(s, RuleId::kPreTargetState);
+      return Rejected(s, RuleId::kPreTargetState);
     }
     State t = s;
     t.nodes[op.node].role = Role::kPrimary;
-    return Accept(t, RuleId::kConfigureHa);
+    return Accepted(t, RuleId::kConfigureHa);
   }
 
   OutcomeT operator()(const AddStandby& op) const {
-    if (!ValidSlot(op.node)) return Reject(s, RuleId::kPreTargetState);
+    if (!ValidSlot(op.node)) return Rejected(s, RuleId::kPreTargetState);
     const Node& n = s.nodes[op.node];
-    if (n.life == Life::kRetired) return Reject(s, RuleId::kPreDeletedNeverRejoins);
-    if (n.life != Life::kFresh) return Reject(s, RuleId::kPreTargetState);
+    if (n.life == Life::kRetired) return Rejected(s, RuleId::kPreDeletedNeverRejoins);
+    if (n.life != Life::kFresh) return Rejected(s, RuleId::kPreTargetState);
     int p = PrimarySlot(s);
-    if (p < 0) return Reject(s, RuleId::kPreTargetState);
-    if (CountMembers(s) >= kMaxMembers) return Reject(s, RuleId::kPreClusterFull);
-    if (AnyUpdating(s)) return Reject(s, RuleId::kPreMaintenanceNoAddDelete);
+    if (p < 0) return Rejected(s, RuleId::kPreTargetState);
+    if (CountMembers(s) >= kMaxMembers) return Rejected(s, RuleId::kPreClusterFull);
+    if (AnyUpdating(s)) return Rejected(s, RuleId::kPreMaintenanceNoAddDelete);
     RuleId why;
-    if (ReconfigurationBlocked(s, why)) return Reject(s, why);
-    if (n.version != s.nodes[p].version) return Reject(s, RuleId::kPreSameVersion);
+    if (ReconfigurationBlocked(s, why)) return Rejected(s, why);
+    if (n.version != s.nodes[p].version) return Rejected(s, RuleId::kPreSameVersion);
     State t = s;
     Node& m = t.nodes[op.node];
     m.life = Life::kMember;
     m.role = Role::kSecondary;
     m.ha_config = true;
-    return Accept(t, RuleId::kAddStandby);
+    return Accepted(t, RuleId::kAddStandby);
   }
 
   OutcomeT operator()(const FinishHaConfig& op) const {
@@ -177,68 +170,68 @@ struct Stepper {
     for (int i = 0; i < kSlots; ++i) {
       if (IsMember(s, i) && s.nodes[i].ha_config) joining = i;
     }
-    if (joining < 0) return Reject(s, RuleId::kPreTargetState);
+    if (joining < 0) return Rejected(s, RuleId::kPreTargetState);
     State t = s;
     t.nodes[joining].ha_config = false;
     bool failed = FailReconfiguration(t, op.failed, -1);
-    return Accept(t, failed ? RuleId::kReconfigFails : RuleId::kHaConfigDone);
+    return Accepted(t, failed ? RuleId::kReconfigFails : RuleId::kHaConfigDone);
   }
 
   OutcomeT operator()(const DeleteStandby& op) const {
-    if (op.channel == Channel::kConsole) return Reject(s, RuleId::kPreDeleteApiOnly);
+    if (op.channel == Channel::kConsole) return Rejected(s, RuleId::kPreDeleteApiOnly);
     if (op.channel != Channel::kApiOnPrimary) {
-      return Reject(s, RuleId::kPreDeleteOnPrimary);
+      return Rejected(s, RuleId::kPreDeleteOnPrimary);
     }
-    if (!IsMember(s, op.node)) return Reject(s, RuleId::kPreTargetState);
+    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
     const Node& n = s.nodes[op.node];
-    if (n.role != Role::kSecondary) return Reject(s, RuleId::kPreDeleteTargetStandby);
-    if (n.ha_config) return Reject(s, RuleId::kPreHaConfigNoOperation);
-    if (AnyUpdating(s)) return Reject(s, RuleId::kPreMaintenanceNoAddDelete);
+    if (n.role != Role::kSecondary) return Rejected(s, RuleId::kPreDeleteTargetStandby);
+    if (n.ha_config) return Rejected(s, RuleId::kPreHaConfigNoOperation);
+    if (AnyUpdating(s)) return Rejected(s, RuleId::kPreMaintenanceNoAddDelete);
     RuleId why;
-    if (ReconfigurationBlocked(s, why)) return Reject(s, why);
+    if (ReconfigurationBlocked(s, why)) return Rejected(s, why);
     State t = s;
     Retire(t.nodes[op.node]);
     bool failed = FailReconfiguration(t, op.failed, op.node);
-    return Accept(t, failed ? RuleId::kReconfigFails : RuleId::kDeleteStandby);
+    return Accepted(t, failed ? RuleId::kReconfigFails : RuleId::kDeleteStandby);
   }
 
   OutcomeT operator()(const Promote& op) const {
-    if (op.run_on != op.node) return Reject(s, RuleId::kPrePromoteOnStandby);
-    if (!IsMember(s, op.node)) return Reject(s, RuleId::kPreTargetState);
+    if (op.run_on != op.node) return Rejected(s, RuleId::kPrePromoteOnStandby);
+    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
     const Node& n = s.nodes[op.node];
-    if (n.role != Role::kSecondary) return Reject(s, RuleId::kPrePromoteTargetStandby);
-    if (n.ha_config) return Reject(s, RuleId::kPreHaConfigNoOperation);
+    if (n.role != Role::kSecondary) return Rejected(s, RuleId::kPrePromoteTargetStandby);
+    if (n.ha_config) return Rejected(s, RuleId::kPreHaConfigNoOperation);
     RuleId why;
-    if (ReconfigurationBlocked(s, why)) return Reject(s, why);
+    if (ReconfigurationBlocked(s, why)) return Rejected(s, why);
     if (DeriveStatus(n) != Status::kActiveMode) {
-      return Reject(s, RuleId::kPrePromoteTargetHealthy);
+      return Rejected(s, RuleId::kPrePromoteTargetHealthy);
     }
     int p = PrimarySlot(s);
     if (p >= 0 && s.nodes[p].version != n.version) {
-      return Reject(s, RuleId::kPrePromoteSameVersion);
+      return Rejected(s, RuleId::kPrePromoteSameVersion);
     }
     State t = s;
     if (p >= 0) Retire(t.nodes[p]);
     t.nodes[op.node].role = Role::kPrimary;
     t.nodes[op.node].staged = false;
     bool failed = FailReconfiguration(t, op.failed, op.node);
-    return Accept(t, failed ? RuleId::kReconfigFails : RuleId::kPromote);
+    return Accepted(t, failed ? RuleId::kReconfigFails : RuleId::kPromote);
   }
 
   OutcomeT operator()(const ReturnToStandalone& op) const {
     if (!IsMember(s, op.node) || s.nodes[op.node].role == Role::kStandalone) {
-      return Reject(s, RuleId::kPreTargetState);
+      return Rejected(s, RuleId::kPreTargetState);
     }
-    return Reject(s, RuleId::kPreNoReturnToStandalone);
+    return Rejected(s, RuleId::kPreNoReturnToStandalone);
   }
 
   OutcomeT operator()(const RestoreFromBackup& op) const {
     if (!ValidSlot(op.node) || s.nodes[op.node].life != Life::kFresh) {
-      return Reject(s, RuleId::kPreTargetState);
+      return Rejected(s, RuleId::kPreTargetState);
     }
     int p = PrimarySlot(s);
     if (p < 0 || CountMembers(s) != 1) {
-      return Reject(s, RuleId::kPreRestoreSinglePrimary);
+      return Rejected(s, RuleId::kPreRestoreSinglePrimary);
     }
     State t = s;
     std::uint8_t v = s.nodes[p].version;
@@ -247,72 +240,72 @@ struct Stepper {
     m = FreshVm(v);
     m.life = Life::kMember;
     m.role = Role::kStandalone;
-    return Accept(t, RuleId::kRestoreFromBackup);
+    return Accepted(t, RuleId::kRestoreFromBackup);
   }
 
   OutcomeT operator()(const ServiceDown& op) const {
-    if (!IsMember(s, op.node)) return Reject(s, RuleId::kPreTargetState);
+    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
     State t = s;
     t.nodes[op.node].services_down |= static_cast<std::uint8_t>(1u << static_cast<int>(op.service));
-    return Accept(t, StatusRule(t.nodes[op.node]));
+    return Accepted(t, StatusRule(t.nodes[op.node]));
   }
 
   OutcomeT operator()(const ServiceUp& op) const {
-    if (!IsMember(s, op.node)) return Reject(s, RuleId::kPreTargetState);
+    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
     State t = s;
     t.nodes[op.node].services_down &= static_cast<std::uint8_t>(~(1u << static_cast<int>(op.service)));
-    return Accept(t, RuleId::kServiceRestored);
+    return Accepted(t, RuleId::kServiceRestored);
   }
 
   OutcomeT operator()(const NodeDown& op) const {
-    if (!IsMember(s, op.node)) return Reject(s, RuleId::kPreTargetState);
+    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
     State t = s;
     t.nodes[op.node].reachable = false;
-    return Accept(t, StatusRule(t.nodes[op.node]));
+    return Accepted(t, StatusRule(t.nodes[op.node]));
   }
 
   OutcomeT operator()(const NodeUp& op) const {
-    if (!IsMember(s, op.node)) return Reject(s, RuleId::kPreTargetState);
+    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
     State t = s;
     t.nodes[op.node].reachable = true;
-    return Accept(t, RuleId::kServiceRestored);
+    return Accepted(t, RuleId::kServiceRestored);
   }
 
   OutcomeT operator()(const PasswordExpires& op) const {
-    if (!IsMember(s, op.node)) return Reject(s, RuleId::kPreTargetState);
+    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
     State t = s;
     t.nodes[op.node].password_expired = true;
-    return Accept(t, RuleId::kStatusUnknown);
+    return Accepted(t, RuleId::kStatusUnknown);
   }
 
   OutcomeT operator()(const ChangePassword& op) const {
-    if (!IsMember(s, op.node)) return Reject(s, RuleId::kPreTargetState);
-    if (s.nodes[op.node].ha_config) return Reject(s, RuleId::kPreHaConfigNoOperation);
+    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
+    if (s.nodes[op.node].ha_config) return Rejected(s, RuleId::kPreHaConfigNoOperation);
     State t = s;
     t.nodes[op.node].password_expired = false;
-    return Accept(t, RuleId::kChangePassword);
+    return Accepted(t, RuleId::kChangePassword);
   }
 
   OutcomeT operator()(const FallBehind& op) const {
-    if (!IsMember(s, op.node)) return Reject(s, RuleId::kPreTargetState);
+    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
     if (s.nodes[op.node].role != Role::kSecondary) {
-      return Reject(s, RuleId::kInvOutOfSyncSecondaryOnly);
+      return Rejected(s, RuleId::kInvOutOfSyncSecondaryOnly);
     }
     State t = s;
     t.nodes[op.node].out_of_sync = true;
-    return Accept(t, RuleId::kStatusOutOfSync);
+    return Accepted(t, RuleId::kStatusOutOfSync);
   }
 
   OutcomeT operator()(const ReleaseUpdate&) const {
-    if (s.latest >= kMaxVersion) return Reject(s, RuleId::kPreOneRollout);
+    if (s.latest >= kMaxVersion) return Rejected(s, RuleId::kPreOneRollout);
     for (const Node& n : s.nodes) {
       if (n.life == Life::kMember && n.version != s.latest) {
-        return Reject(s, RuleId::kPreOneRollout);
+        return Rejected(s, RuleId::kPreOneRollout);
       }
     }
     State t = s;
     ++t.latest;
-    return Accept(t, RuleId::kRelease);
+    return Accepted(t, RuleId::kRelease);
   }
 
   // Guards shared by stage and apply, in reporting order.
@@ -332,65 +325,65 @@ struct Stepper {
 
   OutcomeT operator()(const StageUpdate& op) const {
     RuleId why;
-    if (UpdateBlocked(op.node, op.via, why)) return Reject(s, why);
+    if (UpdateBlocked(op.node, op.via, why)) return Rejected(s, why);
     State t = s;
     t.nodes[op.node].staged = true;
-    return Accept(t, RuleId::kStage);
+    return Accepted(t, RuleId::kStage);
   }
 
   OutcomeT operator()(const ApplyUpdate& op) const {
     RuleId why;
-    if (UpdateBlocked(op.node, op.via, why)) return Reject(s, why);
-    if (!s.nodes[op.node].staged) return Reject(s, RuleId::kPreApplyNeedsStage);
-    if (AnyUpdating(s)) return Reject(s, RuleId::kPreSequential);
+    if (UpdateBlocked(op.node, op.via, why)) return Rejected(s, why);
+    if (!s.nodes[op.node].staged) return Rejected(s, RuleId::kPreApplyNeedsStage);
+    if (AnyUpdating(s)) return Rejected(s, RuleId::kPreSequential);
     if (s.nodes[op.node].role == Role::kSecondary) {
       int p = PrimarySlot(s);
       if (p >= 0 && s.nodes[p].version < s.latest) {
-        return Reject(s, RuleId::kPrePrimaryFirst);
+        return Rejected(s, RuleId::kPrePrimaryFirst);
       }
     }
     State t = s;
     t.nodes[op.node].updating = true;
-    return Accept(t, RuleId::kApply);
+    return Accepted(t, RuleId::kApply);
   }
 
   OutcomeT operator()(const CompleteUpdate& op) const {
     if (!IsMember(s, op.node) || !s.nodes[op.node].updating) {
-      return Reject(s, RuleId::kPreTargetState);
+      return Rejected(s, RuleId::kPreTargetState);
     }
     State t = s;
     Node& n = t.nodes[op.node];
     n.updating = false;
     n.staged = false;
     n.version = s.latest;
-    return Accept(t, RuleId::kUpdateComplete);
+    return Accepted(t, RuleId::kUpdateComplete);
   }
 
   OutcomeT operator()(const UpdateAgents&) const {
     if (s.agent_version >= s.latest || CountMembers(s) == 0) {
-      return Reject(s, RuleId::kPreTargetState);
+      return Rejected(s, RuleId::kPreTargetState);
     }
     for (const Node& n : s.nodes) {
       if (n.life == Life::kMember && (n.version != s.latest || n.updating)) {
-        return Reject(s, RuleId::kPreAgentsAfterProviders);
+        return Rejected(s, RuleId::kPreAgentsAfterProviders);
       }
     }
     State t = s;
     t.agent_version = s.latest;
-    return Accept(t, RuleId::kAgentUpdate);
+    return Accepted(t, RuleId::kAgentUpdate);
   }
 
   OutcomeT operator()(const Request& op) const {
-    if (!IsMember(s, op.node)) return Reject(s, RuleId::kPreTargetState);
+    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
     if (DeriveStatus(s.nodes[op.node]) != Status::kActiveMode) {
-      return Reject(s, RuleId::kPreLbActiveOnly);
+      return Rejected(s, RuleId::kPreLbActiveOnly);
     }
-    if (!op.write) return Accept(s, RuleId::kReadAnyNode);
+    if (!op.write) return Accepted(s, RuleId::kReadAnyNode);
     int l = LeaderSlot(s);
     if (l < 0 || DeriveStatus(s.nodes[l]) == Status::kLostConnectivity) {
-      return Reject(s, RuleId::kPreWriteNeedsPrimary);
+      return Rejected(s, RuleId::kPreWriteNeedsPrimary);
     }
-    return Accept(s, RuleId::kWriteToPrimary);
+    return Accepted(s, RuleId::kWriteToPrimary);
   }
 };
 

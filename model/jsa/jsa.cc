@@ -8,22 +8,15 @@ namespace haspec::jsa {
 namespace {
 
 constexpr Rule kRules[] = {
-#define HASPEC_RULE(e, id, kind, basis, src, quote, stmt) \
-  {id, RuleKind::kind, BasisKind::basis, src, quote, stmt},
+#define HASPEC_RULE HASPEC_RULE_ENTRY
 #include "model/jsa/rules.def"
 #undef HASPEC_RULE
 };
 
-constexpr auto kStatusNameList = [] {
-  std::array<std::string_view, kStatusNames.size()> out{};
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = kStatusNames.entries[i].label;
-  return out;
-}();
+constexpr auto kStatusNameList = kStatusNames.Labels();
 
 using OutcomeT = Jsa::OutcomeT;
 
-OutcomeT Accept(const State& next, RuleId r) { return {next, r, true}; }
-OutcomeT Reject(const State& s, RuleId r) { return {s, r, false}; }
 
 bool Exists(const State& s, int h) { return h == kPrimary || (h == kSecondary && s.paired); }
 
@@ -91,7 +84,7 @@ struct Stepper {
   bool Bad(std::uint8_t h) const { return h >= kHosts || !Exists(s, h); }
 
   OutcomeT operator()(const CreatePair& op) const {
-    if (s.paired || !Is(s, kPrimary, Status::kActive)) return Reject(s, RuleId::kPreCreatePair);
+    if (s.paired || !Is(s, kPrimary, Status::kActive)) return Rejected(s, RuleId::kPreCreatePair);
     State t = s;
     t.paired = true;
     t.disk_replication = op.disk_replication;
@@ -102,65 +95,65 @@ struct Stepper {
     } else {
       Land(t, kSecondary, false);
     }
-    return Accept(t, RuleId::kCreatePair);
+    return Accepted(t, RuleId::kCreatePair);
   }
 
   OutcomeT operator()(const SetOffline& op) const {
-    if (Bad(op.host)) return Reject(s, RuleId::kPreTarget);
+    if (Bad(op.host)) return Rejected(s, RuleId::kPreTarget);
     Status was = s.hosts[op.host].status;
     if (was != Status::kActive && was != Status::kStandby) {
-      return Reject(s, RuleId::kPreSetOfflineFrom);
+      return Rejected(s, RuleId::kPreSetOfflineFrom);
     }
     State t = s;
     Idle(t.hosts[op.host], Status::kSettingOffline);
     int p = Peer(op.host);
     if (was == Status::kActive && Is(s, p, Status::kStandby)) {
       Activate(t, p);
-      return Accept(t, RuleId::kManualFailover);
+      return Accepted(t, RuleId::kManualFailover);
     }
-    return Accept(t, RuleId::kSetOffline);
+    return Accepted(t, RuleId::kSetOffline);
   }
 
   OutcomeT operator()(const SetOnline& op) const {
-    if (Bad(op.host)) return Reject(s, RuleId::kPreTarget);
-    if (s.hosts[op.host].status != Status::kOffline) return Reject(s, RuleId::kPreSetOnlineFrom);
+    if (Bad(op.host)) return Rejected(s, RuleId::kPreTarget);
+    if (s.hosts[op.host].status != Status::kOffline) return Rejected(s, RuleId::kPreSetOnlineFrom);
     State t = s;
     Idle(t.hosts[op.host], Status::kSettingOnline);
-    return Accept(t, RuleId::kSetOnline);
+    return Accepted(t, RuleId::kSetOnline);
   }
 
   OutcomeT operator()(const RepairHost& op) const {
     if (Bad(op.host) || s.hosts[op.host].status != Status::kFailed || s.hosts[op.host].repaired) {
-      return Reject(s, RuleId::kPreTarget);
+      return Rejected(s, RuleId::kPreTarget);
     }
     State t = s;
     t.hosts[op.host].repaired = true;
-    return Accept(t, RuleId::kRepair);
+    return Accepted(t, RuleId::kRepair);
   }
 
   OutcomeT operator()(const RestoreHost& op) const {
     if (Bad(op.host) || s.hosts[op.host].status != Status::kFailed) {
-      return Reject(s, RuleId::kPreTarget);
+      return Rejected(s, RuleId::kPreTarget);
     }
-    if (!s.hosts[op.host].repaired) return Reject(s, RuleId::kPreRestoreNeedsRepair);
+    if (!s.hosts[op.host].repaired) return Rejected(s, RuleId::kPreRestoreNeedsRepair);
     State t = s;
     t.hosts[op.host].repaired = false;
     Idle(t.hosts[op.host], Status::kRestoring);
-    return Accept(t, RuleId::kRestore);
+    return Accepted(t, RuleId::kRestore);
   }
 
   OutcomeT operator()(const SwitchPrimaryToActive&) const {
     if (!Is(s, kPrimary, Status::kStandby) || !Is(s, kSecondary, Status::kActive)) {
-      return Reject(s, RuleId::kPreSwitchBack);
+      return Rejected(s, RuleId::kPreSwitchBack);
     }
     State t = s;
     Idle(t.hosts[kSecondary], Status::kStandby);
     Activate(t, kPrimary);
-    return Accept(t, RuleId::kSwitchPrimaryActive);
+    return Accepted(t, RuleId::kSwitchPrimaryActive);
   }
 
   OutcomeT operator()(const ApplyLicense&) const {
-    if (s.licensed) return Reject(s, RuleId::kPreTarget);
+    if (s.licensed) return Rejected(s, RuleId::kPreTarget);
     State t = s;
     t.licensed = true;
     // The host that held the active role lands first and so gets it back.
@@ -169,32 +162,32 @@ struct Stepper {
     for (int h : order) {
       if (Is(t, h, Status::kNeedsLicense)) Land(t, h, false);
     }
-    return Accept(t, RuleId::kLicenseApplied);
+    return Accepted(t, RuleId::kLicenseApplied);
   }
 
   OutcomeT operator()(const PatchPrimary&) const {
-    if (!Is(s, kPrimary, Status::kActive)) return Reject(s, RuleId::kPrePatchActivePrimary);
-    if (s.hosts[kPrimary].version >= kMaxVersion) return Reject(s, RuleId::kPreTarget);
+    if (!Is(s, kPrimary, Status::kActive)) return Rejected(s, RuleId::kPrePatchActivePrimary);
+    if (s.hosts[kPrimary].version >= kMaxVersion) return Rejected(s, RuleId::kPreTarget);
     State t = s;
     ++t.hosts[kPrimary].version;
     if (Is(s, kSecondary, Status::kStandby) || Is(s, kSecondary, Status::kSynchronizing)) {
       Idle(t.hosts[kSecondary], Status::kNeedsUpgrade);
-      return Accept(t, RuleId::kLandNeedsUpgrade);
+      return Accepted(t, RuleId::kLandNeedsUpgrade);
     }
-    return Accept(t, RuleId::kPatchPrimary);
+    return Accepted(t, RuleId::kPatchPrimary);
   }
 
   OutcomeT operator()(const StartUpgrade&) const {
-    if (!Is(s, kSecondary, Status::kNeedsUpgrade)) return Reject(s, RuleId::kPreTarget);
-    if (!Is(s, kPrimary, Status::kActive)) return Reject(s, RuleId::kPreUpgradeByPrimary);
+    if (!Is(s, kSecondary, Status::kNeedsUpgrade)) return Rejected(s, RuleId::kPreTarget);
+    if (!Is(s, kPrimary, Status::kActive)) return Rejected(s, RuleId::kPreUpgradeByPrimary);
     State t = s;
     Idle(t.hosts[kSecondary], Status::kUpgrading);
-    return Accept(t, RuleId::kUpgradeStart);
+    return Accepted(t, RuleId::kUpgradeStart);
   }
 
   OutcomeT operator()(const HostFails& op) const {
     if (Bad(op.host) || s.hosts[op.host].status == Status::kFailed) {
-      return Reject(s, RuleId::kPreTarget);
+      return Rejected(s, RuleId::kPreTarget);
     }
     const int h = op.host, p = Peer(h);
     const Status was = s.hosts[h].status;
@@ -204,42 +197,42 @@ struct Stepper {
     if (was != Status::kActive) {
       bool standby_secondary = h == kSecondary && was == Status::kStandby &&
                                Is(s, kPrimary, Status::kActive);
-      return Accept(t, standby_secondary ? RuleId::kSecondaryFails : RuleId::kHostFails);
+      return Accepted(t, standby_secondary ? RuleId::kSecondaryFails : RuleId::kHostFails);
     }
-    if (!Exists(s, p)) return Accept(t, RuleId::kHostFails);
-    if (s.hosts[p].status != Status::kStandby) return Accept(t, NoFailoverRule(s.hosts[p].status));
+    if (!Exists(s, p)) return Accepted(t, RuleId::kHostFails);
+    if (s.hosts[p].status != Status::kStandby) return Accepted(t, NoFailoverRule(s.hosts[p].status));
     Activate(t, p);
-    return Accept(t, h == kPrimary ? RuleId::kPrimaryFailover : RuleId::kStandbyTakesOver);
+    return Accepted(t, h == kPrimary ? RuleId::kPrimaryFailover : RuleId::kStandbyTakesOver);
   }
 
   OutcomeT operator()(const ConnectivityTest& op) const {
     const int a = ActiveHost(s);
-    if (a < 0 || !s.paired) return Reject(s, RuleId::kPreNetNeedsActive);
-    if (op.sweep_ok) return Accept(s, RuleId::kNetSweepPasses);
+    if (a < 0 || !s.paired) return Rejected(s, RuleId::kPreNetNeedsActive);
+    if (op.sweep_ok) return Accepted(s, RuleId::kNetSweepPasses);
     const int p = Peer(a);
     // Alert mode needs a Standby to cross-check; an Offline host runs no
     // ping tests at all.
-    if (s.hosts[p].status != Status::kStandby) return Accept(s, NoFailoverRule(s.hosts[p].status));
-    if (!op.standby_ok) return Accept(s, RuleId::kNetStandbyFails);
-    if (op.reping_ok) return Accept(s, RuleId::kNetRepingOk);
+    if (s.hosts[p].status != Status::kStandby) return Accepted(s, NoFailoverRule(s.hosts[p].status));
+    if (!op.standby_ok) return Accepted(s, RuleId::kNetStandbyFails);
+    if (op.reping_ok) return Accepted(s, RuleId::kNetRepingOk);
     State t = s;
     Idle(t.hosts[a], Status::kStandby);
     Activate(t, p);
-    return Accept(t, RuleId::kNetFailover);
+    return Accepted(t, RuleId::kNetFailover);
   }
 
   OutcomeT operator()(const ProcessExits& op) const {
-    if (Bad(op.host)) return Reject(s, RuleId::kPreTarget);
-    return Accept(s, RuleId::kNoFailoverProcess);
+    if (Bad(op.host)) return Rejected(s, RuleId::kPreTarget);
+    return Accepted(s, RuleId::kNoFailoverProcess);
   }
 
   OutcomeT operator()(const DiskFull& op) const {
-    if (Bad(op.host)) return Reject(s, RuleId::kPreTarget);
-    return Accept(s, RuleId::kNoFailoverDisk);
+    if (Bad(op.host)) return Rejected(s, RuleId::kPreTarget);
+    return Accepted(s, RuleId::kNoFailoverDisk);
   }
 
   OutcomeT operator()(const LicenseLost&) const {
-    if (!s.licensed) return Reject(s, RuleId::kPreTarget);
+    if (!s.licensed) return Rejected(s, RuleId::kPreTarget);
     State t = s;
     t.licensed = false;
     for (int h = 0; h < kHosts; ++h) {
@@ -247,44 +240,44 @@ struct Stepper {
         Idle(t.hosts[h], Status::kNeedsLicense);
       }
     }
-    return Accept(t, RuleId::kLicenseLost);
+    return Accepted(t, RuleId::kLicenseLost);
   }
 
   OutcomeT operator()(const Complete& op) const {
-    if (Bad(op.host)) return Reject(s, RuleId::kPreTarget);
+    if (Bad(op.host)) return Rejected(s, RuleId::kPreTarget);
     const int h = op.host, p = Peer(h);
     State t = s;
     switch (s.hosts[h].status) {
       case Status::kSettingOffline:
         Idle(t.hosts[h], Status::kOffline);
-        return Accept(t, RuleId::kOfflineSettles);
+        return Accepted(t, RuleId::kOfflineSettles);
       case Status::kSettingOnline:
         Idle(t.hosts[h], Status::kOnline);
-        return Accept(t, RuleId::kOnlineSettles);
+        return Accepted(t, RuleId::kOnlineSettles);
       case Status::kOnline:
-        return Accept(t, Land(t, h, false));
+        return Accepted(t, Land(t, h, false));
       case Status::kRestoring:
         // A secondary left behind by a patch needs the upgrade before it
         // can hold a copy of the primary's data.
         if (s.disk_replication && Is(s, p, Status::kActive) &&
             !(h == kSecondary && s.hosts[h].version < s.hosts[kPrimary].version)) {
           Idle(t.hosts[h], Status::kSynchronizing);
-          return Accept(t, RuleId::kRestoreSync);
+          return Accepted(t, RuleId::kRestoreSync);
         }
-        return Accept(t, Land(t, h, true));
+        return Accepted(t, Land(t, h, true));
       case Status::kSynchronizing: {
-        if (!Is(s, p, Status::kActive)) return Reject(s, RuleId::kPreSyncNeedsSource);
+        if (!Is(s, p, Status::kActive)) return Rejected(s, RuleId::kPreSyncNeedsSource);
         RuleId r = Land(t, h, true);
-        return Accept(t, r == RuleId::kLandStandby ? RuleId::kSyncDone : r);
+        return Accepted(t, r == RuleId::kLandStandby ? RuleId::kSyncDone : r);
       }
       case Status::kUpgrading: {
-        if (!Is(s, kPrimary, Status::kActive)) return Reject(s, RuleId::kPreUpgradeByPrimary);
+        if (!Is(s, kPrimary, Status::kActive)) return Rejected(s, RuleId::kPreUpgradeByPrimary);
         t.hosts[h].version = s.hosts[kPrimary].version;
         RuleId r = Land(t, h, false);
-        return Accept(t, r == RuleId::kLandStandby ? RuleId::kUpgradeDone : r);
+        return Accepted(t, r == RuleId::kLandStandby ? RuleId::kUpgradeDone : r);
       }
       default:
-        return Reject(s, RuleId::kPreTarget);
+        return Rejected(s, RuleId::kPreTarget);
     }
   }
 };

@@ -33,6 +33,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "model/core/machine.h"
+#include "model/core/machine_base.h"
 #include "model/core/names.h"
 #include "model/core/outcome.h"
 #include "model/core/rule.h"
@@ -168,29 +169,19 @@ struct Observation {
   friend bool operator==(const Observation&, const Observation&) = default;
 };
 
-struct Jsa {
-  using State = jsa::State;
-  using Op = jsa::Op;
-  using RuleId = jsa::RuleId;
-  using Observation = jsa::Observation;
-  using OutcomeT = Outcome<State, RuleId>;
-  using FindingT = Finding<RuleId>;
-
+struct Jsa : MachineBase<Jsa, State, Op, RuleId, Observation> {
   static constexpr std::string_view kName = "jsa";
   static constexpr std::string_view kTitle =
       "Juniper Secure Analytics / QRadar HA host statuses (failover, offline, "
       "restore, license, upgrade)";
 
-  static std::span<const Rule> Rules();
-  static std::span<const std::string_view> StatusNames();
+  HASPEC_MACHINE_FUNCTIONS
+
   static State Initial();
-  static OutcomeT Step(const State& s, const Op& op);
   // Step's outcome first, then any other landing the documents allow
   // (JSA-TR-RECOVERED-PRIMARY-LANDING, JSA-TR-NET-FAILOVER: Offline besides
   // Standby).
   static void Outcomes(const State& s, const Op& op, std::vector<OutcomeT>& out);
-  static void CandidateOps(const State& s, std::vector<Op>& out);
-  static void CheckInvariants(const State& s, std::vector<FindingT>& out);
   // The invariants that speak of a step rather than a state (Failed never
   // recovers by itself, no failover while Offline, no automatic switch back,
   // process exits and full disks change nothing). `after` is what Step
@@ -198,19 +189,6 @@ struct Jsa {
   static void CheckTransition(const State& before, const Op& op, const State& after,
                               std::vector<FindingT>& out);
   static void CheckAdvisories(const State& s, std::vector<FindingT>& out);
-  static Observation Observe(const State& s);
-  static std::size_t Hash(const State& s);
-  static std::string Show(const State& s);
-  static std::string Show(const Op& op);
-  static std::string Show(const Observation& o);
-
-  // JSON codecs (model/jsa/codec.cc). FromJson throw ParseError.
-  static nlohmann::json StateToJson(const State& s);
-  static State StateFromJson(const nlohmann::json& j);
-  static nlohmann::json OpToJson(const Op& op);
-  static Op OpFromJson(const nlohmann::json& j);
-  static nlohmann::json ObservationToJson(const Observation& o);
-  static Observation ObservationFromJson(const nlohmann::json& j);
 };
 
 static_assert(Machine<Jsa>);

@@ -6,8 +6,7 @@ namespace haspec::vcs_gco {
 namespace {
 
 constexpr Rule kRules[] = {
-#define HASPEC_RULE(e, id, kind, basis, src, quote, stmt) \
-  {id, RuleKind::kind, BasisKind::basis, src, quote, stmt},
+#define HASPEC_RULE HASPEC_RULE_ENTRY
 #include "model/vcs_gco/rules.def"
 #undef HASPEC_RULE
 };
@@ -25,8 +24,6 @@ using OutcomeT = VcsGco::OutcomeT;
 constexpr int kViewWeight = 4;
 constexpr int kHeartbeatWeight = 2;
 
-OutcomeT Accept(const State& next, RuleId r) { return {next, r, true}; }
-OutcomeT Reject(const State& s, RuleId r) { return {s, r, false}; }
 
 constexpr bool IsAssumption(RuleId r) { return kRules[Index(r)].basis == BasisKind::kAssumption; }
 
@@ -96,44 +93,44 @@ struct Stepper {
 
   OutcomeT operator()(const HeartbeatAlive& op) const {
     RuleId why;
-    if (op.heartbeat >= kHeartbeats) return Reject(s, RuleId::kPreTarget);
-    if (ViewBlocked(op.observer, op.remote, why)) return Reject(s, why);
-    if (IsDown(s.clusters[op.remote].local)) return Reject(s, RuleId::kPreHbNeedsLivePeer);
+    if (op.heartbeat >= kHeartbeats) return Rejected(s, RuleId::kPreTarget);
+    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
+    if (IsDown(s.clusters[op.remote].local)) return Rejected(s, RuleId::kPreHbNeedsLivePeer);
     State t = s;
     View& v = t.view(op.observer, op.remote);
     v.hb[op.heartbeat] = HbState::kHbAlive;
     if (v.state == ClusterState::kLostHb) {
       v.state = v.connected ? ClusterState::kRunning : ClusterState::kLostConn;
-      return Accept(t, RuleId::kAsmHbReturns);
+      return Accepted(t, RuleId::kAsmHbReturns);
     }
-    return Accept(t, RuleId::kHeartbeatState);
+    return Accepted(t, RuleId::kHeartbeatState);
   }
 
   OutcomeT operator()(const HeartbeatDead& op) const {
     RuleId why;
-    if (op.heartbeat >= kHeartbeats) return Reject(s, RuleId::kPreTarget);
-    if (ViewBlocked(op.observer, op.remote, why)) return Reject(s, why);
+    if (op.heartbeat >= kHeartbeats) return Rejected(s, RuleId::kPreTarget);
+    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
     State t = s;
     View& v = t.view(op.observer, op.remote);
     v.hb[op.heartbeat] = HbState::kHbDead;
-    if (AnyAlive(v)) return Accept(t, RuleId::kHeartbeatState);
+    if (AnyAlive(v)) return Accepted(t, RuleId::kHeartbeatState);
     switch (v.state) {
       case ClusterState::kRunning:
         v.state = ClusterState::kLostHb;
-        return Accept(t, AnyUnknown(v) ? RuleId::kAsmHbUnknownNotAlive : RuleId::kAllHbLost);
+        return Accepted(t, AnyUnknown(v) ? RuleId::kAsmHbUnknownNotAlive : RuleId::kAllHbLost);
       case ClusterState::kBuild:
       case ClusterState::kLostConn:
       case ClusterState::kTransitioning:
         v.state = ClusterState::kLostHb;
-        return Accept(t, RuleId::kAsmHbLostNotRunning);
+        return Accepted(t, RuleId::kAsmHbLostNotRunning);
       default:
-        return Accept(t, RuleId::kHeartbeatState);
+        return Accepted(t, RuleId::kHeartbeatState);
     }
   }
 
   OutcomeT operator()(const Connect& op) const {
     RuleId why;
-    if (ViewBlocked(op.observer, op.remote, why)) return Reject(s, why);
+    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
     const View& v = s.view(op.observer, op.remote);
     RuleId rule;
     switch (v.state) {
@@ -143,76 +140,76 @@ struct Stepper {
       case ClusterState::kFaulted:
       case ClusterState::kUnknown:
       case ClusterState::kExited: rule = RuleId::kAsmRecover; break;
-      default: return Reject(s, RuleId::kPreViewState);
+      default: return Rejected(s, RuleId::kPreViewState);
     }
-    if (v.connected) return Reject(s, RuleId::kPreViewState);
-    if (!AnyAlive(v)) return Reject(s, RuleId::kPreHbAliveToConnect);
-    if (s.clusters[op.remote].local != Local::kRunning) return Reject(s, RuleId::kPrePeerConnector);
+    if (v.connected) return Rejected(s, RuleId::kPreViewState);
+    if (!AnyAlive(v)) return Rejected(s, RuleId::kPreHbAliveToConnect);
+    if (s.clusters[op.remote].local != Local::kRunning) return Rejected(s, RuleId::kPrePeerConnector);
     State t = s;
     View& w = t.view(op.observer, op.remote);
     w.state = ClusterState::kBuild;
     w.connected = true;
-    return Accept(t, rule);
+    return Accepted(t, rule);
   }
 
   OutcomeT operator()(const SnapshotDone& op) const {
     RuleId why;
-    if (ViewBlocked(op.observer, op.remote, why)) return Reject(s, why);
+    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
     if (s.view(op.observer, op.remote).state != ClusterState::kBuild) {
-      return Reject(s, RuleId::kPreViewState);
+      return Rejected(s, RuleId::kPreViewState);
     }
     State t = s;
     t.view(op.observer, op.remote).state = ClusterState::kRunning;
-    return Accept(t, RuleId::kSnapshotRunning);
+    return Accepted(t, RuleId::kSnapshotRunning);
   }
 
   OutcomeT operator()(const ConnectionLost& op) const {
     RuleId why;
-    if (ViewBlocked(op.observer, op.remote, why)) return Reject(s, why);
-    if (!s.view(op.observer, op.remote).connected) return Reject(s, RuleId::kPreViewState);
+    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
+    if (!s.view(op.observer, op.remote).connected) return Rejected(s, RuleId::kPreViewState);
     State t = s;
-    return Accept(t, LoseLink(t, op.observer, op.remote));
+    return Accepted(t, LoseLink(t, op.observer, op.remote));
   }
 
   OutcomeT operator()(const Inquire& op) const {
     RuleId why;
-    if (ViewBlocked(op.observer, op.remote, why)) return Reject(s, why);
+    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
     const View& v = s.view(op.observer, op.remote);
-    if (v.state != ClusterState::kLostHb) return Reject(s, RuleId::kPreViewState);
-    if (v.connected) return Reject(s, RuleId::kPreInquiryAfterLinkLoss);
+    if (v.state != ClusterState::kLostHb) return Rejected(s, RuleId::kPreViewState);
+    if (v.connected) return Rejected(s, RuleId::kPreInquiryAfterLinkLoss);
     State t = s;
     t.view(op.observer, op.remote).state = ClusterState::kInquiry;
-    return Accept(t, RuleId::kInquiry);
+    return Accepted(t, RuleId::kInquiry);
   }
 
   OutcomeT operator()(const InquiryAnswers& op) const {
     RuleId why;
-    if (ViewBlocked(op.observer, op.remote, why)) return Reject(s, why);
+    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
     if (s.view(op.observer, op.remote).state != ClusterState::kInquiry) {
-      return Reject(s, RuleId::kPreViewState);
+      return Rejected(s, RuleId::kPreViewState);
     }
     unsigned responders = 0;
     for (int c = 0; c < kClusters; ++c) {
       if (c != op.observer && c != op.remote && s.view(op.observer, c).connected) responders |= 1u << c;
     }
-    if (op.not_down & ~responders) return Reject(s, RuleId::kPreAnswersFromConnected);
+    if (op.not_down & ~responders) return Rejected(s, RuleId::kPreAnswersFromConnected);
     State t = s;
     ClusterState& st = t.view(op.observer, op.remote).state;
     if (responders == 0) {
       st = ClusterState::kFaulted;
-      return Accept(t, RuleId::kAsmNoResponder);
+      return Accepted(t, RuleId::kAsmNoResponder);
     }
     if (op.not_down == 0) {
       st = ClusterState::kFaulted;
-      return Accept(t, RuleId::kInquiryFaulted);
+      return Accepted(t, RuleId::kInquiryFaulted);
     }
     st = ClusterState::kUnknown;
-    return Accept(t, RuleId::kInquiryUnknown);
+    return Accepted(t, RuleId::kInquiryUnknown);
   }
 
   OutcomeT operator()(const StopCluster& op) const {
-    if (!ValidCluster(op.cluster)) return Reject(s, RuleId::kPreTarget);
-    if (s.clusters[op.cluster].local != Local::kRunning) return Reject(s, RuleId::kPreClusterState);
+    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
+    if (s.clusters[op.cluster].local != Local::kRunning) return Rejected(s, RuleId::kPreClusterState);
     State t = s;
     t.clusters[op.cluster].local = Local::kExiting;
     RuleId rule = RuleId::kExitNotice;
@@ -223,37 +220,37 @@ struct Stepper {
       if (v.state != ClusterState::kRunning) Merge(rule, RuleId::kAsmNoticeBeyondRunning);
       v.state = ClusterState::kExiting;
     }
-    return Accept(t, rule);
+    return Accepted(t, rule);
   }
 
   OutcomeT operator()(const ClusterExited& op) const {
-    if (!ValidCluster(op.cluster)) return Reject(s, RuleId::kPreTarget);
-    if (s.clusters[op.cluster].local != Local::kExiting) return Reject(s, RuleId::kPreClusterState);
+    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
+    if (s.clusters[op.cluster].local != Local::kExiting) return Rejected(s, RuleId::kPreClusterState);
     State t = s;
     t.clusters[op.cluster].local = Local::kExited;
-    return Accept(t, StopConnector(t, op.cluster, RuleId::kExited));
+    return Accepted(t, StopConnector(t, op.cluster, RuleId::kExited));
   }
 
   OutcomeT operator()(const ClusterCrash& op) const {
-    if (!ValidCluster(op.cluster)) return Reject(s, RuleId::kPreTarget);
-    if (IsDown(s.clusters[op.cluster].local)) return Reject(s, RuleId::kPreClusterState);
+    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
+    if (IsDown(s.clusters[op.cluster].local)) return Rejected(s, RuleId::kPreClusterState);
     State t = s;
     t.clusters[op.cluster].local = Local::kFaulted;
     StopConnector(t, op.cluster, RuleId::kAsmCrash);
-    return Accept(t, RuleId::kAsmCrash);
+    return Accepted(t, RuleId::kAsmCrash);
   }
 
   OutcomeT operator()(const StartCluster& op) const {
-    if (!ValidCluster(op.cluster)) return Reject(s, RuleId::kPreTarget);
-    if (!IsDown(s.clusters[op.cluster].local)) return Reject(s, RuleId::kPreClusterState);
+    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
+    if (!IsDown(s.clusters[op.cluster].local)) return Rejected(s, RuleId::kPreClusterState);
     State t = s;
     t.clusters[op.cluster] = Cluster{};
-    return Accept(t, RuleId::kStartAtInit);
+    return Accepted(t, RuleId::kStartAtInit);
   }
 
   OutcomeT operator()(const ConnectorFailover& op) const {
-    if (!ValidCluster(op.cluster)) return Reject(s, RuleId::kPreTarget);
-    if (s.clusters[op.cluster].local != Local::kRunning) return Reject(s, RuleId::kPreClusterState);
+    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
+    if (s.clusters[op.cluster].local != Local::kRunning) return Rejected(s, RuleId::kPreClusterState);
     State t = s;
     const int c = op.cluster;
     t.clusters[c].local = Local::kTransitioning;
@@ -267,17 +264,17 @@ struct Stepper {
         v.connected = false;
       }
     }
-    return Accept(t, StopConnector(t, c, rule));
+    return Accepted(t, StopConnector(t, c, rule));
   }
 
   OutcomeT operator()(const ConnectorOnline& op) const {
-    if (!ValidCluster(op.cluster)) return Reject(s, RuleId::kPreTarget);
+    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
     if (s.clusters[op.cluster].local != Local::kTransitioning) {
-      return Reject(s, RuleId::kPreClusterState);
+      return Rejected(s, RuleId::kPreClusterState);
     }
     State t = s;
     t.clusters[op.cluster] = Cluster{};
-    return Accept(t, RuleId::kStartAtInit);
+    return Accepted(t, RuleId::kStartAtInit);
   }
 };
 

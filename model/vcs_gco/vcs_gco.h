@@ -32,6 +32,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "model/core/machine.h"
+#include "model/core/machine_base.h"
 #include "model/core/names.h"
 #include "model/core/outcome.h"
 #include "model/core/rule.h"
@@ -187,43 +188,15 @@ struct Observation {
   friend bool operator==(const Observation&, const Observation&) = default;
 };
 
-struct VcsGco {
-  using State = vcs_gco::State;
-  using Op = vcs_gco::Op;
-  using RuleId = vcs_gco::RuleId;
-  using Observation = vcs_gco::Observation;
-  using OutcomeT = Outcome<State, RuleId>;
-  using FindingT = Finding<RuleId>;
-
+struct VcsGco : MachineBase<VcsGco, State, Op, RuleId, Observation> {
   static constexpr std::string_view kName = "vcs-gco";
   static constexpr std::string_view kTitle =
       "Veritas Cluster Server global cluster (remote cluster states and wide-area "
       "heartbeats, per observing cluster)";
 
-  static std::span<const Rule> Rules();
-  // The eleven remote cluster states, then the three heartbeat states.
-  static std::span<const std::string_view> StatusNames();
-  static State Initial() { return State{}; }
-  static OutcomeT Step(const State& s, const Op& op);
-  static void Outcomes(const State& s, const Op& op, std::vector<OutcomeT>& out) {
-    out.push_back(Step(s, op));
-  }
-  static void CandidateOps(const State& s, std::vector<Op>& out);
-  static void CheckInvariants(const State& s, std::vector<FindingT>& out);
-  static void CheckAdvisories(const State&, std::vector<FindingT>&) {}
-  static Observation Observe(const State& s);
-  static std::size_t Hash(const State& s);
-  static std::string Show(const State& s);
-  static std::string Show(const Op& op);
-  static std::string Show(const Observation& o);
-
-  // JSON codecs (model/vcs_gco/codec.cc). FromJson throw ParseError.
-  static nlohmann::json StateToJson(const State& s);
-  static State StateFromJson(const nlohmann::json& j);
-  static nlohmann::json OpToJson(const Op& op);
-  static Op OpFromJson(const nlohmann::json& j);
-  static nlohmann::json ObservationToJson(const Observation& o);
-  static Observation ObservationFromJson(const nlohmann::json& j);
+  HASPEC_MACHINE_FUNCTIONS
+  // StatusNames(): the eleven remote cluster states, then the three
+  // heartbeat states. No advisories (the base's empty CheckAdvisories).
 };
 
 static_assert(Machine<VcsGco>);

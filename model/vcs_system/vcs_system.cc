@@ -6,23 +6,16 @@ namespace haspec::vcs_system {
 namespace {
 
 constexpr Rule kRules[] = {
-#define HASPEC_RULE(e, id, kind, basis, src, quote, stmt) \
-  {id, RuleKind::kind, BasisKind::basis, src, quote, stmt},
+#define HASPEC_RULE HASPEC_RULE_ENTRY
 #include "model/vcs_system/rules.def"
 #undef HASPEC_RULE
 };
 
-constexpr auto kStatusNameList = [] {
-  std::array<std::string_view, kSysStateNames.size()> out{};
-  for (std::size_t i = 0; i < out.size(); ++i) out[i] = kSysStateNames.entries[i].name;
-  return out;
-}();
+constexpr auto kStatusNameList = kSysStateNames.Names();
 
 using OutcomeT = VcsSystem::OutcomeT;
 using S = SysState;
 
-OutcomeT Accept(const State& next, RuleId r) { return {next, r, true}; }
-OutcomeT Reject(const State& s, RuleId r) { return {s, r, false}; }
 
 constexpr std::uint8_t Bit(int i) { return static_cast<std::uint8_t>(1u << i); }
 bool Valid(int i) { return i >= 0 && i < kSystems; }
@@ -159,79 +152,79 @@ struct Stepper {
 
   OutcomeT operator()(const Hastart& op) const {
     if (!Valid(op.sys) || EngineUp(s.sys[op.sys].state)) {
-      return Reject(s, RuleId::kPreEventState);
+      return Rejected(s, RuleId::kPreEventState);
     }
     State t = s;
     for (Sys& o : t.sys) o.seen[op.sys] = S::kUnknown;
     if (!HasEntry(s, op.sys)) {
       Enter(t, op.sys, S::kUnknown);
-      return Accept(t, RuleId::kHastartUnknown);
+      return Accepted(t, RuleId::kHastartUnknown);
     }
     Enter(t, op.sys, S::kIniting);
     Sys& x = t.sys[op.sys];
     switch (op.mode) {
       case StartMode::kPlain:
         x.current = x.main_cf == MainCf::kValid;
-        return Accept(t, RuleId::kHastart);
+        return Accepted(t, RuleId::kHastart);
       case StartMode::kStale:
         x.current = false;
-        return Accept(t, RuleId::kHastartStale);
+        return Accepted(t, RuleId::kHastartStale);
       case StartMode::kForce:
         x.current = x.main_cf != MainCf::kInvalid;
-        return Accept(t, RuleId::kHastartForce);
+        return Accepted(t, RuleId::kHastartForce);
     }
-    return Reject(s, RuleId::kPreEventState);
+    return Rejected(s, RuleId::kPreEventState);
   }
 
   OutcomeT operator()(const Join& op) const {
     if (!Valid(op.sys) || s.sys[op.sys].state != S::kIniting) {
-      return Reject(s, RuleId::kPreEventState);
+      return Rejected(s, RuleId::kPreEventState);
     }
     State t = s;
     if (s.sys[op.sys].current) {
       Enter(t, op.sys, S::kCurrentDiscoverWait);
-      return Accept(t, RuleId::kJoinCurrent);
+      return Accepted(t, RuleId::kJoinCurrent);
     }
     Enter(t, op.sys, S::kStaleDiscoverWait);
-    return Accept(t, RuleId::kJoinStale);
+    return Accepted(t, RuleId::kJoinStale);
   }
 
   OutcomeT operator()(const Discover& op) const {
-    if (!Valid(op.sys)) return Reject(s, RuleId::kPreEventState);
+    if (!Valid(op.sys)) return Rejected(s, RuleId::kPreEventState);
     const SysState st = s.sys[op.sys].state;
     const bool valid = st == S::kCurrentDiscoverWait;
-    if (!valid && st != S::kStaleDiscoverWait) return Reject(s, RuleId::kPreEventState);
+    if (!valid && st != S::kStaleDiscoverWait) return Rejected(s, RuleId::kPreEventState);
     State t = s;
     if (int r = LowestRunning(s); r >= 0) {
       StartRemoteBuild(t, op.sys, r);
-      return Accept(t, Count(s, S::kRunning) > 1 ? RuleId::kBuildFromLowest
+      return Accepted(t, Count(s, S::kRunning) > 1 ? RuleId::kBuildFromLowest
                                                  : RuleId::kDiscoverRemoteBuild);
     }
     if (Count(s, S::kLocalBuild) > 0) {
       Enter(t, op.sys, valid ? S::kCurrentPeerWait : S::kStalePeerWait);
-      return Accept(t, valid ? RuleId::kDiscoverCurrentPeerWait
+      return Accepted(t, valid ? RuleId::kDiscoverCurrentPeerWait
                              : RuleId::kDiscoverStalePeerWait);
     }
     if (Count(s, S::kAdminWait) > 0) {
       Enter(t, op.sys, S::kAdminWait);
-      return Accept(t, RuleId::kDiscoverAdminWait);
+      return Accepted(t, RuleId::kDiscoverAdminWait);
     }
     if (valid) {
       bool moved = StartLocalBuild(t, op.sys);
-      return Accept(t, moved ? RuleId::kStaleAdminToPeerWait : RuleId::kDiscoverLocalBuild);
+      return Accepted(t, moved ? RuleId::kStaleAdminToPeerWait : RuleId::kDiscoverLocalBuild);
     }
     Enter(t, op.sys, S::kStaleAdminWait);
-    return Accept(t, RuleId::kDiscoverStaleAdminWait);
+    return Accepted(t, RuleId::kDiscoverStaleAdminWait);
   }
 
   OutcomeT operator()(const LocalBuildDone& op) const {
     if (!Valid(op.sys) || s.sys[op.sys].state != S::kLocalBuild) {
-      return Reject(s, RuleId::kPreEventState);
+      return Rejected(s, RuleId::kPreEventState);
     }
     State t = s;
     if (op.hacf_error || s.sys[op.sys].main_cf == MainCf::kInvalid) {
       Enter(t, op.sys, S::kAdminWait);
-      return Accept(t, ReleasePeerWaiters(t) ? RuleId::kBuilderLost : RuleId::kHacfError);
+      return Accepted(t, ReleasePeerWaiters(t) ? RuleId::kBuilderLost : RuleId::kHacfError);
     }
     t.sys[op.sys].run_gen = s.sys[op.sys].disk_gen;
     Enter(t, op.sys, S::kRunning);
@@ -246,68 +239,68 @@ struct Stepper {
         rule = RuleId::kPeerBuildDone;
       }
     }
-    return Accept(t, rule);
+    return Accepted(t, rule);
   }
 
   OutcomeT operator()(const RemoteBuildDone& op) const {
     if (!Valid(op.sys) || s.sys[op.sys].state != S::kRemoteBuild) {
-      return Reject(s, RuleId::kPreEventState);
+      return Rejected(s, RuleId::kPreEventState);
     }
     State t = s;
     const Sys& x = s.sys[op.sys];
     t.sys[op.sys].run_gen = static_cast<std::uint8_t>(x.snapshot_gen + x.queued);
     Enter(t, op.sys, S::kRunning);
-    return Accept(t, RuleId::kRemoteBuildDone);
+    return Accepted(t, RuleId::kRemoteBuildDone);
   }
 
   OutcomeT operator()(const ConfigChange& op) const {
     RuleId why;
-    if (ConfigCommandBlocked(s, op.on, why)) return Reject(s, why);
+    if (ConfigCommandBlocked(s, op.on, why)) return Rejected(s, why);
     State t = s;
     ApplyConfigChange(t);
-    return Accept(t, RuleId::kConfigChange);
+    return Accepted(t, RuleId::kConfigChange);
   }
 
   OutcomeT operator()(const HasysForce& op) const {
     if (!Valid(op.target) || s.sys[op.target].state != S::kAdminWait) {
-      return Reject(s, RuleId::kPreHasysForce);
+      return Rejected(s, RuleId::kPreHasysForce);
     }
-    if (Count(s, S::kLocalBuild) > 0) return Reject(s, RuleId::kPreForceOneBuild);
+    if (Count(s, S::kLocalBuild) > 0) return Rejected(s, RuleId::kPreForceOneBuild);
     State t = s;
     StartLocalBuild(t, op.target);
-    return Accept(t, RuleId::kHasysForce);
+    return Accepted(t, RuleId::kHasysForce);
   }
 
   OutcomeT operator()(const HasysDelete& op) const {
     RuleId why;
-    if (ConfigCommandBlocked(s, op.on, why)) return Reject(s, why);
-    if (!Valid(op.target) || !HasEntry(s, op.target)) return Reject(s, RuleId::kPreEventState);
+    if (ConfigCommandBlocked(s, op.on, why)) return Rejected(s, why);
+    if (!Valid(op.target) || !HasEntry(s, op.target)) return Rejected(s, RuleId::kPreEventState);
     SysState view = ViewOf(s, op.on, op.target);
-    if (view != S::kExited && view != S::kUnknown) return Reject(s, RuleId::kPreHasysDelete);
+    if (view != S::kExited && view != S::kUnknown) return Rejected(s, RuleId::kPreHasysDelete);
     State t = s;
     t.entries = static_cast<std::uint8_t>(t.entries & ~Bit(op.target));
     for (Sys& o : t.sys) o.seen[op.target] = S::kUnknown;
     ApplyConfigChange(t);
-    return Accept(t, RuleId::kHasysDelete);
+    return Accepted(t, RuleId::kHasysDelete);
   }
 
   OutcomeT operator()(const HasysAdd& op) const {
     RuleId why;
-    if (ConfigCommandBlocked(s, op.on, why)) return Reject(s, why);
-    if (!Valid(op.target)) return Reject(s, RuleId::kPreEventState);
-    if (HasEntry(s, op.target)) return Reject(s, RuleId::kPreHasysAdd);
+    if (ConfigCommandBlocked(s, op.on, why)) return Rejected(s, why);
+    if (!Valid(op.target)) return Rejected(s, RuleId::kPreEventState);
+    if (HasEntry(s, op.target)) return Rejected(s, RuleId::kPreHasysAdd);
     State t = s;
     t.entries = static_cast<std::uint8_t>(t.entries | Bit(op.target));
     for (Sys& o : t.sys) o.seen[op.target] = S::kUnknown;
     ApplyConfigChange(t);
-    return Accept(t, RuleId::kHasysAdd);
+    return Accepted(t, RuleId::kHasysAdd);
   }
 
   OutcomeT operator()(const Hastop& op) const {
-    if (!Valid(op.sys) || !EngineUp(s.sys[op.sys].state)) return Reject(s, RuleId::kPreEngineUp);
+    if (!Valid(op.sys) || !EngineUp(s.sys[op.sys].state)) return Rejected(s, RuleId::kPreEngineUp);
     const SysState old = s.sys[op.sys].state;
     if (old == S::kExiting || old == S::kExitingForcibly || (old == S::kLeaving && !op.force)) {
-      return Reject(s, RuleId::kPreEventState);
+      return Rejected(s, RuleId::kPreEventState);
     }
     State t = s;
     RuleId rule;
@@ -323,12 +316,12 @@ struct Stepper {
       rule = RuleId::kHastopNotRunning;
     }
     AfterDeparture(t, op.sys, old, rule);
-    return Accept(t, rule);
+    return Accepted(t, rule);
   }
 
   OutcomeT operator()(const AgentsStopped& op) const {
     if (!Valid(op.sys) || s.sys[op.sys].state != S::kLeaving) {
-      return Reject(s, RuleId::kPreEventState);
+      return Rejected(s, RuleId::kPreEventState);
     }
     State t = s;
     Sys& x = t.sys[op.sys];
@@ -336,21 +329,21 @@ struct Stepper {
     x.disk_gen = x.run_gen;
     x.main_cf = MainCf::kValid;
     Enter(t, op.sys, S::kExiting);
-    return Accept(t, RuleId::kAgentsStopped);
+    return Accepted(t, RuleId::kAgentsStopped);
   }
 
   OutcomeT operator()(const EngineExited& op) const {
-    if (!Valid(op.sys)) return Reject(s, RuleId::kPreEventState);
+    if (!Valid(op.sys)) return Rejected(s, RuleId::kPreEventState);
     const SysState old = s.sys[op.sys].state;
-    if (old != S::kExiting && old != S::kExitingForcibly) return Reject(s, RuleId::kPreEventState);
+    if (old != S::kExiting && old != S::kExitingForcibly) return Rejected(s, RuleId::kPreEventState);
     State t = s;
     Enter(t, op.sys, S::kExited);
-    return Accept(t, old == S::kExiting ? RuleId::kExited : RuleId::kForcedExited);
+    return Accepted(t, old == S::kExiting ? RuleId::kExited : RuleId::kForcedExited);
   }
 
   OutcomeT operator()(const Crash& op) const {
     if (!Valid(op.sys) || !EngineUp(s.sys[op.sys].state)) {
-      return Reject(s, RuleId::kPreEventState);
+      return Rejected(s, RuleId::kPreEventState);
     }
     const SysState old = s.sys[op.sys].state;
     State t = s;
@@ -358,26 +351,26 @@ struct Stepper {
     Enter(t, op.sys, S::kFaulted);
     RuleId rule = RuleId::kCrash;
     AfterDeparture(t, op.sys, old, rule);
-    return Accept(t, rule);
+    return Accepted(t, rule);
   }
 
   OutcomeT operator()(const GroupOnline& op) const {
     if (!Valid(op.sys) || s.sys[op.sys].state != S::kRunning) {
-      return Reject(s, RuleId::kPreGroupOnline);
+      return Rejected(s, RuleId::kPreGroupOnline);
     }
-    if (s.sys[op.sys].groups_online) return Reject(s, RuleId::kPreEventState);
+    if (s.sys[op.sys].groups_online) return Rejected(s, RuleId::kPreEventState);
     State t = s;
     t.sys[op.sys].groups_online = true;
-    return Accept(t, RuleId::kGroupOnline);
+    return Accepted(t, RuleId::kGroupOnline);
   }
 
   OutcomeT operator()(const EditMainCf& op) const {
     if (!Valid(op.sys) || s.sys[op.sys].main_cf == op.main_cf) {
-      return Reject(s, RuleId::kPreEventState);
+      return Rejected(s, RuleId::kPreEventState);
     }
     State t = s;
     t.sys[op.sys].main_cf = op.main_cf;
-    return Accept(t, RuleId::kEditMainCf);
+    return Accepted(t, RuleId::kEditMainCf);
   }
 };
 

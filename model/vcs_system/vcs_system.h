@@ -38,6 +38,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "model/core/machine.h"
+#include "model/core/machine_base.h"
 #include "model/core/names.h"
 #include "model/core/outcome.h"
 #include "model/core/rule.h"
@@ -196,42 +197,14 @@ struct Observation {
   friend bool operator==(const Observation&, const Observation&) = default;
 };
 
-struct VcsSystem {
-  using State = vcs_system::State;
-  using Op = vcs_system::Op;
-  using RuleId = vcs_system::RuleId;
-  using Observation = vcs_system::Observation;
-  using OutcomeT = Outcome<State, RuleId>;
-  using FindingT = Finding<RuleId>;
-
+struct VcsSystem : MachineBase<VcsSystem, State, Op, RuleId, Observation> {
   static constexpr std::string_view kName = "vcs-system";
   static constexpr std::string_view kTitle =
       "Veritas Cluster Server system states (HAD start, build, ADMIN_WAIT, "
       "stop, peers' views)";
 
-  static std::span<const Rule> Rules();
-  static std::span<const std::string_view> StatusNames();
-  static State Initial() { return State{}; }
-  static OutcomeT Step(const State& s, const Op& op);
-  static void Outcomes(const State& s, const Op& op, std::vector<OutcomeT>& out) {
-    out.push_back(Step(s, op));
-  }
-  static void CandidateOps(const State& s, std::vector<Op>& out);
-  static void CheckInvariants(const State& s, std::vector<FindingT>& out);
+  HASPEC_MACHINE_FUNCTIONS
   static void CheckAdvisories(const State& s, std::vector<FindingT>& out);
-  static Observation Observe(const State& s);
-  static std::size_t Hash(const State& s);
-  static std::string Show(const State& s);
-  static std::string Show(const Op& op);
-  static std::string Show(const Observation& o);
-
-  // JSON codecs (model/vcs_system/codec.cc). FromJson throw ParseError.
-  static nlohmann::json StateToJson(const State& s);
-  static State StateFromJson(const nlohmann::json& j);
-  static nlohmann::json OpToJson(const Op& op);
-  static Op OpFromJson(const nlohmann::json& j);
-  static nlohmann::json ObservationToJson(const Observation& o);
-  static Observation ObservationFromJson(const nlohmann::json& j);
 };
 
 static_assert(Machine<VcsSystem>);
