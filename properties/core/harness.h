@@ -141,6 +141,24 @@ rc::Gen<Trace<M>> GenTrace() {
   return GenTraceFrom<M>(M::Initial());
 }
 
+// "accepted by DSM-TR-ADD-STANDBY" / "rejected by DSM-PRE-CLUSTER-FULL".
+template <Machine M>
+std::string Verdict(const OutcomeOf<M>& o) {
+  return std::string(o.accepted ? "accepted by " : "rejected by ") + std::string(RuleOf<M>(o.rule).id);
+}
+
+// Fails the property unless `outcome` was accepted (or rejected, as
+// `want_accepted` says) by the rule `want_rule`.
+#define HASPEC_EXPECT_RULE(M, outcome, want_accepted, want_rule)                              \
+  do {                                                                                        \
+    const auto& o_ = (outcome);                                                               \
+    if (o_.accepted != (want_accepted) || o_.rule != (want_rule)) {                           \
+      RC_FAIL(std::string("expected ") + ((want_accepted) ? "accepted by " : "rejected by ") + \
+              std::string(::haspec::RuleOf<M>(want_rule).id) + ", got " +                     \
+              ::haspec::testing::Verdict<M>(o_) + " in " + M::Show(o_.next));                 \
+    }                                                                                         \
+  } while (0)
+
 // Fails the property if `o` led to a state that breaks an invariant.
 #define HASPEC_CHECK_INVARIANTS(M, op, outcome)                                  \
   do {                                                                           \

@@ -76,20 +76,6 @@ int Primary(const S<M>& s) {
 }
 
 template <class M>
-std::string Why(const typename M::OutcomeT& o) {
-  return std::string(o.accepted ? "accepted by " : "rejected by ") + std::string(RuleOf<M>(o.rule).id);
-}
-
-#define HASPEC_EXPECT_RULE(M, outcome, want_accepted, want_rule)                         \
-  do {                                                                                   \
-    const auto& o_ = (outcome);                                                          \
-    if (o_.accepted != (want_accepted) || o_.rule != (want_rule)) {                      \
-      RC_FAIL(std::string("expected ") + ((want_accepted) ? "accepted by " : "rejected by ") + \
-              std::string(RuleOf<M>(want_rule).id) + ", got " + Why<M>(o_));              \
-    }                                                                                    \
-  } while (0)
-
-template <class M>
 void InvariantsHoldAfterEveryStep() {
   int standbys = *rc::gen::inRange(0, 4);
   testing::InvariantsHoldAfterEveryStep<M>(standbys == 0 ? M::Initial() : HealthyCluster<M>(standbys));

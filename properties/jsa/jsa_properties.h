@@ -57,22 +57,6 @@ inline std::string StatusOf(const State& s, int h) {
   return std::string(HostName(h)) + " " + std::string(kStatusNames.Label(s.hosts[h].status));
 }
 
-template <class M>
-std::string Why(const O<M>& o) {
-  return std::string(o.accepted ? "accepted by " : "rejected by ") +
-         std::string(RuleOf<M>(o.rule).id);
-}
-
-#define HASPEC_EXPECT_RULE(M, outcome, want_accepted, want_rule)                           \
-  do {                                                                                     \
-    const auto& o_ = (outcome);                                                            \
-    if (o_.accepted != (want_accepted) || o_.rule != (want_rule)) {                        \
-      RC_FAIL(std::string("expected ") + ((want_accepted) ? "accepted by " : "rejected by ") + \
-              std::string(RuleOf<M>(want_rule).id) + ", got " + Why<M>(o_) + " in " +      \
-              M::Show(o_.next));                                                           \
-    }                                                                                      \
-  } while (0)
-
 #define HASPEC_EXPECT_STATUS(state, host, want)                                        \
   do {                                                                                 \
     if ((state).hosts[host].status != (want)) {                                        \
@@ -119,7 +103,7 @@ O<M> Checked(const S<M>& s, const Op& op) {
 template <class M>
 S<M> Accepted(const S<M>& s, const Op& op) {
   auto o = Checked<M>(s, op);
-  if (!o.accepted) RC_FAIL(M::Show(op) + " was " + Why<M>(o) + " in " + M::Show(s));
+  if (!o.accepted) RC_FAIL(M::Show(op) + " was " + testing::Verdict<M>(o) + " in " + M::Show(s));
   return o.next;
 }
 
@@ -225,7 +209,7 @@ struct StepCommand : rc::state::Command<S<M>, testing::ModelUnderCheck<M>> {
   void run(const S<M>& s, testing::ModelUnderCheck<M>&) const override {
     auto o = Apply<M>(s, op);
     if (!o.accepted && !(o.next == s)) {
-      RC_FAIL(M::Show(op) + " was " + Why<M>(o) + " but changed the state to " + M::Show(o.next));
+      RC_FAIL(M::Show(op) + " was " + testing::Verdict<M>(o) + " but changed the state to " + M::Show(o.next));
     }
     HASPEC_CHECK_INVARIANTS(M, op, o);
     std::string t = BrokenTransitions<M>(s, op, o.next);

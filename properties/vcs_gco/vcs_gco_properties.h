@@ -91,11 +91,6 @@ S<M> Silence(S<M> s, int o, int r) {
   return s;
 }
 
-template <class M>
-std::string Why(const typename M::OutcomeT& o) {
-  return std::string(o.accepted ? "accepted by " : "rejected by ") + std::string(RuleOf<M>(o.rule).id);
-}
-
 
 // Fails unless cluster o sees r in state `want` (and, if given, with the
 // TCP connection up or down as `connected` says).
@@ -130,7 +125,7 @@ typename M::OutcomeT ExpectStep(const S<M>& s, const Op& op, bool accepted, Rule
   auto o = Checked<M>(s, op);
   if (o.accepted != accepted || o.rule != rule) {
     RC_FAIL(M::Show(op) + ": expected " + (accepted ? "accepted by " : "rejected by ") +
-            std::string(RuleOf<M>(rule).id) + ", got " + Why<M>(o) + "\n  in " + M::Show(s));
+            std::string(RuleOf<M>(rule).id) + ", got " + testing::Verdict<M>(o) + "\n  in " + M::Show(s));
   }
   return o;
 }

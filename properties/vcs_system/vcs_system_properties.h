@@ -47,20 +47,6 @@ using St = typename M::State;
 inline std::string Name(SysState s) { return std::string(kSysStateNames.Name(s)); }
 inline std::uint8_t U8(int i) { return static_cast<std::uint8_t>(i); }
 
-template <class M>
-std::string Why(const typename M::OutcomeT& o) {
-  return std::string(o.accepted ? "accepted by " : "rejected by ") + std::string(RuleOf<M>(o.rule).id);
-}
-
-#define HASPEC_EXPECT_RULE(M, outcome, want_accepted, want_rule)                                \
-  do {                                                                                          \
-    const auto& o_ = (outcome);                                                                 \
-    if (o_.accepted != (want_accepted) || o_.rule != (want_rule)) {                             \
-      RC_FAIL(std::string("expected ") + ((want_accepted) ? "accepted by " : "rejected by ") +  \
-              std::string(RuleOf<M>(want_rule).id) + ", got " + Why<M>(o_));                    \
-    }                                                                                           \
-  } while (0)
-
 #define HASPEC_EXPECT_STATE(M, where, id, want)                                                   \
   do {                                                                                          \
     const auto& s_ = (where);                                                                   \
@@ -83,7 +69,7 @@ typename M::OutcomeT Checked(const St<M>& s, const Op& op) {
 template <class M>
 St<M> Do(const St<M>& s, const Op& op) {
   auto o = Checked<M>(s, op);
-  if (!o.accepted) RC_FAIL(M::Show(op) + " was " + Why<M>(o) + " in " + M::Show(s));
+  if (!o.accepted) RC_FAIL(M::Show(op) + " was " + testing::Verdict<M>(o) + " in " + M::Show(s));
   return o.next;
 }
 
