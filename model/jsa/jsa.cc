@@ -37,13 +37,28 @@ void Idle(Host& x, Status st) {
 }
 
 // Seed 003: the active system runs all services; S-QR-SEQ: the cluster IP
-// moves to it. Whichever host holds the role also decides `failed_over`.
+// moves to it. The primary taking the role ends a failover; only the real
+// failover paths (FailOverTo) mark one.
 void Activate(State& t, int h) {
   Host& x = t.hosts[h];
   x.status = Status::kActive;
   x.services = true;
   x.vip = true;
-  t.failed_over = h == kSecondary;
+  if (h == kPrimary) t.failed_over = false;
+}
+
+// A failover from the Active host to its Standby peer `p` (failure, ping
+// test, manual failover).
+void FailOverTo(State& t, int p) {
+  Activate(t, p);
+  if (p == kSecondary) t.failed_over = true;
+}
+
+// Seed 003: the secondary shows Active only when the primary HA host failed.
+// A Restoring primary has failed and is not back yet.
+bool PrimaryFailed(const State& s) {
+  const Status st = s.hosts[kPrimary].status;
+  return s.failed_over || st == Status::kFailed || st == Status::kRestoring;
 }
 
 // Why the Active host's failure hands the role to nobody: the peer is not
@@ -74,7 +89,12 @@ RuleId Land(State& t, int h, bool restored) {
     Idle(x, Status::kStandby);
     return (restored && h == kPrimary) ? RuleId::kRecoveredPrimary : RuleId::kLandStandby;
   }
+  if (h == kSecondary && !PrimaryFailed(t)) {
+    Idle(x, Status::kStandby);
+    return RuleId::kLandStandbyPrimaryNotFailed;
+  }
   Activate(t, h);
+  if (h == kSecondary) t.failed_over = true;
   return RuleId::kLandActive;
 }
 
@@ -108,7 +128,7 @@ struct Stepper {
     Idle(t.hosts[op.host], Status::kSettingOffline);
     int p = Peer(op.host);
     if (was == Status::kActive && Is(s, p, Status::kStandby)) {
-      Activate(t, p);
+      FailOverTo(t, p);
       return Accepted(t, RuleId::kManualFailover);
     }
     return Accepted(t, RuleId::kSetOffline);
@@ -201,7 +221,7 @@ struct Stepper {
     }
     if (!Exists(s, p)) return Accepted(t, RuleId::kHostFails);
     if (s.hosts[p].status != Status::kStandby) return Accepted(t, NoFailoverRule(s.hosts[p].status));
-    Activate(t, p);
+    FailOverTo(t, p);
     return Accepted(t, h == kPrimary ? RuleId::kPrimaryFailover : RuleId::kStandbyTakesOver);
   }
 
@@ -212,12 +232,12 @@ struct Stepper {
     const int p = Peer(a);
     // Alert mode needs a Standby to cross-check; an Offline host runs no
     // ping tests at all.
-    if (s.hosts[p].status != Status::kStandby) return Accepted(s, NoFailoverRule(s.hosts[p].status));
+    if (s.hosts[p].status != Status::kStandby) return Accepted(s, RuleId::kNetNoStandby);
     if (!op.standby_ok) return Accepted(s, RuleId::kNetStandbyFails);
     if (op.reping_ok) return Accepted(s, RuleId::kNetRepingOk);
     State t = s;
     Idle(t.hosts[a], Status::kStandby);
-    Activate(t, p);
+    FailOverTo(t, p);
     return Accepted(t, RuleId::kNetFailover);
   }
 
@@ -454,19 +474,34 @@ void Jsa::CheckTransition(const State& before, const Op& op, const State& after,
                          Jsa::Show(op) + " (only restore_host may end Failed)"});
     }
   }
-  if (IsFailoverTrigger(op)) {
-    int offline = -1;
-    for (int h = 0; h < (before.paired ? kHosts : 1); ++h) {
-      if (before.hosts[h].status == Status::kOffline) offline = h;
+  int offline = -1;
+  for (int h = 0; h < (before.paired ? kHosts : 1); ++h) {
+    if (before.hosts[h].status == Status::kOffline) offline = h;
+  }
+  // A failure, ping test or offline request hands the role to nobody while a
+  // host is Offline; no op at all (completion, landing, license) makes the
+  // Offline host itself Active.
+  for (int h = 0; offline >= 0 && h < kHosts; ++h) {
+    if (after.hosts[h].status == Status::kActive && before.hosts[h].status != Status::kActive &&
+        (IsFailoverTrigger(op) || h == offline)) {
+      out.push_back({RuleId::kInvNoFailoverWhileOffline,
+                     Name(h) + " became Active on " + Jsa::Show(op) + " while " +
+                         Name(offline) + " was Offline"});
     }
-    for (int h = 0; offline >= 0 && h < kHosts; ++h) {
-      if (after.hosts[h].status == Status::kActive &&
-          before.hosts[h].status != Status::kActive) {
-        out.push_back({RuleId::kInvNoFailoverWhileOffline,
-                       Name(h) + " became Active on " + Jsa::Show(op) + " while " +
-                           Name(offline) + " was Offline"});
-      }
-    }
+  }
+  // The secondary takes the role only from a primary that failed now (a
+  // failure, ping test or manual failover of the Active primary), failed
+  // before, or already lost the role to it: not from one that is merely
+  // away. `failed_over` alone is not trusted here.
+  const Status pri_before = before.hosts[kPrimary].status;
+  const Status pri_after = after.hosts[kPrimary].status;
+  if (before.paired && after.hosts[kSecondary].status == Status::kActive &&
+      before.hosts[kSecondary].status != Status::kActive && !before.failed_over &&
+      pri_after != Status::kFailed && pri_after != Status::kRestoring &&
+      !(pri_before == Status::kActive && IsFailoverTrigger(op))) {
+    out.push_back({RuleId::kInvSecondaryActiveMeansPrimaryFailed,
+                   "the secondary became Active on " + Jsa::Show(op) + " but the primary went from " +
+                       Label(pri_before) + " to " + Label(pri_after) + " without failing"});
   }
   const Host& sec = before.hosts[kSecondary];
   const bool secondary_holds_role =

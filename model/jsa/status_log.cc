@@ -3,6 +3,7 @@
 #include <array>
 #include <cctype>
 #include <optional>
+#include <string>
 #include <utility>
 
 #include "model/core/parse_error.h"
@@ -37,12 +38,25 @@ bool Digits(std::string_view s, std::size_t from, std::size_t n) {
   return true;
 }
 
+// Two digits at `from` read as a number in [lo, hi]; the caller checked they
+// are digits.
+bool InRange(std::string_view s, std::size_t from, int lo, int hi) {
+  const int v = (s[from] - '0') * 10 + (s[from + 1] - '0');
+  return v >= lo && v <= hi;
+}
+
 // "YYYY-MM-DDTHH:MM:SS[.fff]Z" -> the fixed part and the fraction padded to
-// nine digits, which compare in time order; nullopt if malformed.
+// nine digits, which compare in time order; nullopt if malformed or a field
+// is out of range (month 13, hour 24, ...).
 std::optional<std::pair<std::string, std::string>> TimeKey(std::string_view t) {
   if (t.size() < 20 || !Digits(t, 0, 4) || t[4] != '-' || !Digits(t, 5, 2) || t[7] != '-' ||
       !Digits(t, 8, 2) || t[10] != 'T' || !Digits(t, 11, 2) || t[13] != ':' ||
       !Digits(t, 14, 2) || t[16] != ':' || !Digits(t, 17, 2) || t.back() != 'Z') {
+    return std::nullopt;
+  }
+  // Second 60 is a leap second.
+  if (!InRange(t, 5, 1, 12) || !InRange(t, 8, 1, 31) || !InRange(t, 11, 0, 23) ||
+      !InRange(t, 14, 0, 59) || !InRange(t, 17, 0, 60)) {
     return std::nullopt;
   }
   std::string_view frac = t.substr(19, t.size() - 20);
@@ -215,19 +229,23 @@ std::vector<TimedObservation> ObservationsFromLog(std::span<const StatusLine> li
   std::vector<TimedObservation> out;
   Observation current;
   std::array<bool, kHosts> in_group{};
+  // Every observation shows the primary; a flush without one means the log
+  // starts on secondary lines.
+  auto flush = [&](const StatusLine& last) {
+    if (!current.hosts[kPrimary]) {
+      throw ParseError("line " + std::to_string(lines[0].line),
+                       "the secondary is shown before any primary status");
+    }
+    out.push_back({last.timestamp, last.line, current});
+    in_group = {};
+  };
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const StatusLine& l = lines[i];
     const int r = static_cast<int>(l.role);
-    if (in_group[r]) {  // the same role twice in one group: flush first
-      out.push_back({lines[i - 1].timestamp, lines[i - 1].line, current});
-      in_group = {};
-    }
+    if (in_group[r]) flush(lines[i - 1]);  // the same role twice in one group
     current.hosts[r] = l.status;
     in_group[r] = true;
-    if (i + 1 == lines.size() || lines[i + 1].timestamp != l.timestamp) {
-      out.push_back({l.timestamp, l.line, current});
-      in_group = {};
-    }
+    if (i + 1 == lines.size() || lines[i + 1].timestamp != l.timestamp) flush(l);
   }
   return out;
 }

@@ -53,7 +53,8 @@ std::string FormatStatusLog(std::span<const StatusLine> lines);
 
 // What the UI showed after each group of lines with one time stamp: the last
 // status seen for each role. A role repeated within a group starts a new
-// observation, so no status is lost.
+// observation, so no status is lost. Throws ParseError naming the first line
+// when the log shows the secondary before any primary status.
 struct TimedObservation {
   std::string timestamp;
   int line = 0;  // line of the group's last entry

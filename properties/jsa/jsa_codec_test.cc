@@ -108,7 +108,7 @@ TEST(JsaStatusLog, AcceptsLabelsNamesQuotesCommentsAndAnyFieldOrder) {
   const std::string text =
       "# exported from System and License Management\n"
       "\n"
-      "2024-05-01T10:00:00.5Z role=secondary host=qradar-sec status=\"Needs License\"\n"
+      "2024-05-01T10:00:00.5Z role=primary host=qradar-pri status=\"Needs License\"\n"
       "  2024-05-01T10:00:01Z status=NEEDS_UPGRADE host=qradar-sec role=Secondary\r\n"
       "2024-05-01T10:00:02Z host=qradar-pri role=primary status=Setting Offline  \n";
   const auto lines = ParseStatusLog(text);
@@ -119,7 +119,29 @@ TEST(JsaStatusLog, AcceptsLabelsNamesQuotesCommentsAndAnyFieldOrder) {
   EXPECT_EQ(lines[2].status, Status::kSettingOffline);
   const auto obs = ObservationsFromLog(lines);
   ASSERT_EQ(obs.size(), 3u);
+  EXPECT_EQ(Jsa::Show(obs[0].observation), "[primary Needs License]");
+  EXPECT_EQ(Jsa::Show(obs[1].observation), "[primary Needs License; secondary Needs Upgrade]");
   EXPECT_EQ(Jsa::Show(obs[2].observation), "[primary Setting Offline; secondary Needs Upgrade]");
+}
+
+TEST(JsaStatusLog, SecondaryBeforeAnyPrimaryIsAnError) {
+  const auto lines = ParseStatusLog(
+      "# header\n"
+      "2024-05-01T10:00:00Z host=s role=secondary status=Standby\n"
+      "2024-05-01T10:00:01Z host=p role=primary status=Active\n");
+  try {
+    ObservationsFromLog(lines);
+    FAIL() << "no error";
+  } catch (const ParseError& e) {
+    EXPECT_EQ(e.where(), "line 2");
+    EXPECT_EQ(e.problem(), "the secondary is shown before any primary status");
+  }
+  // A primary in the same second as the secondary is fine.
+  const auto same = ObservationsFromLog(ParseStatusLog(
+      "2024-05-01T10:00:00Z host=s role=secondary status=Standby\n"
+      "2024-05-01T10:00:00Z host=p role=primary status=Active\n"));
+  ASSERT_EQ(same.size(), 1u);
+  EXPECT_EQ(Jsa::Show(same[0].observation), "[primary Active; secondary Standby]");
 }
 
 TEST(JsaStatusLog, ErrorsNameTheLineAndTheProblem) {
@@ -132,6 +154,12 @@ TEST(JsaStatusLog, ErrorsNameTheLineAndTheProblem) {
       {"yesterday host=a role=primary status=Active",
        "line 1: bad timestamp \"yesterday\" (expected UTC ISO 8601 such as 2024-05-01T10:00:00Z)"},
       {"2024-05-01T10:00:00 host=a role=primary status=Active", "line 1: bad timestamp"},
+      {"2024-13-01T10:00:00Z host=a role=primary status=Active", "line 1: bad timestamp"},
+      {"2024-05-00T10:00:00Z host=a role=primary status=Active", "line 1: bad timestamp"},
+      {"2024-05-32T10:00:00Z host=a role=primary status=Active", "line 1: bad timestamp"},
+      {"2024-05-01T24:00:00Z host=a role=primary status=Active", "line 1: bad timestamp"},
+      {"2024-05-01T10:60:00Z host=a role=primary status=Active", "line 1: bad timestamp"},
+      {"2024-05-01T10:00:61Z host=a role=primary status=Active", "line 1: bad timestamp"},
       {ok + "2024-05-01T10:00:01Z host=a role=primary", "line 2: missing status="},
       {ok + "2024-05-01T10:00:01Z role=primary status=Active", "line 2: missing host="},
       {"2024-05-01T10:00:00Z host=a status=Active", "line 1: missing role="},

@@ -387,7 +387,7 @@ void NoFailoverWhileAHostIsOffline() {
   s = Accepted<M>(Accepted<M>(s, SetOffline{p8}), Complete{p8});
   HASPEC_EXPECT_STATUS(s, p, Status::kOffline);
   auto ping = Checked<M>(s, ConnectivityTest{false, true, false});
-  HASPEC_EXPECT_RULE(M, ping, true, RuleId::kNoFailoverPeerOffline);
+  HASPEC_EXPECT_RULE(M, ping, true, RuleId::kNetNoStandby);
   RC_ASSERT(ping.next == s);
   auto fail = Checked<M>(s, HostFails{static_cast<std::uint8_t>(a), *rc::gen::elementOf(kCauses)});
   HASPEC_EXPECT_RULE(M, fail, true, RuleId::kNoFailoverPeerOffline);

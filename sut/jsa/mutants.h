@@ -367,16 +367,14 @@ struct LicensePrefersPrimary : Jsa {
   }
 };
 
-// Applying the license always brings the secondary back first, so it turns
-// Active although the primary never failed.
+// Applying the license always brings the secondary back first, as if the
+// pair had failed over, so it turns Active although the primary never failed.
 struct LicensePrefersSecondary : Jsa {
   static OutcomeT Step(const State& s, const Op& op) {
     if (As<ApplyLicense>(op) && s.paired && !s.failed_over) {
       State t = s;
       t.failed_over = true;
-      OutcomeT o = Jsa::Step(t, op);
-      o.next.failed_over = false;
-      return o;
+      return Jsa::Step(t, op);
     }
     return Jsa::Step(s, op);
   }
