@@ -66,6 +66,11 @@ void StartRemoteBuild(State& t, int i, int source) {
   x.source = static_cast<std::uint8_t>(source);
   x.snapshot_gen = t.sys[source].run_gen;
   x.queued = 0;
+  // The snapshot carries the cluster's view of gone systems too: the copier
+  // learns the departures it did not watch itself.
+  for (int j = 0; j < kSystems; ++j) {
+    if (j != i && x.seen[j] == S::kUnknown) x.seen[j] = t.sys[source].seen[j];
+  }
 }
 
 // sys<i> enters LOCAL_BUILD; systems in STALE_ADMIN_WAIT start waiting for
@@ -306,7 +311,9 @@ struct Stepper {
     RuleId rule;
     if (op.force) {
       Enter(t, op.sys, S::kExitingForcibly);
-      rule = s.sys[op.sys].groups_online ? RuleId::kHastopForceGroupsRun : RuleId::kHastopForce;
+      rule = s.sys[op.sys].groups_online ? RuleId::kHastopForceGroupsRun
+             : old == S::kRunning              ? RuleId::kHastopForce
+                                               : RuleId::kHastopForceOther;
     } else if (old == S::kRunning) {
       Enter(t, op.sys, S::kLeaving);
       rule = RuleId::kHastop;

@@ -85,6 +85,8 @@ const std::vector<MutantCase>& Cases() {
       // Commands
       HASPEC_CASE(DeletesFaultedSystem, HasysDeleteOnlyForExitedOrUnknown,
                   "VCS-PRE-HASYS-DELETE-STATE"),
+      HASPEC_CASE(JoinerForgetsGoneSystems, HasysDeleteOnlyForExitedOrUnknown,
+                  "VCS-PRE-HASYS-DELETE-STATE", "VCS-OBS-NEVER-SEEN-UNKNOWN"),
       HASPEC_CASE(HasysAddDuplicates, HasysDeleteOnlyForExitedOrUnknown, "VCS-PRE-HASYS-ADD-NEW"),
       HASPEC_CASE(ConfigChangeDuringRemoteBuild, ChangesDuringRemoteBuildAreAppliedBeforeRunning,
                   "VCS-PRE-CONFIG-REJECTED-STATE"),

@@ -201,6 +201,14 @@ std::string DiscoveryMismatch(const St<M>& pre, int i, const St<M>& post) {
 
 template <class M>
 void DiscoveryFollowsThePeersStates() {
+  // Always once with two RUNNING peers, so the choice of source is checked.
+  {
+    St<M> s = RunningCluster<M>(2);
+    auto mode = *rc::gen::element(StartMode::kPlain, StartMode::kStale, StartMode::kForce);
+    s = Do<M>(Do<M>(s, Hastart{2, mode}), Join{2});
+    std::string m = DiscoveryMismatch<M>(s, 2, Do<M>(s, Discover{2}));
+    if (!m.empty()) RC_FAIL(m);
+  }
   Trace<M> t = *GenTraceFrom<M>(GenStartState<M>());
   for (std::size_t k = 0; k < t.ops.size(); ++k) {
     auto* d = std::get_if<Discover>(&t.ops[k]);
@@ -580,39 +588,42 @@ void PeersSeeAFailedSystemAsFaulted() {
   }
 }
 
-// The dumb twin of Observe: replays a trace keeping, per system, when its
-// engine last started and how it last left, and checks every answer.
+// The dumb twin of Observe: replays a trace keeping, per engine, which gone
+// systems it knows about (it watched them leave, or copied a peer that knew)
+// and how each system last left, and checks every answer exactly.
 template <class M>
 void EveryEngineShowsWhatItKnows() {
   Trace<M> t = *GenTraceFrom<M>(GenStartState<M>());  // no departures in the start states
-  std::array<int, kSystems> started{}, left_at{};
   std::array<SysState, kSystems> left_as{};
-  std::array<bool, kSystems> ever_up{};
-  for (int i = 0; i < kSystems; ++i) {
-    const bool up = EngineUp(t.start.sys[i].state);
-    started[i] = up ? 0 : -1;
-    left_at[i] = -1;
-    left_as[i] = SysState::kUnknown;
-    ever_up[i] = up;
-  }
+  left_as.fill(SysState::kUnknown);
+  std::array<std::array<bool, kSystems>, kSystems> knows{};  // [observer][system]
   for (std::size_t k = 0; k <= t.ops.size(); ++k) {
     const St<M>& s = k == 0 ? t.start : t.states[k - 1];
     if (k > 0) {
       const St<M>& pre = k == 1 ? t.start : t.states[k - 2];
-      for (int i = 0; i < kSystems; ++i) {
-        bool was = EngineUp(pre.sys[i].state), is = EngineUp(s.sys[i].state);
+      for (int j = 0; j < kSystems; ++j) {
+        bool was = EngineUp(pre.sys[j].state), is = EngineUp(s.sys[j].state);
         if (!was && is) {
-          started[i] = static_cast<int>(k);
-          ever_up[i] = true;
-        }
-        if (was && !is) {
-          left_at[i] = static_cast<int>(k);
-          left_as[i] = std::get_if<Crash>(&t.ops[k - 1]) ? SysState::kFaulted : SysState::kExited;
+          for (auto& row : knows) row[j] = false;  // it is back: nobody has seen it go
+          knows[j].fill(false);                    // a fresh engine knows nothing
         }
         // A deleted or re-added entry is a new system: nobody has seen it.
-        if ((pre.entries ^ s.entries) & (1u << i)) {
-          ever_up[i] = is;
-          left_at[i] = -1;
+        if ((pre.entries ^ s.entries) & (1u << j)) {
+          for (auto& row : knows) row[j] = false;
+        }
+        if (was && !is) {
+          left_as[j] = std::get_if<Crash>(&t.ops[k - 1]) ? SysState::kFaulted : SysState::kExited;
+          for (int o = 0; o < kSystems; ++o) knows[o][j] = o != j && EngineUp(s.sys[o].state);
+        }
+      }
+      // A system that starts copying a peer (first time or a new source)
+      // takes that peer's knowledge of gone systems.
+      for (int o = 0; o < kSystems; ++o) {
+        const Sys &a = pre.sys[o], &b = s.sys[o];
+        if (b.state != SysState::kRemoteBuild || b.source >= kSystems) continue;
+        if (a.state == SysState::kRemoteBuild && a.source == b.source) continue;
+        for (int j = 0; j < kSystems; ++j) {
+          if (j != o && !EngineUp(s.sys[j].state)) knows[o][j] = knows[o][j] || knows[b.source][j];
         }
       }
     }
@@ -633,12 +644,13 @@ void EveryEngineShowsWhatItKnows() {
         std::string what = SystemName(o) + " shows " + SystemName(j) + " as " + Name(shown);
         if (j == o || EngineUp(s.sys[j].state)) {
           if (shown != s.sys[j].state) RC_FAIL(what + " but it reports " + Name(s.sys[j].state) + at);
-        } else if (!ever_up[j]) {
-          if (shown != SysState::kUnknown) RC_FAIL(what + " but it never joined" + at);
-        } else if (left_at[j] > started[o] && started[o] >= 0) {
-          if (shown != left_as[j]) RC_FAIL(what + " but it left as " + Name(left_as[j]) + " while watched" + at);
-        } else if (shown != SysState::kUnknown && shown != left_as[j]) {
-          RC_FAIL(what + " but it left as " + Name(left_as[j]) + at);
+        } else if (knows[o][j]) {
+          if (shown != left_as[j]) {
+            RC_FAIL(what + " but it left as " + Name(left_as[j]) + " and " + SystemName(o) +
+                    " saw it go or copied a peer that did" + at);
+          }
+        } else if (shown != SysState::kUnknown) {
+          RC_FAIL(what + " but it never saw it leave nor copied a peer that did" + at);
         }
       }
     }
@@ -662,6 +674,12 @@ void HasysDeleteOnlyForExitedOrUnknown() {
   RC_ASSERT((M::Observe(o.next).listed[0] & (1u << first)) == 0u);
   HASPEC_EXPECT_RULE(M, Checked<M>(o.next, HasysDelete{0, U8(second)}), true, RuleId::kHasysDelete);
   HASPEC_EXPECT_RULE(M, Checked<M>(o.next, HasysAdd{0, U8(first)}), true, RuleId::kHasysAdd);
+  // A later joiner copies sys0 and with it sys0's view of the gone systems:
+  // it must refuse to delete FAULTED sys1 too, and may delete EXITED sys2.
+  St<M> j = FinishBuild<M>(StartAndDiscover<M>(s, never), never);
+  HASPEC_EXPECT_STATE(M, j, never, SysState::kRunning);
+  HASPEC_EXPECT_RULE(M, Checked<M>(j, HasysDelete{U8(never), 1}), false, RuleId::kPreHasysDelete);
+  HASPEC_EXPECT_RULE(M, Checked<M>(j, HasysDelete{U8(never), 2}), true, RuleId::kHasysDelete);
 }
 
 // What a configuration command typed on sys<i> must do, by its state.

@@ -426,6 +426,26 @@ struct DeletesFaultedSystem : VcsSystem {
   }
 };
 
+// A system that starts copying a peer does not take the peer's knowledge of
+// gone systems: a later joiner shows a FAULTED system as UNKNOWN, so
+// hasys -delete typed on it removes a system that failed.
+struct JoinerForgetsGoneSystems : VcsSystem {
+  static OutcomeT Step(const State& s, const Op& op) {
+    OutcomeT o = VcsSystem::Step(s, op);
+    for (int i = 0; i < kSystems; ++i) {
+      const Sys& a = s.sys[i];
+      Sys& b = o.next.sys[i];
+      if (b.state != S::kRemoteBuild) continue;
+      if (a.state == S::kRemoteBuild && a.source == b.source) continue;
+      for (int j = 0; j < kSystems; ++j) {
+        // Gone before this step and not known to sys<i>: forget the copy.
+        if (j != i && !EngineUp(s.sys[j].state) && a.seen[j] == S::kUnknown) b.seen[j] = S::kUnknown;
+      }
+    }
+    return o;
+  }
+};
+
 // hasys -add accepts a system that already has an entry.
 struct HasysAddDuplicates : VcsSystem {
   static OutcomeT Step(const State& s, const Op& op) {
