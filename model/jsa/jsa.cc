@@ -500,8 +500,11 @@ void Jsa::CheckTransition(const State& before, const Op& op, const State& after,
       pri_after != Status::kFailed && pri_after != Status::kRestoring &&
       !(pri_before == Status::kActive && IsFailoverTrigger(op))) {
     out.push_back({RuleId::kInvSecondaryActiveMeansPrimaryFailed,
-                   "the secondary became Active on " + Jsa::Show(op) + " but the primary went from " +
-                       Label(pri_before) + " to " + Label(pri_after) + " without failing"});
+                   "the secondary became Active on " + Jsa::Show(op) + " but the primary " +
+                       (pri_before == pri_after ? "is " + Label(pri_after)
+                                                : "went from " + Label(pri_before) + " to " +
+                                                      Label(pri_after)) +
+                       " and never failed"});
   }
   const Host& sec = before.hosts[kSecondary];
   const bool secondary_holds_role =

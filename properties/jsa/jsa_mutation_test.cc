@@ -44,6 +44,8 @@ const std::vector<MutantCase>& Cases() {
                   "JSA-INV-ONLY-ACTIVE-RUNS-SERVICES"),
       HASPEC_CASE(LicensePrefersSecondary, InvariantsHoldAfterEveryStep,
                   "JSA-INV-SECONDARY-ACTIVE-PRIMARY-FAILED"),
+      HASPEC_CASE(SecondaryTakesRoleFromAbsentPrimary, InvariantsHoldAfterEveryStep,
+                  "JSA-INV-SECONDARY-ACTIVE-PRIMARY-FAILED", "JSA-TR-LAND-STANDBY-PRIMARY-NOT-FAILED"),
       HASPEC_CASE(PairAlwaysSynchronizes, InvariantsHoldAfterEveryStep,
                   "JSA-INV-SYNC-NEEDS-REPLICATION"),
       HASPEC_CASE(RepairInstallsNewerSoftware, InvariantsHoldAfterEveryStep,

@@ -380,6 +380,21 @@ struct LicensePrefersSecondary : Jsa {
   }
 };
 
+// A returning secondary takes Active beside a primary that is merely away
+// (Offline, Needs License, ...), and marks the pair failed over so the state
+// alone looks consistent.
+struct SecondaryTakesRoleFromAbsentPrimary : Jsa {
+  static OutcomeT Step(const State& s, const Op& op) {
+    OutcomeT o = Jsa::Step(s, op);
+    if (o.accepted && o.rule == RuleId::kLandStandbyPrimaryNotFailed) {
+      Serve(o.next.hosts[kSecondary]);
+      o.next.failed_over = true;
+      o.rule = RuleId::kLandActive;
+    }
+    return o;
+  }
+};
+
 // ---- Upgrade --------------------------------------------------------------------
 
 // A patched primary leaves its secondary Standby on the old version.
