@@ -16,6 +16,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/core/machine.h"
 #include "model/core/names.h"
 #include "model/core/parse_error.h"
 
@@ -108,6 +109,23 @@ E EnumField(const NameTable<E, N>& table, const json& j, std::string_view key,
             std::string_view where, E dflt) {
   const json* f = OptionalField(j, key, where);
   return f ? EnumValue(table, *f, Path(where, key)) : dflt;
+}
+
+// {"op": "<wire name>", ...the fields Encoder gives} for an op variant.
+template <class Encoder, class Op>
+json EncodeOp(const Op& op) {
+  json j = std::visit(Encoder{}, op);
+  j["op"] = OpName(op);
+  return j;
+}
+
+// The error for an op name that no alternative of Op has, listing them all.
+template <class Op>
+ParseError UnknownOp(std::string_view name, std::string_view where) {
+  std::string choices;
+  for (std::string_view n : OpNames<Op>()) choices += (choices.empty() ? "" : ", ") + std::string(n);
+  return ParseError(Path(where, "op"),
+                    "unknown op \"" + std::string(name) + "\" (expected one of " + choices + ")");
 }
 
 }  // namespace haspec::json_util

@@ -28,6 +28,8 @@ enum class RuleKind : std::uint8_t {
   kTransition,    // what an accepted op or event does
   kAdvisory,      // documented recommendation; reported, never a violation
 };
+inline constexpr RuleKind kRuleKinds[] = {RuleKind::kInvariant, RuleKind::kPrecondition,
+                                          RuleKind::kTransition, RuleKind::kAdvisory};
 
 enum class BasisKind : std::uint8_t {
   kSeed,        // a seed document in shared/seeds/

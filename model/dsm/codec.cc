@@ -143,17 +143,13 @@ Op DecodeOp(std::string_view name, const json& j, std::string_view w) {
   if (name == CompleteUpdate::kName) return CompleteUpdate{node()};
   if (name == UpdateAgents::kName) return UpdateAgents{};
   if (name == Request::kName) return Request{node(), BoolField(j, "write", w, false)};
-  std::string choices;
-  for (std::string_view n : OpNames<Op>()) choices += (choices.empty() ? "" : ", ") + std::string(n);
-  throw ParseError(Path(w, "op"), "unknown op \"" + std::string(name) + "\" (expected one of " + choices + ")");
+  throw UnknownOp<Op>(name, w);
 }
 
 }  // namespace
 
 json Dsm::OpToJson(const Op& op) {
-  json j = std::visit(OpEncoder{}, op);
-  j["op"] = OpName(op);
-  return j;
+  return EncodeOp<OpEncoder>(op);
 }
 
 Op Dsm::OpFromJson(const json& j) {

@@ -66,10 +66,7 @@ Op DecodeOp(std::string_view name, const json& j, std::string_view w) {
   if (name == DiskFull::kName) return DiskFull{host()};
   if (name == LicenseLost::kName) return LicenseLost{};
   if (name == Complete::kName) return Complete{host()};
-  std::string choices;
-  for (std::string_view n : OpNames<Op>()) choices += (choices.empty() ? "" : ", ") + std::string(n);
-  throw ParseError(Path(w, "op"),
-                   "unknown op \"" + std::string(name) + "\" (expected one of " + choices + ")");
+  throw UnknownOp<Op>(name, w);
 }
 
 json HostToJson(const Host& x, int h) {
@@ -81,9 +78,7 @@ json HostToJson(const Host& x, int h) {
 }  // namespace
 
 json Jsa::OpToJson(const Op& op) {
-  json j = std::visit(OpEncoder{}, op);
-  j["op"] = OpName(op);
-  return j;
+  return EncodeOp<OpEncoder>(op);
 }
 
 Op Jsa::OpFromJson(const json& j) { return DecodeOp(StringField(j, "op", ""), j, ""); }

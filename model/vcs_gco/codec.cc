@@ -153,17 +153,13 @@ Op DecodeOp(std::string_view name, const json& j, std::string_view w) {
   if (name == StartCluster::kName) return StartCluster{cl()};
   if (name == ConnectorFailover::kName) return ConnectorFailover{cl()};
   if (name == ConnectorOnline::kName) return ConnectorOnline{cl()};
-  std::string choices;
-  for (std::string_view n : OpNames<Op>()) choices += (choices.empty() ? "" : ", ") + std::string(n);
-  throw ParseError(Path(w, "op"), "unknown op \"" + std::string(name) + "\" (expected one of " + choices + ")");
+  throw UnknownOp<Op>(name, w);
 }
 
 }  // namespace
 
 json VcsGco::OpToJson(const Op& op) {
-  json j = std::visit(OpEncoder{}, op);
-  j["op"] = OpName(op);
-  return j;
+  return EncodeOp<OpEncoder>(op);
 }
 
 Op VcsGco::OpFromJson(const json& j) { return DecodeOp(StringField(j, "op", ""), j, ""); }

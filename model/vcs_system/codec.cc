@@ -104,17 +104,13 @@ Op DecodeOp(std::string_view name, const json& j, std::string_view w) {
   if (name == Crash::kName) return Crash{sys()};
   if (name == GroupOnline::kName) return GroupOnline{sys()};
   if (name == EditMainCf::kName) return EditMainCf{sys(), EnumField(kMainCfNames, j, "main_cf", w)};
-  std::string choices;
-  for (std::string_view n : OpNames<Op>()) choices += (choices.empty() ? "" : ", ") + std::string(n);
-  throw ParseError(Path(w, "op"), "unknown op \"" + std::string(name) + "\" (expected one of " + choices + ")");
+  throw UnknownOp<Op>(name, w);
 }
 
 }  // namespace
 
 json VcsSystem::OpToJson(const Op& op) {
-  json j = std::visit(OpEncoder{}, op);
-  j["op"] = OpName(op);
-  return j;
+  return EncodeOp<OpEncoder>(op);
 }
 
 Op VcsSystem::OpFromJson(const json& j) { return DecodeOp(StringField(j, "op", ""), j, ""); }

@@ -76,10 +76,12 @@ int CmdMachines(bool as_json) {
 
 template <Machine M>
 int PrintRules(bool as_json, bool as_markdown, const std::string& kind, bool documented_only) {
+  std::vector<Rule> picked;
   json rows = json::array();
   for (const Rule& r : M::Rules()) {
     if (!kind.empty() && ToString(r.kind) != kind) continue;
     if (documented_only && !IsDocumented(r)) continue;
+    picked.push_back(r);
     rows.push_back(RuleToJson(r));
   }
   if (as_json) {
@@ -87,10 +89,6 @@ int PrintRules(bool as_json, bool as_markdown, const std::string& kind, bool doc
     return 0;
   }
   if (as_markdown) {
-    std::vector<Rule> picked;
-    for (const Rule& r : M::Rules()) {
-      if ((kind.empty() || ToString(r.kind) == kind) && (!documented_only || IsDocumented(r))) picked.push_back(r);
-    }
     std::cout << RulesMarkdown(picked);
     return 0;
   }
@@ -322,7 +320,11 @@ int Main(int argc, char** argv) {
   rules->add_flag("--json", as_json, "Print JSON");
   rules->add_flag("--markdown", as_markdown, "Print a Markdown table (used for model/<machine>/README.md)");
   rules->add_option("--kind", kind, "Only rules of this kind")
-      ->check(CLI::IsMember({"invariant", "precondition", "transition", "advisory"}));
+      ->check(CLI::IsMember([] {
+        std::vector<std::string> kinds;
+        for (RuleKind k : kRuleKinds) kinds.emplace_back(ToString(k));
+        return kinds;
+      }()));
   rules->add_flag("--documented-only", documented_only, "Leave out assumption rules");
 
   CheckArgs ca;
