@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "model/core/machine.h"
+#include "model/core/parse_error.h"
 
 namespace haspec::testing {
 
@@ -168,6 +169,29 @@ std::string Verdict(const OutcomeOf<M>& o) {
               M::Show((outcome).next));                                          \
     }                                                                            \
   } while (0)
+
+// Applies `op` with Apply, fails the property on any invariant the step
+// breaks (CheckStep), and returns the outcome.
+template <Machine M>
+OutcomeOf<M> Checked(const typename M::State& s, const typename M::Op& op) {
+  auto o = Apply<M>(s, op);
+  std::string broken = BrokenByStep<M>(s, op, o.next);
+  if (!broken.empty()) {
+    RC_FAIL("after " + M::Show(op) + ": " + broken + "\n  state: " + M::Show(o.next));
+  }
+  return o;
+}
+
+// The message of the ParseError `fn` throws, for codec tests.
+template <class F>
+std::string ErrorOf(F&& fn) {
+  try {
+    fn();
+  } catch (const ParseError& e) {
+    return e.what();
+  }
+  return "(no error: the input was accepted)";
+}
 
 // Runs `property` as a RapidCheck property (its RC_ASSERTs fail it) and
 // returns true when RapidCheck finds a counterexample. The shrunk

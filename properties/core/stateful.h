@@ -36,11 +36,7 @@ struct OpCommand : rc::state::Command<typename M::State, ModelUnderCheck<M>> {
   void apply(typename M::State& s) const override { s = M::Step(s, op).next; }
 
   void run(const typename M::State& s, ModelUnderCheck<M>&) const override {
-    auto o = Apply<M>(s, op);
-    std::string broken = BrokenByStep<M>(s, op, o.next);
-    if (!broken.empty()) {
-      RC_FAIL("after " + M::Show(op) + ": " + broken + "\n  state: " + M::Show(o.next));
-    }
+    Checked<M>(s, op);
   }
 
   void show(std::ostream& os) const override { os << M::Show(op); }

@@ -24,14 +24,7 @@ RC_GTEST_PROP(DsmCodec, StatesOpsAndObservationsRoundTrip, ()) {
   RC_ASSERT(Dsm::ObservationFromJson(Dsm::ObservationToJson(o)) == o);
 }
 
-std::string ErrorOf(auto&& fn) {
-  try {
-    fn();
-  } catch (const ParseError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::ErrorOf;
 
 TEST(DsmPayloads, ProviderHaNodesKeepsUnknownFields) {
   json j = json::parse(R"([{"id": "e6e517e5-fca0-4778-96bd-52cb374fb87d", "state": "ACTIVE_MODE",

@@ -16,6 +16,7 @@
 namespace haspec::dsm::props {
 
 using testing::Apply;
+using testing::Checked;
 using testing::GenTraceFrom;
 
 #define HASPEC_DSM_PROPERTIES(X)                      \
@@ -79,14 +80,6 @@ template <class M>
 void InvariantsHoldAfterEveryStep() {
   int standbys = *rc::gen::inRange(0, 4);
   testing::InvariantsHoldAfterEveryStep<M>(standbys == 0 ? M::Initial() : HealthyCluster<M>(standbys));
-}
-
-// Applies `op`, fails on any broken invariant, returns the outcome.
-template <class M>
-typename M::OutcomeT Checked(const S<M>& s, const Op& op) {
-  auto o = Apply<M>(s, op);
-  HASPEC_CHECK_INVARIANTS(M, op, o);
-  return o;
 }
 
 template <class M>

@@ -34,16 +34,7 @@ RC_GTEST_PROP(JsaCodec, StatesOpsAndObservationsRoundTrip, ()) {
   }
 }
 
-// The message of the ParseError `f` throws ("" if it does not throw).
-template <class F>
-std::string ErrorOf(F f) {
-  try {
-    f();
-  } catch (const ParseError& e) {
-    return e.what();
-  }
-  return "";
-}
+using testing::ErrorOf;
 
 TEST(JsaCodec, BadJsonNamesTheFieldAndTheProblem) {
   struct Row {

@@ -24,6 +24,7 @@
 namespace haspec::jsa::props {
 
 using testing::Apply;
+using testing::Checked;
 using testing::GenTraceFrom;
 
 #define HASPEC_JSA_PROPERTIES(X)                                    \
@@ -75,30 +76,6 @@ inline std::string StatusOf(const State& s, int h) {
               StatusOf(state, host) + ")");                                                  \
     }                                                                                        \
   } while (0)
-
-// The step invariants of `o` from `before`, as one string ("" if none); the
-// rules broken are credited like BrokenInvariants does.
-template <class M>
-std::string BrokenTransitions(const S<M>& before, const Op& op, const S<M>& after) {
-  std::vector<typename M::FindingT> f;
-  Jsa::CheckTransition(before, op, after, f);
-  std::string out;
-  for (const auto& x : f) {
-    if (testing::rule_log) testing::rule_log->broken.insert(std::string(RuleOf<M>(x.rule).id));
-    out += std::string(RuleOf<M>(x.rule).id) + ": " + x.detail + "; ";
-  }
-  return out;
-}
-
-// Applies `op`; fails on any broken state or step invariant.
-template <class M>
-O<M> Checked(const S<M>& s, const Op& op) {
-  auto o = Apply<M>(s, op);
-  HASPEC_CHECK_INVARIANTS(M, op, o);
-  std::string t = BrokenTransitions<M>(s, op, o.next);
-  if (!t.empty()) RC_FAIL("after " + M::Show(op) + ": " + t + "\n  from " + M::Show(s));
-  return o;
-}
 
 template <class M>
 S<M> Accepted(const S<M>& s, const Op& op) {
@@ -207,13 +184,10 @@ struct StepCommand : rc::state::Command<S<M>, testing::ModelUnderCheck<M>> {
   void checkPreconditions(const S<M>&) const override {}
   void apply(S<M>& s) const override { s = M::Step(s, op).next; }
   void run(const S<M>& s, testing::ModelUnderCheck<M>&) const override {
-    auto o = Apply<M>(s, op);
+    auto o = Checked<M>(s, op);
     if (!o.accepted && !(o.next == s)) {
       RC_FAIL(M::Show(op) + " was " + testing::Verdict<M>(o) + " but changed the state to " + M::Show(o.next));
     }
-    HASPEC_CHECK_INVARIANTS(M, op, o);
-    std::string t = BrokenTransitions<M>(s, op, o.next);
-    if (!t.empty()) RC_FAIL("after " + M::Show(op) + ": " + t + "\n  from " + M::Show(s));
   }
   void show(std::ostream& os) const override { os << M::Show(op); }
 };

@@ -65,14 +65,7 @@ RC_GTEST_PROP(VcsGcoListings, LowerCaseSeedSpellingsParseToTheSameObservation, (
   RC_ASSERT(ParseObservationText(lowered) == o);
 }
 
-std::string ErrorOf(auto&& fn) {
-  try {
-    fn();
-  } catch (const ParseError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
+using testing::ErrorOf;
 
 TEST(VcsGcoNames, BothSpellingsParseOneIsPrinted) {
   for (const auto& e : kClusterStateNames.entries) {

@@ -19,6 +19,7 @@
 namespace haspec::vcs_gco::props {
 
 using testing::Apply;
+using testing::Checked;
 using testing::GenTraceFrom;
 
 #define HASPEC_GCO_PROPERTIES(X)                      \
@@ -109,14 +110,6 @@ void ExpectView(const S<M>& s, int o, int r, ClusterState want, int connected = 
 template <class M>
 ClusterState Seen(const S<M>& s, int o, int r) {
   return M::Observe(s).clusters[o].remote[r];
-}
-
-// Applies `op`, fails on any broken invariant, returns the outcome.
-template <class M>
-typename M::OutcomeT Checked(const S<M>& s, const Op& op) {
-  auto o = Apply<M>(s, op);
-  HASPEC_CHECK_INVARIANTS(M, op, o);
-  return o;
 }
 
 // Checked, and fails unless `op` was accepted (or refused) by `rule`.
