@@ -7,8 +7,9 @@
 //
 // The optional "expect" field states the verdict the model must give:
 // "accepted", "rejected", or the ID of the rule that must decide the step.
+// Node names are the configuration's (Nodes).
 //
-//   OpTrace<Dsm> t = ReadOpTrace<Dsm>("trace.jsonl");  // throws InputError
+//   OpTrace<Dsm> t = ReadOpTrace<Dsm>("trace.jsonl", config.nodes);  // throws InputError
 //
 // Include only from .cc files: it pulls in nlohmann/json.hpp.
 #ifndef HASPEC_ENGINE_OP_TRACE_H_
@@ -22,6 +23,7 @@
 #include <nlohmann/json.hpp>
 
 #include "model/core/machine.h"
+#include "model/core/op_codec.h"
 #include "model/core/parse_error.h"
 
 namespace haspec {
@@ -41,8 +43,10 @@ struct OpTrace {
   std::vector<std::string> expects;  // "" when the line states none
 };
 
+// Reads a whole trace; the first bad line throws (nothing after it is
+// applied by any caller).
 template <CodecMachine M>
-OpTrace<M> ReadOpTrace(const std::string& path) {
+OpTrace<M> ReadOpTrace(const std::string& path, const Nodes& nodes) {
   std::ifstream in(path);
   if (!in) throw InputError(path, 0, "cannot open file");
   OpTrace<M> t;
@@ -60,13 +64,15 @@ OpTrace<M> ReadOpTrace(const std::string& path) {
     }
     std::string expect;
     try {
-      t.ops.push_back(M::OpFromJson(j));
+      t.ops.push_back(OpFromJson<typename M::Op>(j, nodes));
       if (auto it = j.find("expect"); it != j.end()) {
-        if (!it->is_string()) throw ParseError("expect", "expected a string, got " + std::string(it->type_name()));
+        if (!it->is_string()) {
+          throw ParseError("expect", "expected a string, got " + std::string(it->type_name()));
+        }
         expect = it->template get<std::string>();
         if (expect != "accepted" && expect != "rejected" && !FindRule(M::Rules(), expect)) {
-          throw ParseError("expect", "\"" + expect + "\" is neither accepted, rejected nor a rule ID of " +
-                                         std::string(M::kName));
+          throw ParseError("expect", "\"" + expect + "\" is neither accepted, rejected nor a " +
+                                         "rule ID of " + std::string(M::kName));
         }
       }
     } catch (const ParseError& e) {
@@ -80,8 +86,8 @@ OpTrace<M> ReadOpTrace(const std::string& path) {
 }
 
 template <CodecMachine M>
-void WriteOpTrace(std::ostream& out, const std::vector<typename M::Op>& ops) {
-  for (const auto& op : ops) out << M::OpToJson(op).dump() << "\n";
+void WriteOpTrace(std::ostream& out, const std::vector<typename M::Op>& ops, const Nodes& nodes) {
+  for (const auto& op : ops) out << OpToJson(op, nodes).dump() << "\n";
 }
 
 }  // namespace haspec

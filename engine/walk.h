@@ -1,14 +1,16 @@
 // Random walks over a machine: the engine behind `haspec check`, the rule
 // coverage test and the step benchmark.
 //
-// From Initial(), each step picks one of CandidateOps(state) with a seeded
-// generator, applies Step, checks every invariant (CheckStep) and counts which rule
-// decided the step. The first broken invariant stops the run and keeps the
-// op trace that led to it.
+// From Initial(config), each step picks one of CandidateOps(state) (the
+// machine's weighted walk distribution) with a seeded generator, applies
+// Step, checks every invariant and step rule (CheckStep) and records
+// coverage. The first broken rule stops the run and keeps the op trace that
+// led to it.
 //
 //   haspec::WalkOptions opt{.seed = 7, .walks = 100, .steps = 200};
 //   haspec::WalkReport<Dsm> r = haspec::Walk<Dsm>(opt);
-//   if (r.violation) std::cout << r.violation->detail;
+//   if (r.violation) std::cout << r.violation->finding.detail;
+//   std::cout << CoverageText(r.coverage);
 #ifndef HASPEC_ENGINE_WALK_H_
 #define HASPEC_ENGINE_WALK_H_
 
@@ -17,6 +19,7 @@
 #include <optional>
 #include <vector>
 
+#include "engine/coverage.h"
 #include "engine/rng.h"
 #include "model/core/machine.h"
 
@@ -27,7 +30,6 @@ struct WalkOptions {
   std::uint64_t walks = 100;
   std::uint64_t steps = 200;   // per walk
   Profile profile = Profile::kFull;
-  bool advisories = true;      // also count advisory findings
   // Draws per step while looking for an accepted op: refused ops are cheap
   // to try but keep a walk from going deep. 1 = uniform over candidates.
   int draws = 4;
@@ -38,33 +40,32 @@ struct WalkOptions {
 template <Machine M>
 struct WalkViolation {
   std::uint64_t walk = 0;
-  std::vector<typename M::Op> trace;  // ops from Initial() to the violation
+  std::vector<typename M::Op> trace;  // ops from Initial(config) to the violation
   typename M::State state;            // the state that breaks the rule
   FindingOf<M> finding;
 };
 
 template <Machine M>
 struct WalkReport {
-  std::uint64_t steps = 0;
-  std::uint64_t accepted = 0;
-  std::uint64_t rejected = 0;
-  std::vector<std::uint64_t> decided;    // per rule: steps it decided
-  std::vector<std::uint64_t> advised;    // per rule: advisory findings
+  Coverage coverage = NewCoverage<M>();
   std::optional<WalkViolation<M>> violation;
 };
 
 template <Machine M>
-WalkReport<M> Walk(const WalkOptions& opt) {
+WalkReport<M> Walk(const WalkOptions& opt,
+                   const typename M::Config& config = M::DefaultConfig()) {
   const auto rules = M::Rules();
   WalkReport<M> r;
-  r.decided.assign(rules.size(), 0);
-  r.advised.assign(rules.size(), 0);
+  CoverageRecorder<M> rec(r.coverage);
   Rng rng(opt.seed);
+  const typename M::State init = M::Initial(config);
   std::vector<typename M::Op> ops, trace;
   std::vector<FindingOf<M>> findings;
+  std::vector<typename M::RuleId> premises;
   for (std::uint64_t w = 0; w < opt.walks && !r.violation; ++w) {
-    typename M::State s = M::Initial();
+    typename M::State s = init;
     trace.clear();
+    rec.OnState(s);
     for (std::uint64_t i = 0; i < opt.steps; ++i) {
       ops.clear();
       M::CandidateOps(s, ops);
@@ -76,23 +77,18 @@ WalkReport<M> Walk(const WalkOptions& opt) {
         o = M::Step(s, *op);
       }
       trace.push_back(*op);
-      ++r.steps;
-      (o.accepted ? r.accepted : r.rejected) += 1;
-      ++r.decided[Index(o.rule)];
+      rec.OnStep(s, o);
       findings.clear();
-      CheckStep<M>(s, *op, o.next, findings);
-      s = o.next;
+      premises.clear();
+      CheckStep<M>(s, *op, o.next, findings, &premises);
+      if (o.accepted) rec.OnCheckedState(o.next, premises);
+      s = std::move(o.next);
       for (auto& f : findings) {
         if (!Enforced(rules[Index(f.rule)], opt.profile)) continue;
         r.violation = WalkViolation<M>{w, trace, s, std::move(f)};
         break;
       }
       if (r.violation) break;
-      if (opt.advisories) {
-        findings.clear();
-        M::CheckAdvisories(s, findings);
-        for (const auto& f : findings) ++r.advised[Index(f.rule)];
-      }
     }
     if (opt.progress) opt.progress(w + 1, opt.walks);
   }

@@ -1,5 +1,6 @@
 // The machines haspec knows. Engines iterate this list; adding a machine is
-// one line here (plus its folder, properties and reference SUT).
+// one line here and one in model/CMakeLists.txt, plus its folders
+// (model/<machine>/, properties/<machine>/, sut/<machine>/).
 //
 //   haspec::ForEachMachine([]<haspec::Machine M>() { Print(M::kName); });
 //   bool found = haspec::VisitMachine("dsm", []<haspec::Machine M>() { ... });

@@ -1,11 +1,19 @@
 #!/usr/bin/env bash
 # Installs the Debian packages haspec builds with, if any is missing.
 # Runs apt-get as root (directly, or through sudo when available).
-#   tools/deps.sh [--fuzz]    --fuzz also installs clang-14 and libFuzzer's runtime
+#   tools/deps.sh [--fuzz] [--format]
+#     --fuzz    also clang-14 and libFuzzer's runtime
+#     --format  also clang-format (tools/format.sh)
 set -euo pipefail
 pkgs=(cmake make g++ libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
       nlohmann-json3-dev libcli11-dev python3)
-if [ "${1:-}" = "--fuzz" ]; then pkgs+=(clang-14 libclang-rt-14-dev); fi
+for arg in "$@"; do
+  case "$arg" in
+    --fuzz) pkgs+=(clang-14 libclang-rt-14-dev) ;;
+    --format) pkgs+=(clang-format) ;;
+    *) echo "error: unknown option $arg" >&2; exit 2 ;;
+  esac
+done
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -2,45 +2,50 @@
 //
 // A machine is a struct of static members over plain value types. Nothing in
 // it does I/O, reads a clock or draws random numbers, so one op sequence
-// always gives one state sequence:
+// always gives one state sequence. Most members are declared for it by
+// HASPEC_MACHINE (model/core/machine_base.h); what each must do:
 //
-//   struct Machine {
-//     using State = ...;        // value: ==, Hash, Show, JSON round trip
-//     using Op = std::variant<...>;  // each alternative has kName
-//     using RuleId = ...;       // enum generated from rules.def
-//     using Observation = ...;  // what the product reports, per node
-//     static constexpr std::string_view kName, kTitle;
-//     static std::span<const Rule> Rules();         // indexed by RuleId
-//     static std::span<const std::string_view> StatusNames();
-//     static State Initial();
-//     static Outcome<State, RuleId> Step(const State&, const Op&);
-//     static void Outcomes(const State&, const Op&, std::vector<Outcome>&);
-//     static void CandidateOps(const State&, std::vector<Op>&);
-//     static void CheckInvariants(const State&, std::vector<Finding>&);
-//     // optional: rules about one step; see CheckStep below
-//     static void CheckTransition(const State& before, const Op&,
-//                                 const State& after, std::vector<Finding>&);
-//     static void CheckAdvisories(const State&, std::vector<Finding>&);
-//     static Observation Observe(const State&);
-//     static std::size_t Hash(const State&);
-//     static std::string Show(const State&), Show(const Op&),
-//                        Show(const Observation&);
-//     // JSON codecs (nlohmann::json, declared through json_fwd.hpp)
-//     static nlohmann::json StateToJson(const State&);
-//     static State StateFromJson(const nlohmann::json&);   // throws ParseError
-//     static nlohmann::json OpToJson(const Op&);
-//     static Op OpFromJson(const nlohmann::json&);         // throws ParseError
-//     static nlohmann::json ObservationToJson(const Observation&);
-//     static Observation ObservationFromJson(const nlohmann::json&);
-//   };
+//   using State        value: ==, Hash, Show, JSON round trip; finite for a
+//                      given Config once Canonical is applied
+//   using Op           std::variant of op structs declared with HASPEC_OP and
+//                      Fields() (model/core/op_spec.h): codecs, Show, hash,
+//                      enumeration and the fuzz decoder are derived
+//   using RuleId       enum generated from rules.def
+//   using Observation  what the product reports; every field may be "not
+//                      seen" (a partial observation, as logs give)
+//   using Config       cluster size, node names (member `Nodes nodes`), the
+//                      initial situation
+//   Rules()            the catalogue, indexed by RuleId
+//   Statuses()         the statuses a node can show, each with its basis
+//   DefaultConfig(), Initial(config)
+//   Refusals(s, op, out)   every precondition rule that forbids op in s
+//   Effects(s, op, out)    what op does when accepted (see answers.h)
+//   Step(s, op)            derived: the model's one answer
+//   Outcomes(s, op, out)   derived: every answer of the model's own
+//   CandidateOps(s, out)   the walk distribution: a weighted sample of ops
+//                          (ForEachOp gives the complete list)
+//   CheckInvariants(s, out, premises)  findings; and, when premises is not
+//                          null, each invariant whose premise holds in s (so
+//                          coverage can tell a checked invariant from a
+//                          vacuous one)
+//   CheckTransition(before, op, after, out)  optional: rules about a step
+//   CheckAdvisories(s, out)  documented recommendations, never violations
+//   Observe(s)             the full observation of s
+//   Consistent(s, obs, why)  Fit of a (partial) observation with s
+//   NodeStatuses(s, out)   out[i]: index into Statuses() that status slot i
+//                          shows in s, or -1 (for coverage)
+//   Canonical(s)           one representative of s's symmetry class
+//   Hash(s), Show(s, nodes), Show(obs, nodes), JSON codecs for State,
+//   Observation and Config
 //
 // Usage from an engine:
 //
 //   template <haspec::Machine M> void Run() {
-//     typename M::State s = M::Initial();
-//     std::vector<typename M::Op> ops;
-//     M::CandidateOps(s, ops);
-//     auto o = M::Step(s, ops.front());
+//     auto config = M::DefaultConfig();
+//     typename M::State s = M::Initial(config);
+//     haspec::ForEachOp<typename M::Op>(config.nodes, [&](const auto& op) {
+//       auto o = M::Step(s, op);
+//     });
 //   }
 #ifndef HASPEC_MODEL_CORE_MACHINE_H_
 #define HASPEC_MODEL_CORE_MACHINE_H_
@@ -58,6 +63,8 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "model/core/nodes.h"
+#include "model/core/op_spec.h"
 #include "model/core/outcome.h"
 #include "model/core/rule.h"
 
@@ -72,41 +79,55 @@ template <class M>
 concept Machine = requires(const typename M::State& s,
                            const typename M::Op& op,
                            const typename M::Observation& obs,
+                           const typename M::Config& config,
                            std::vector<typename M::Op>& ops,
+                           std::vector<typename M::RuleId>& rule_ids,
                            std::vector<OutcomeOf<M>>& outcomes,
-                           std::vector<FindingOf<M>>& findings) {
+                           std::vector<FindingOf<M>>& findings,
+                           std::vector<int>& statuses) {
   { M::kName } -> std::convertible_to<std::string_view>;
   { M::kTitle } -> std::convertible_to<std::string_view>;
   { M::Rules() } -> std::same_as<std::span<const Rule>>;
-  { M::StatusNames() } -> std::same_as<std::span<const std::string_view>>;
-  { M::Initial() } -> std::same_as<typename M::State>;
+  { M::Statuses() } -> std::same_as<std::span<const StatusInfo>>;
+  { M::DefaultConfig() } -> std::same_as<typename M::Config>;
+  { config.nodes } -> std::convertible_to<const Nodes&>;
+  { M::Initial(config) } -> std::same_as<typename M::State>;
+  M::Refusals(s, op, rule_ids);
+  M::Effects(s, op, outcomes);
   { M::Step(s, op) } -> std::same_as<OutcomeOf<M>>;
   M::Outcomes(s, op, outcomes);
   M::CandidateOps(s, ops);
-  M::CheckInvariants(s, findings);
+  M::CheckInvariants(s, findings, &rule_ids);
   M::CheckAdvisories(s, findings);
   { M::Observe(s) } -> std::same_as<typename M::Observation>;
+  { M::Consistent(s, obs, &findings) } -> std::same_as<Fit>;
+  M::NodeStatuses(s, statuses);
+  { M::Canonical(s) } -> std::same_as<typename M::State>;
   { M::Hash(s) } -> std::same_as<std::size_t>;
-  { M::Show(s) } -> std::same_as<std::string>;
-  { M::Show(op) } -> std::same_as<std::string>;
-  { M::Show(obs) } -> std::same_as<std::string>;
+  { M::Show(s, config.nodes) } -> std::same_as<std::string>;
+  { M::Show(op, config.nodes) } -> std::same_as<std::string>;
+  { M::Show(obs, config.nodes) } -> std::same_as<std::string>;
   { s == s } -> std::same_as<bool>;
   { obs == obs } -> std::same_as<bool>;
 };
 
 // A machine with JSON codecs. Checked where nlohmann/json.hpp is complete
 // (codecs, CLI, replay, gate); the step engines need only Machine.
+// A machine with JSON codecs. Checked where nlohmann/json.hpp is complete
+// (codecs, CLI, replay, gate); the step engines need only Machine. Op codecs
+// are derived: OpToJson / OpFromJson in model/core/op_codec.h.
 template <class M>
 concept CodecMachine = Machine<M> && requires(const typename M::State& s,
-                                              const typename M::Op& op,
                                               const typename M::Observation& obs,
+                                              const typename M::Config& c,
+                                              const Nodes& n,
                                               const nlohmann::json& j) {
-  { M::StateToJson(s) } -> std::same_as<nlohmann::json>;
-  { M::StateFromJson(j) } -> std::same_as<typename M::State>;
-  { M::OpToJson(op) } -> std::same_as<nlohmann::json>;
-  { M::OpFromJson(j) } -> std::same_as<typename M::Op>;
-  { M::ObservationToJson(obs) } -> std::same_as<nlohmann::json>;
-  { M::ObservationFromJson(j) } -> std::same_as<typename M::Observation>;
+  { M::StateToJson(s, n) } -> std::same_as<nlohmann::json>;
+  { M::StateFromJson(j, n) } -> std::same_as<typename M::State>;
+  { M::ObservationToJson(obs, n) } -> std::same_as<nlohmann::json>;
+  { M::ObservationFromJson(j, n) } -> std::same_as<typename M::Observation>;
+  { M::ConfigToJson(c) } -> std::same_as<nlohmann::json>;
+  { M::ConfigFromJson(j) } -> std::same_as<typename M::Config>;
 };
 
 // The wire name of an op ("add_standby"): every op struct has kName.
@@ -131,8 +152,9 @@ constexpr auto OpNames() {
 //                               const State& after, std::vector<Finding>&);
 template <Machine M>
 void CheckStep(const typename M::State& before, const typename M::Op& op,
-               const typename M::State& after, std::vector<FindingOf<M>>& out) {
-  M::CheckInvariants(after, out);
+               const typename M::State& after, std::vector<FindingOf<M>>& out,
+               std::vector<typename M::RuleId>* premises = nullptr) {
+  M::CheckInvariants(after, out, premises);
   if constexpr (requires { M::CheckTransition(before, op, after, out); }) {
     M::CheckTransition(before, op, after, out);
   }

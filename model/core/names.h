@@ -22,6 +22,11 @@ struct NameEntry {
   std::string_view name;   // canonical spelling (output, JSON)
   std::string_view label;  // how the product's UI or docs print it
   std::string_view alias = {};  // one more spelling accepted on input
+  // For a status: where the documents define it. `source` is a seed file
+  // name or a dossier source key, `quote` a phrase of its defining sentence
+  // (a test finds it there). Empty for other enums.
+  std::string_view source = {};
+  std::string_view quote = {};
 };
 
 template <class E, std::size_t N>

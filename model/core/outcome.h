@@ -1,7 +1,7 @@
 // What a step returns, and what an invariant check reports.
 //
-//   Outcome<State> o = Machine::Step(s, op);
-//   if (!o.accepted) report(Machine::kRules[Index(o.rule)].id);
+//   Outcome<State, RuleId> o = Machine::Step(s, op);
+//   if (!o.accepted) report(Machine::Rules()[Index(o.rule)].id);
 //
 // Three kinds of result are never mixed: a rejected op (the model says the
 // system must refuse it) is an Outcome with accepted == false; a broken rule
@@ -11,6 +11,7 @@
 #define HASPEC_MODEL_CORE_OUTCOME_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <type_traits>
 
@@ -24,14 +25,21 @@ constexpr std::size_t Index(E e) {
 // The result of applying one op to one state. `rule` names the rule that
 // decided it: the transition rule that fired when accepted, the precondition
 // that forbids the op when rejected. A rejected op leaves `next` == the input.
+//
+// `departs` is set on an answer the model allows only because the documents
+// are silent: it names the assumption rule that the model's own answer rests
+// on and that this answer departs from (another landing than the assumed
+// one; accepted where only an assumption refuses; refused where only an
+// assumption accepts). The model's own answers never carry it.
 template <class State, class RuleId>
 struct Outcome {
   State next;
   RuleId rule;
   bool accepted;
+  std::optional<RuleId> departs{};
 };
 
-// Shorthands for Step implementations.
+// Shorthands for Step / Effects implementations.
 template <class State, class RuleId>
 constexpr Outcome<State, RuleId> Accepted(const State& next, RuleId rule) {
   return {next, rule, true};
@@ -39,6 +47,12 @@ constexpr Outcome<State, RuleId> Accepted(const State& next, RuleId rule) {
 template <class State, class RuleId>
 constexpr Outcome<State, RuleId> Rejected(const State& unchanged, RuleId rule) {
   return {unchanged, rule, false};
+}
+// An accepted landing the model does not choose but the documents allow:
+// `assumption` is the rule that chose the model's landing instead.
+template <class State, class RuleId>
+constexpr Outcome<State, RuleId> Departing(const State& next, RuleId rule, RuleId assumption) {
+  return {next, rule, true, assumption};
 }
 
 // A rule found broken (invariant) or worth a word (advisory) in a state.
@@ -49,6 +63,13 @@ struct Finding {
   RuleId rule;
   std::string detail;
 };
+
+// How an observation (or an answer) fits a model state:
+//   kMatch      the model's own answer;
+//   kDeparture  allowed by the documents, excluded only by assumption rules
+//               (the findings name them);
+//   kMismatch   excluded by a documented rule (the findings name it).
+enum class Fit : std::uint8_t { kMatch, kDeparture, kMismatch };
 
 }  // namespace haspec
 

@@ -16,6 +16,8 @@
 #ifndef HASPEC_MODEL_CORE_RULE_H_
 #define HASPEC_MODEL_CORE_RULE_H_
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <span>
 #include <string_view>
@@ -65,6 +67,26 @@ constexpr bool IsDocumented(const Rule& r) {
 }
 constexpr bool Enforced(const Rule& r, Profile p) {
   return p == Profile::kFull || IsDocumented(r);
+}
+
+// A status a node can show, with the sentence that defines it. Built from
+// the status NameTable of a machine:
+//   constexpr auto kStatusList = StatusInfos(kStatusNames);
+struct StatusInfo {
+  std::string_view name;    // wire spelling
+  std::string_view label;   // as the product's UI or docs print it
+  std::string_view source;  // seed file name or dossier source key
+  std::string_view quote;   // phrase of the defining sentence
+};
+
+template <class Table>
+constexpr auto StatusInfos(const Table& t) {
+  std::array<StatusInfo, Table::size()> out{};
+  for (std::size_t i = 0; i < Table::size(); ++i) {
+    const auto& e = t.entries[i];
+    out[i] = StatusInfo{e.name, e.label, e.source, e.quote};
+  }
+  return out;
 }
 
 std::string_view ToString(RuleKind k);

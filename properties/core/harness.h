@@ -195,10 +195,30 @@ std::string ErrorOf(F&& fn) {
 
 // Runs `property` as a RapidCheck property (its RC_ASSERTs fail it) and
 // returns true when RapidCheck finds a counterexample. The shrunk
-// counterexample is printed, as for any failing property.
-inline bool Catches(std::string_view what, void (*property)()) {
+// counterexample is printed, as for any failing property. When `failing` is
+// given, it receives the rules decided and the invariants broken in the
+// failing runs only (the counterexample and its shrinking steps), so that a
+// caught mutant is credited only with rules its counterexample exercised.
+inline bool Catches(std::string_view what, void (*property)(), RuleLog* failing = nullptr) {
   std::cout << "--- expecting a counterexample: " << what << "\n";
-  return !rc::check(std::string(what), property);
+  if (failing == nullptr) return !rc::check(std::string(what), property);
+  return !rc::check(std::string(what), [property, failing] {
+    RuleLog run;
+    RecordRules rec(run);
+    try {
+      property();
+    } catch (const rc::detail::CaseResult& r) {
+      if (r.type == rc::detail::CaseResult::Type::Failure) {
+        failing->decided.insert(run.decided.begin(), run.decided.end());
+        failing->broken.insert(run.broken.begin(), run.broken.end());
+      }
+      throw;
+    } catch (...) {
+      failing->decided.insert(run.decided.begin(), run.decided.end());
+      failing->broken.insert(run.broken.begin(), run.broken.end());
+      throw;
+    }
+  });
 }
 
 }  // namespace haspec::testing

@@ -68,27 +68,32 @@ struct NamedProperty {
 
 // The body of a mutant test: the property must find a counterexample, and
 // an invariant the mutant is said to break must be the one that failed.
+// Returns the rules of the case that the counterexample exercised: decided
+// by one of its steps, or (invariants) broken by it.
 template <Machine M>
-void ExpectCaught(const MutantCase& c) {
-  RuleLog log;
-  bool caught;
-  {
-    RecordRules rec(log);
-    caught = Catches(std::string(c.mutant) + " vs " + c.property, c.killer);
-  }
+std::set<std::string> ExpectCaught(const MutantCase& c) {
+  RuleLog failing;
+  bool caught = Catches(std::string(c.mutant) + " vs " + c.property, c.killer, &failing);
   EXPECT_TRUE(caught) << "property " << c.property << " did not catch mutant " << c.mutant;
+  std::set<std::string> exercised;
   for (const std::string& id : c.rules) {
     const Rule* r = FindRule(M::Rules(), id);
-    ASSERT_NE(r, nullptr) << "unknown rule " << id;
+    EXPECT_NE(r, nullptr) << "unknown rule " << id;
+    if (r == nullptr) continue;
     if (r->kind == RuleKind::kInvariant) {
-      EXPECT_TRUE(log.broken.count(id))
+      EXPECT_TRUE(failing.broken.count(id))
           << c.property << " caught " << c.mutant << " but not through invariant " << id;
+      if (failing.broken.count(id)) exercised.insert(id);
+    } else if (failing.decided.count(id)) {
+      exercised.insert(id);
     }
   }
+  return exercised;
 }
 
 // Every rule of M is exercised: decided by a step of a long random walk or
-// of a property, reported as an advisory, or broken by a caught mutant.
+// of a property, reported as an advisory, or decided / broken by a step of
+// a caught mutant's counterexample.
 template <Machine M>
 void ExpectEveryRuleExercised(const std::vector<MutantCase>& cases,
                               const std::vector<NamedProperty>& properties,
@@ -97,7 +102,7 @@ void ExpectEveryRuleExercised(const std::vector<MutantCase>& cases,
   auto walk = Walk<M>(walk_options);
   ASSERT_FALSE(walk.violation) << walk.violation->finding.detail;
   for (std::size_t i = 0; i < M::Rules().size(); ++i) {
-    if (walk.decided[i] || walk.advised[i]) covered.insert(std::string(M::Rules()[i].id));
+    if (walk.coverage.Exercised(i)) covered.insert(std::string(M::Rules()[i].id));
   }
   RuleLog log;
   {
@@ -105,7 +110,16 @@ void ExpectEveryRuleExercised(const std::vector<MutantCase>& cases,
     for (const NamedProperty& p : properties) EXPECT_TRUE(rc::check(p.name, p.fn)) << p.name;
   }
   covered.insert(log.decided.begin(), log.decided.end());
-  for (const MutantCase& c : cases) covered.insert(c.rules.begin(), c.rules.end());
+  // A mutant case counts only for the rules its counterexample exercised.
+  for (const MutantCase& c : cases) {
+    RuleLog failing;
+    if (Catches(std::string(c.mutant) + " vs " + c.property + " (coverage)", c.killer,
+                &failing)) {
+      for (const std::string& id : c.rules) {
+        if (failing.decided.count(id) || failing.broken.count(id)) covered.insert(id);
+      }
+    }
+  }
   std::string missing;
   for (const Rule& r : M::Rules()) {
     if (!covered.count(std::string(r.id))) missing += " " + std::string(r.id);

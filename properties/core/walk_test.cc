@@ -15,11 +15,31 @@ using dsm::Dsm;
 TEST(Walk, SameSeedSameWalks) {
   WalkOptions opt{.seed = 9, .walks = 50, .steps = 100};
   auto a = Walk<Dsm>(opt), b = Walk<Dsm>(opt);
-  EXPECT_EQ(a.steps, b.steps);
-  EXPECT_EQ(a.decided, b.decided);
-  EXPECT_EQ(a.advised, b.advised);
+  EXPECT_EQ(a.coverage.steps, b.coverage.steps);
+  EXPECT_EQ(a.coverage.decided, b.coverage.decided);
+  EXPECT_EQ(a.coverage.premise, b.coverage.premise);
+  EXPECT_EQ(a.coverage.status_moves, b.coverage.status_moves);
   opt.seed = 10;
-  EXPECT_NE(Walk<Dsm>(opt).decided, a.decided);
+  EXPECT_NE(Walk<Dsm>(opt).coverage.decided, a.coverage.decided);
+}
+
+// Coverage is non-vacuous: invariant premises are counted only where they
+// hold, so they are fewer than the states visited, and statuses change.
+TEST(Walk, CoverageCountsPremisesNotEvaluations) {
+  auto r = Walk<Dsm>({.seed = 3, .walks = 50, .steps = 100});
+  const Coverage& c = r.coverage;
+  ASSERT_GT(c.states, 0u);
+  std::uint64_t premises = 0, moves = 0;
+  std::size_t vacuous_somewhere = 0;
+  for (std::size_t i = 0; i < c.rules.size(); ++i) {
+    if (c.rules[i]->kind != RuleKind::kInvariant) continue;
+    premises += c.premise[i];
+    vacuous_somewhere += c.premise[i] < c.states;
+  }
+  for (auto m : c.status_moves) moves += m;
+  EXPECT_GT(premises, 0u);
+  EXPECT_GT(vacuous_somewhere, 0u) << "every invariant premise held in every state";
+  EXPECT_GT(moves, 0u) << "no status change recorded";
 }
 
 template <class M>

@@ -1,0 +1,99 @@
+// Step, and the set of answers the documents allow, derived from a
+// machine's two hand-written halves:
+//
+//   static void Refusals(const State&, const Op&, std::vector<RuleId>&);
+//     every precondition rule that forbids the op here, in report order
+//     (empty: the op is allowed). Only precondition rules, never invariants.
+//   static void Effects(const State&, const Op&, std::vector<OutcomeT>&);
+//     what the op does when accepted, preconditions ignored: the model's
+//     own landings first (no `departs`), then landings the documents allow
+//     but an assumption rule excluded (`departs` names it). May be empty
+//     when the op means nothing in this state.
+//
+//   auto o = StepFromParts<Dsm>(s, op);        // the model's one answer
+//   std::vector<OutcomeOf<Dsm>> all;
+//   AnswersOf<Dsm>(s, op, all);                // every answer, departures tagged
+#ifndef HASPEC_MODEL_CORE_ANSWERS_H_
+#define HASPEC_MODEL_CORE_ANSWERS_H_
+
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include "model/core/outcome.h"
+#include "model/core/rule.h"
+#include "model/core/scratch.h"
+
+namespace haspec {
+
+// The model's answer: rejected by the first refusal, else the first landing
+// without `departs`. Throws std::logic_error when the machine offers no
+// answer at all (a model bug the contract test reports).
+template <class M>
+Outcome<typename M::State, typename M::RuleId> StepFromParts(const typename M::State& s,
+                                                             const typename M::Op& op) {
+  Scratch<typename M::RuleId> why;
+  M::Refusals(s, op, *why);
+  if (!why->empty()) return Rejected(s, why->front());
+  Scratch<Outcome<typename M::State, typename M::RuleId>> effects;
+  M::Effects(s, op, *effects);
+  for (auto& e : *effects) {
+    if (!e.departs) return std::move(e);
+  }
+  throw std::logic_error(std::string(M::kName) + ": an op no precondition refuses has no effect");
+}
+
+// Every answer the documents allow for `op` in `s`, appended to `out`:
+// the model's own (no `departs`) and those that depart only from assumption
+// rules (`departs` set):
+//   * refused by preconditions that are all assumptions: accepted too, with
+//     the effects (or, when the op means nothing here, as a no-op);
+//   * accepted: the other landings Effects lists; and refused as well when
+//     the rule that decides the acceptance is an assumption.
+// `refusals`, when given, receives the full refusal set.
+template <class M>
+void AnswersOf(const typename M::State& s, const typename M::Op& op,
+               std::vector<Outcome<typename M::State, typename M::RuleId>>& out,
+               std::vector<typename M::RuleId>* refusals = nullptr) {
+  using RuleId = typename M::RuleId;
+  const auto rules = M::Rules();
+  Scratch<RuleId> why;
+  M::Refusals(s, op, *why);
+  if (refusals) *refusals = *why;
+  Scratch<Outcome<typename M::State, RuleId>> effects;
+  if (!why->empty()) {
+    out.push_back(Rejected(s, why->front()));
+    for (RuleId r : *why) {
+      if (IsDocumented(rules[Index(r)])) return;
+    }
+    M::Effects(s, op, *effects);
+    if (effects->empty()) {
+      out.push_back(Departing(s, why->front(), why->front()));
+      return;
+    }
+    for (auto& e : *effects) {
+      e.departs = why->front();
+      out.push_back(std::move(e));
+    }
+    return;
+  }
+  M::Effects(s, op, *effects);
+  const Outcome<typename M::State, RuleId>* own = nullptr;
+  for (auto& e : *effects) {
+    if (!e.departs && !own) own = &e;
+    out.push_back(e);
+  }
+  if (own == nullptr) {
+    throw std::logic_error(std::string(M::kName) +
+                           ": an op no precondition refuses has no effect");
+  }
+  if (!IsDocumented(rules[Index(own->rule)])) {
+    Outcome<typename M::State, RuleId> r = Rejected(s, own->rule);
+    r.departs = own->rule;
+    out.push_back(std::move(r));
+  }
+}
+
+}  // namespace haspec
+
+#endif  // HASPEC_MODEL_CORE_ANSWERS_H_
