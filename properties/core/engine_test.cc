@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/consistent.h"
 #include "engine/op_decoder.h"
 #include "engine/rng.h"
 #include "engine/run.h"
@@ -139,6 +140,57 @@ TEST(RunOps, ExpectingWhatOnlyAnAssumptionForbidsIsADeparture) {
 
 TEST(RunOps, ExpectingRefusalOfADocumentedAcceptanceIsAViolation) {
   ForEachMachine([]<Machine M>() { DocumentedAcceptanceIsAViolation<M>(); });
+}
+
+// The consistent set follows the model's own answers and observations
+// without losing the true state, and refuses an answer the documents do not
+// allow, leaving the set as it was.
+template <Machine M>
+void ConsistentSetFollowsTheModel() {
+  SCOPED_TRACE(std::string(M::kName));
+  const auto config = M::DefaultConfig();
+  Rng rng(23);
+  std::vector<typename M::Op> cand;
+  std::vector<typename M::RuleId> why;
+  int mismatches_seen = 0;
+  for (int w = 0; w < 20; ++w) {
+    auto s = M::Initial(config);
+    ConsistentSet<M> set({s});
+    for (int i = 0; i < 40; ++i) {
+      cand.clear();
+      M::CandidateOps(s, cand);
+      const auto op = cand[rng.Below(cand.size())];
+      auto o = M::Step(s, op);
+      why.clear();
+      M::Refusals(s, op, why);
+      Reply<M> reply{o.accepted, o.accepted ? std::nullopt : std::optional(why.back())};
+      // The opposite answer, when the documents forbid it outright.
+      std::vector<OutcomeOf<M>> answers;
+      AnswersOf<M>(s, op, answers);
+      bool opposite_allowed = false;
+      for (const auto& a : answers) opposite_allowed |= a.accepted != o.accepted;
+      if (!opposite_allowed && set.size() == 1) {
+        const std::size_t before = set.size();
+        auto bad = set.Answer(op, {.accepted = !o.accepted});
+        EXPECT_EQ(bad.fit, Fit::kMismatch) << M::Show(op, config.nodes);
+        EXPECT_FALSE(bad.why.empty());
+        EXPECT_EQ(set.size(), before);
+        ++mismatches_seen;
+      }
+      auto v = set.Answer(op, reply);
+      ASSERT_NE(v.fit, Fit::kMismatch) << M::Show(op, config.nodes);
+      s = o.next;
+      EXPECT_EQ(set.See(M::Observe(s)).fit, Fit::kMatch);
+      bool found = false;
+      for (const auto& m : set.members()) found = found || (m.state == s && !m.departed);
+      ASSERT_TRUE(found) << "the set lost the true state after " << M::Show(op, config.nodes);
+    }
+  }
+  EXPECT_GT(mismatches_seen, 0);
+}
+
+TEST(ConsistentSet, FollowsTheModelAndRefusesForbiddenAnswers) {
+  ForEachMachine([]<Machine M>() { ConsistentSetFollowsTheModel<M>(); });
 }
 
 }  // namespace
