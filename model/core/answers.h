@@ -20,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include "model/core/op_spec.h"
 #include "model/core/outcome.h"
 #include "model/core/rule.h"
 #include "model/core/scratch.h"
@@ -48,8 +49,9 @@ Outcome<typename M::State, typename M::RuleId> StepFromParts(const typename M::S
 // rules (`departs` set):
 //   * refused by preconditions that are all assumptions: accepted too, with
 //     the effects (or, when the op means nothing here, as a no-op);
-//   * accepted: the other landings Effects lists; and refused as well when
-//     the rule that decides the acceptance is an assumption.
+//   * accepted: the other landings Effects lists; and, for a command,
+//     refused as well when the rule that decides the acceptance is an
+//     assumption (events and completions happen; they are not refused).
 // `refusals`, when given, receives the full refusal set.
 template <class M>
 void AnswersOf(const typename M::State& s, const typename M::Op& op,
@@ -87,7 +89,9 @@ void AnswersOf(const typename M::State& s, const typename M::Op& op,
     throw std::logic_error(std::string(M::kName) +
                            ": an op no precondition refuses has no effect");
   }
-  if (!IsDocumented(rules[Index(own->rule)])) {
+  // Only a command can be refused by the product; an event or a completion
+  // happens, so there is no refusal to allow.
+  if (!IsDocumented(rules[Index(own->rule)]) && KindOf(op) == OpKind::kCommand) {
     Outcome<typename M::State, RuleId> r = Rejected(s, own->rule);
     r.departs = own->rule;
     out.push_back(std::move(r));

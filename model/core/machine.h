@@ -28,7 +28,9 @@
 //                          null, each invariant whose premise holds in s (so
 //                          coverage can tell a checked invariant from a
 //                          vacuous one)
-//   CheckTransition(before, op, after, out)  optional: rules about a step
+//   CheckTransition(before, op, after, out[, premises])  optional: rules
+//                          about a step; with a premises list it reports
+//                          each step rule whose premise held, as above
 //   CheckAdvisories(s, out)  documented recommendations, never violations
 //   Observe(s)             the full observation of s
 //   Consistent(s, obs, why)  Fit of a (partial) observation with s
@@ -155,7 +157,9 @@ void CheckStep(const typename M::State& before, const typename M::Op& op,
                const typename M::State& after, std::vector<FindingOf<M>>& out,
                std::vector<typename M::RuleId>* premises = nullptr) {
   M::CheckInvariants(after, out, premises);
-  if constexpr (requires { M::CheckTransition(before, op, after, out); }) {
+  if constexpr (requires { M::CheckTransition(before, op, after, out, premises); }) {
+    M::CheckTransition(before, op, after, out, premises);
+  } else if constexpr (requires { M::CheckTransition(before, op, after, out); }) {
     M::CheckTransition(before, op, after, out);
   }
 }

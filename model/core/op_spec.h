@@ -296,7 +296,8 @@ void Product(T& cur, const Nodes& nodes, bool env_choices, F& f) {
   if constexpr (I == kN) {
     f(Op{cur});
   } else {
-    const auto& field = std::get<I>(T::Fields());
+    // A copy: Fields() returns a temporary tuple.
+    const auto field = std::get<I>(T::Fields());
     if (!env_choices && field.env_choice) {
       field.Set(cur, std::remove_cvref_t<decltype(field)>::ToInt(field.dflt));
       Product<T, I + 1, Op>(cur, nodes, env_choices, f);

@@ -14,28 +14,25 @@ constexpr Rule kRules[] = {
 #undef HASPEC_RULE
 };
 
-constexpr auto kStatusNameList = kStatusNames.Labels();
+constexpr auto kStatusList = StatusInfos(kStatusNames);
 
 using OutcomeT = Dsm::OutcomeT;
 
-
-bool ValidSlot(int n) { return n >= 0 && n < kSlots; }
-bool IsMember(const State& s, int n) {
-  return ValidSlot(n) && s.nodes[n].life == Life::kMember;
-}
+bool InConfig(const State& s, int n) { return n >= 0 && n < s.slots && n < kMaxSlots; }
+bool IsMember(const State& s, int n) { return InConfig(s, n) && s.nodes[n].life == Life::kMember; }
+bool IsSecondary(const Node& n) { return n.life == Life::kMember && n.role == Role::kSecondary; }
 
 int CountMembers(const State& s) {
   int c = 0;
-  for (const Node& n : s.nodes) c += n.life == Life::kMember;
+  for (int i = 0; i < s.slots; ++i) c += s.nodes[i].life == Life::kMember;
   return c;
 }
 
 // Slot of the Primary, or of the standalone provider before HA; -1 if none.
 int LeaderSlot(const State& s) {
-  for (int i = 0; i < kSlots; ++i) {
+  for (int i = 0; i < s.slots; ++i) {
     const Node& n = s.nodes[i];
-    if (n.life == Life::kMember &&
-        (n.role == Role::kPrimary || n.role == Role::kStandalone)) {
+    if (n.life == Life::kMember && (n.role == Role::kPrimary || n.role == Role::kStandalone)) {
       return i;
     }
   }
@@ -47,65 +44,10 @@ int PrimarySlot(const State& s) {
   return (l >= 0 && s.nodes[l].role == Role::kPrimary) ? l : -1;
 }
 
-bool AnyMember(const State& s, bool (*pred)(const Node&)) {
-  for (const Node& n : s.nodes) {
-    if (n.life == Life::kMember && pred(n)) return true;
-  }
-  return false;
-}
-
-bool IsSecondary(const Node& n) {
-  return n.life == Life::kMember && n.role == Role::kSecondary;
-}
-
-// Seed 000: the cluster has Secondaries and every one is down or Lost
-// Connectivity.
-bool AllSecondariesLost(const State& s) {
-  bool any = false;
-  for (const Node& n : s.nodes) {
-    if (!IsSecondary(n)) continue;
-    any = true;
-    if (DeriveStatus(n) != Status::kLostConnectivity) return false;
-  }
-  return any;
-}
-
-// Secondaries in `failed` (other than `except`) become Out of Sync.
-// Returns whether any did.
-bool FailReconfiguration(State& s, std::uint8_t failed, int except) {
-  bool any = false;
-  for (int i = 0; i < kSlots; ++i) {
-    if (i == except || !(failed & (1u << i)) || !IsSecondary(s.nodes[i])) continue;
-    s.nodes[i].out_of_sync = true;
-    any = true;
-  }
-  return any;
-}
-
-Node FreshVm(std::uint8_t version) {
-  Node n;
-  n.life = Life::kFresh;
-  n.version = version;
-  return n;
-}
-
-void Retire(Node& n) {
-  std::uint8_t v = n.version;
-  n = Node{};
-  n.life = Life::kRetired;
-  n.version = v;
-}
-
-// The checks shared by Add, Delete and Promote, in the order a user would
-// want them reported.
-bool ReconfigurationBlocked(const State& s, RuleId& why) {
-  if (AnyMember(s, [](const Node& n) { return n.ha_config; })) {
-    why = RuleId::kPreOneReconfig;
-    return true;
-  }
-  if (AllSecondariesLost(s)) {
-    why = RuleId::kPreAllSecondariesLost;
-    return true;
+template <class Pred>
+bool AnyMember(const State& s, Pred pred) {
+  for (int i = 0; i < s.slots; ++i) {
+    if (s.nodes[i].life == Life::kMember && pred(s.nodes[i])) return true;
   }
   return false;
 }
@@ -113,277 +55,440 @@ bool ReconfigurationBlocked(const State& s, RuleId& why) {
 bool AnyUpdating(const State& s) {
   return AnyMember(s, [](const Node& n) { return n.updating; });
 }
+bool AnyConfiguring(const State& s) {
+  return AnyMember(s, [](const Node& n) { return n.ha_config; });
+}
 
-struct Stepper {
+// Seed 000: "If all the Secondary nodes of a cluster are down or have Lost
+// Connectivity as the status". Tested on the facts, so a down Secondary whose
+// password also expired (shown Unknown) still counts; a cluster without
+// Secondaries is not blocked (a lone Primary adds its first Standby).
+bool AllSecondariesLost(const State& s) {
+  bool any = false;
+  for (int i = 0; i < s.slots; ++i) {
+    const Node& n = s.nodes[i];
+    if (!IsSecondary(n)) continue;
+    any = true;
+    if (!DownOrCoreLost(n)) return false;
+  }
+  return any;
+}
+
+std::uint8_t Behind(std::uint8_t b) { return std::min<std::uint8_t>(b, kMaxBehind); }
+
+// Secondaries (after the op) in `failed` become Out of Sync. Returns the rule
+// that decides the op: `ok` when nothing failed, the documented failure rule
+// when a Secondary failed, the assumption rule when `failed` names only
+// nodes that are not Secondaries (the Primary, the promoted or deleted node).
+RuleId FailReconfiguration(State& t, std::uint8_t failed, RuleId ok) {
+  bool secondary = false, other = false;
+  for (int i = 0; i < kMaxSlots; ++i) {
+    if (!(failed >> i & 1)) continue;
+    if (i < t.slots && IsSecondary(t.nodes[i])) {
+      t.nodes[i].out_of_sync = true;
+      secondary = true;
+    } else {
+      other = true;
+    }
+  }
+  if (secondary) return RuleId::kReconfigFails;
+  return other ? RuleId::kReconfigFailNotSecondary : ok;
+}
+
+Node Member(Role role, std::uint8_t behind) {
+  Node n;
+  n.life = Life::kMember;
+  n.role = role;
+  n.behind = behind;
+  return n;
+}
+
+void Retire(Node& n) {
+  n = Node{};
+  n.life = Life::kRetired;
+}
+
+std::uint8_t ServiceMask(Service sv) {
+  auto i = static_cast<unsigned>(sv);
+  return i < kServiceCount ? static_cast<std::uint8_t>(1u << i) : 0;
+}
+
+// ---- Refusals ------------------------------------------------------------
+// Every precondition that forbids an op, in the order a user would fix
+// them. A check that needs a fact another refusal says is missing (the
+// target's version when the slot is empty) is skipped, not guessed.
+
+struct Refuser {
   const State& s;
+  std::vector<RuleId>& out;
 
-  OutcomeT operator()(const DeployVm& op) const {
-    if (!ValidSlot(op.node)) return Rejected(s, RuleId::kPreTargetState);
-    const Node& n = s.nodes[op.node];
-    if (n.life != Life::kEmpty && n.life != Life::kRetired) {
-      return Rejected(s, RuleId::kPreTargetState);
+  void Add(RuleId r) { out.push_back(r); }
+
+  // Configured slot and member; false when the rest cannot be checked.
+  bool NeedMember(int node) {
+    if (!InConfig(s, node)) {
+      Add(RuleId::kPreNodeConfigured);
+      return false;
     }
-    if (op.previous_ova && s.latest <= 1) return Rejected(s, RuleId::kPreTargetState);
-    State t = s;
-    t.nodes[op.node] = FreshVm(op.previous_ova ? s.latest - 1 : s.latest);
-    if (CountMembers(s) == 0) {
-      t.nodes[op.node].life = Life::kMember;
-      t.nodes[op.node].role = Role::kStandalone;
-      if (t.nodes[op.node].version < t.agent_version) {
-        t.agent_version = t.nodes[op.node].version;
-      }
+    if (s.nodes[node].life != Life::kMember) {
+      Add(RuleId::kPreMember);
+      return false;
     }
-    return Accepted(t, RuleId::kDeploy);
+    return true;
   }
 
-  OutcomeT operator()(const ConfigureHa& op) const {
-    if (!IsMember(s, op.node) || s.nodes[op.node].role != Role::kStandalone) {
-      return Rejected(s, RuleId::kPreTargetState);
+  // Add, Delete and Promote: the checks shared by every reconfiguration.
+  void Reconfiguration() {
+    if (AnyConfiguring(s)) Add(RuleId::kPreOneReconfig);
+    if (AllSecondariesLost(s)) Add(RuleId::kPreAllSecondariesLost);
+  }
+
+  void operator()(const DeployVm& op) {
+    if (!InConfig(s, op.node)) return Add(RuleId::kPreNodeConfigured);
+    Life l = s.nodes[op.node].life;
+    if (l != Life::kEmpty && l != Life::kRetired) Add(RuleId::kPreSlotFree);
+  }
+
+  void operator()(const ConfigureHa& op) {
+    if (!NeedMember(op.node)) return;
+    if (s.nodes[op.node].role != Role::kStandalone) Add(RuleId::kPreConfigureHaStandalone);
+  }
+
+  void operator()(const AddStandby& op) {
+    if (!InConfig(s, op.node)) return Add(RuleId::kPreNodeConfigured);
+    const Node& n = s.nodes[op.node];
+    switch (n.life) {
+      case Life::kRetired:
+        Add(RuleId::kPreDeletedNeverRejoins);
+        break;
+      case Life::kEmpty:
+        Add(RuleId::kPreVmDeployed);
+        break;
+      case Life::kMember:
+        Add(RuleId::kPreAlreadyMember);
+        break;
+      case Life::kFresh:
+        break;
     }
+    int p = PrimarySlot(s);
+    if (p < 0) Add(RuleId::kPreAddNeedsPrimary);
+    if (CountMembers(s) >= kMaxMembers) Add(RuleId::kPreClusterFull);
+    if (AnyUpdating(s)) Add(RuleId::kPreMaintenanceNoAddDelete);
+    Reconfiguration();
+    if (n.life == Life::kFresh && p >= 0 && n.behind != s.nodes[p].behind) {
+      Add(RuleId::kPreSameVersion);
+    }
+  }
+
+  void operator()(const FinishHaConfig&) {
+    if (!AnyConfiguring(s)) Add(RuleId::kPreConfigRunning);
+  }
+
+  void operator()(const DeleteStandby& op) {
+    if (op.channel == Channel::kConsole) Add(RuleId::kPreDeleteApiOnly);
+    if (op.channel == Channel::kApiOnStandby) Add(RuleId::kPreDeleteOnPrimary);
+    if (!NeedMember(op.node)) return;
+    const Node& n = s.nodes[op.node];
+    if (n.role != Role::kSecondary) Add(RuleId::kPreDeleteTargetStandby);
+    if (n.ha_config) Add(RuleId::kPreHaConfigNoOperation);
+    if (AnyUpdating(s)) Add(RuleId::kPreMaintenanceNoAddDelete);
+    Reconfiguration();
+  }
+
+  void operator()(const Promote& op) {
+    if (op.run_on != op.node) Add(RuleId::kPrePromoteOnStandby);
+    if (!NeedMember(op.node)) return;
+    const Node& n = s.nodes[op.node];
+    const bool standby = n.role == Role::kSecondary;
+    if (!standby) Add(RuleId::kPrePromoteTargetStandby);
+    if (n.ha_config) Add(RuleId::kPreHaConfigNoOperation);
+    Reconfiguration();
+    if (!standby) return;  // which Standbys may be promoted is moot
+    if (DeriveStatus(n) != Status::kActiveMode) Add(RuleId::kPrePromoteTargetHealthy);
+    int p = PrimarySlot(s);
+    if (p >= 0 && s.nodes[p].behind != n.behind) Add(RuleId::kPrePromoteSameVersion);
+  }
+
+  void operator()(const ReturnToStandalone& op) {
+    if (!NeedMember(op.node)) return;
+    Add(s.nodes[op.node].role == Role::kStandalone ? RuleId::kPreReturnFromHa
+                                                   : RuleId::kPreNoReturnToStandalone);
+  }
+
+  void operator()(const RestoreFromBackup& op) {
+    if (!InConfig(s, op.node)) return Add(RuleId::kPreNodeConfigured);
+    if (s.nodes[op.node].life != Life::kFresh) Add(RuleId::kPreRestoreNewVm);
+    if (PrimarySlot(s) < 0 || CountMembers(s) != 1) Add(RuleId::kPreRestoreSinglePrimary);
+  }
+
+  // A fault event on a member, of a kind the configuration injects.
+  bool Fault(int node, Faults fault) {
+    if (!NeedMember(node)) return false;
+    if (!(s.faults & fault)) Add(RuleId::kPreFaultInConfig);
+    return true;
+  }
+  void operator()(const ServiceDown& op) { Fault(op.node, ServiceMask(op.service)); }
+  void operator()(const ServiceUp& op) { NeedMember(op.node); }
+  void operator()(const NodeDown& op) { Fault(op.node, kFaultVmDown); }
+  void operator()(const NodeUp& op) { NeedMember(op.node); }
+  void operator()(const PasswordExpires& op) { Fault(op.node, kFaultPassword); }
+  void operator()(const ChangePassword& op) {
+    if (!NeedMember(op.node)) return;
+    if (s.nodes[op.node].ha_config) Add(RuleId::kPreHaConfigNoOperation);
+  }
+
+  void operator()(const FallBehind& op) {
+    if (!Fault(op.node, kFaultCatchUp)) return;
+    if (s.nodes[op.node].role != Role::kSecondary) Add(RuleId::kPreFallBehindSecondary);
+  }
+
+  void operator()(const ReleaseUpdate&) {
+    if (AnyMember(s, [](const Node& n) { return n.behind != 0; })) Add(RuleId::kPreOneRollout);
+  }
+
+  // Shared by stage and apply, in reporting order.
+  bool Update(int node, Via via) {
+    if (via != Via::kNodeAddress) Add(RuleId::kPreUpdateNotViaLb);
+    if (!NeedMember(node)) return false;
+    const Node& n = s.nodes[node];
+    if (n.behind == 0) Add(RuleId::kPreUpdateAvailable);
+    if (n.ha_config) Add(RuleId::kPreHaConfigNoOperation);
+    return true;
+  }
+
+  void operator()(const StageUpdate& op) {
+    if (!Update(op.node, op.via)) return;
+    if (DeriveStatus(s.nodes[op.node]) != Status::kActiveMode) {
+      Add(RuleId::kPreStageActiveOnly);
+    }
+  }
+
+  void operator()(const ApplyUpdate& op) {
+    if (!Update(op.node, op.via)) return;
+    const Node& n = s.nodes[op.node];
+    if (DeriveStatus(n) != Status::kActiveMode) Add(RuleId::kPreUpdateActiveOnly);
+    if (!n.staged) Add(RuleId::kPreApplyNeedsStage);
+    if (AnyUpdating(s)) Add(RuleId::kPreSequential);
+    if (n.role == Role::kSecondary) {
+      int p = PrimarySlot(s);
+      if (p >= 0 && s.nodes[p].behind > 0) Add(RuleId::kPrePrimaryFirst);
+    }
+  }
+
+  void operator()(const CompleteUpdate& op) {
+    if (!NeedMember(op.node)) return;
+    if (!s.nodes[op.node].updating) Add(RuleId::kPreUpdating);
+  }
+
+  void operator()(const UpdateAgents&) {
+    if (s.agents_behind == 0) Add(RuleId::kPreAgentsBehind);
+    if (AnyMember(s, [](const Node& n) { return n.behind != 0 || n.updating; })) {
+      Add(RuleId::kPreAgentsAfterProviders);
+    }
+  }
+
+  void operator()(const Request& op) {
+    if (!NeedMember(op.node)) return;
+    if (DeriveStatus(s.nodes[op.node]) != Status::kActiveMode) Add(RuleId::kPreLbActiveOnly);
+    if (!op.write) return;
+    int l = LeaderSlot(s);
+    if (l < 0 || DownOrCoreLost(s.nodes[l])) Add(RuleId::kPreWriteNeedsPrimary);
+  }
+};
+
+// ---- Effects ---------------------------------------------------------------
+// What an op does once accepted, preconditions ignored. Empty where the op
+// means nothing (it names no node it could act on).
+
+struct Effector {
+  const State& s;
+  std::vector<OutcomeT>& out;
+
+  void Land(const State& t, RuleId r) { out.push_back(Accepted(t, r)); }
+
+  void operator()(const DeployVm& op) {
+    if (!InConfig(s, op.node)) return;
+    Life l = s.nodes[op.node].life;
+    if (l != Life::kEmpty && l != Life::kRetired) return;
+    State t = s;
+    Node& n = t.nodes[op.node];
+    n = Node{};
+    n.life = Life::kFresh;
+    n.behind = op.previous_ova ? 1 : 0;
+    if (CountMembers(s) == 0) {
+      n.life = Life::kMember;
+      n.role = Role::kStandalone;
+      t.agents_behind = std::max(t.agents_behind, n.behind);
+    }
+    Land(t, RuleId::kDeploy);
+  }
+
+  void operator()(const ConfigureHa& op) {
+    if (!IsMember(s, op.node) || s.nodes[op.node].role != Role::kStandalone) return;
     State t = s;
     t.nodes[op.node].role = Role::kPrimary;
-    return Accepted(t, RuleId::kConfigureHa);
+    Land(t, RuleId::kConfigureHa);
   }
 
-  OutcomeT operator()(const AddStandby& op) const {
-    if (!ValidSlot(op.node)) return Rejected(s, RuleId::kPreTargetState);
-    const Node& n = s.nodes[op.node];
-    if (n.life == Life::kRetired) return Rejected(s, RuleId::kPreDeletedNeverRejoins);
-    if (n.life != Life::kFresh) return Rejected(s, RuleId::kPreTargetState);
-    int p = PrimarySlot(s);
-    if (p < 0) return Rejected(s, RuleId::kPreTargetState);
-    if (CountMembers(s) >= kMaxMembers) return Rejected(s, RuleId::kPreClusterFull);
-    if (AnyUpdating(s)) return Rejected(s, RuleId::kPreMaintenanceNoAddDelete);
-    RuleId why;
-    if (ReconfigurationBlocked(s, why)) return Rejected(s, why);
-    if (n.version != s.nodes[p].version) return Rejected(s, RuleId::kPreSameVersion);
+  // A fresh VM (or, were the rule broken, a retired one) joins as a
+  // Secondary; a standalone provider it joins becomes the Primary.
+  void operator()(const AddStandby& op) {
+    if (!InConfig(s, op.node)) return;
+    Life l = s.nodes[op.node].life;
+    if (l != Life::kFresh && l != Life::kRetired) return;
+    int leader = LeaderSlot(s);
+    if (leader < 0) return;
     State t = s;
+    t.nodes[leader].role = Role::kPrimary;
     Node& m = t.nodes[op.node];
-    m.life = Life::kMember;
-    m.role = Role::kSecondary;
+    // A retired VM last ran the cluster's release.
+    m = Member(Role::kSecondary,
+               l == Life::kFresh ? s.nodes[op.node].behind : s.nodes[leader].behind);
     m.ha_config = true;
-    return Accepted(t, RuleId::kAddStandby);
+    Land(t, RuleId::kAddStandby);
   }
 
-  OutcomeT operator()(const FinishHaConfig& op) const {
-    int joining = -1;
-    for (int i = 0; i < kSlots; ++i) {
-      if (IsMember(s, i) && s.nodes[i].ha_config) joining = i;
-    }
-    if (joining < 0) return Rejected(s, RuleId::kPreTargetState);
+  void operator()(const FinishHaConfig& op) {
+    if (!AnyConfiguring(s)) return;
     State t = s;
-    t.nodes[joining].ha_config = false;
-    bool failed = FailReconfiguration(t, op.failed, -1);
-    return Accepted(t, failed ? RuleId::kReconfigFails : RuleId::kHaConfigDone);
+    for (int i = 0; i < t.slots; ++i) t.nodes[i].ha_config = false;
+    Land(t, FailReconfiguration(t, op.failed, RuleId::kHaConfigDone));
   }
 
-  OutcomeT operator()(const DeleteStandby& op) const {
-    if (op.channel == Channel::kConsole) return Rejected(s, RuleId::kPreDeleteApiOnly);
-    if (op.channel != Channel::kApiOnPrimary) {
-      return Rejected(s, RuleId::kPreDeleteOnPrimary);
-    }
-    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
-    const Node& n = s.nodes[op.node];
-    if (n.role != Role::kSecondary) return Rejected(s, RuleId::kPreDeleteTargetStandby);
-    if (n.ha_config) return Rejected(s, RuleId::kPreHaConfigNoOperation);
-    if (AnyUpdating(s)) return Rejected(s, RuleId::kPreMaintenanceNoAddDelete);
-    RuleId why;
-    if (ReconfigurationBlocked(s, why)) return Rejected(s, why);
+  void operator()(const DeleteStandby& op) {
+    if (!IsMember(s, op.node) || s.nodes[op.node].role != Role::kSecondary) return;
     State t = s;
     Retire(t.nodes[op.node]);
-    bool failed = FailReconfiguration(t, op.failed, op.node);
-    return Accepted(t, failed ? RuleId::kReconfigFails : RuleId::kDeleteStandby);
+    Land(t, FailReconfiguration(t, op.failed, RuleId::kDeleteStandby));
   }
 
-  OutcomeT operator()(const Promote& op) const {
-    if (op.run_on != op.node) return Rejected(s, RuleId::kPrePromoteOnStandby);
-    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
-    const Node& n = s.nodes[op.node];
-    if (n.role != Role::kSecondary) return Rejected(s, RuleId::kPrePromoteTargetStandby);
-    if (n.ha_config) return Rejected(s, RuleId::kPreHaConfigNoOperation);
-    RuleId why;
-    if (ReconfigurationBlocked(s, why)) return Rejected(s, why);
-    if (DeriveStatus(n) != Status::kActiveMode) {
-      return Rejected(s, RuleId::kPrePromoteTargetHealthy);
-    }
-    int p = PrimarySlot(s);
-    if (p >= 0 && s.nodes[p].version != n.version) {
-      return Rejected(s, RuleId::kPrePromoteSameVersion);
-    }
+  void operator()(const Promote& op) {
+    if (!IsMember(s, op.node) || s.nodes[op.node].role != Role::kSecondary) return;
     State t = s;
+    int p = PrimarySlot(s);
     if (p >= 0) Retire(t.nodes[p]);
-    t.nodes[op.node].role = Role::kPrimary;
-    t.nodes[op.node].staged = false;
-    bool failed = FailReconfiguration(t, op.failed, op.node);
-    return Accepted(t, failed ? RuleId::kReconfigFails : RuleId::kPromote);
+    Node& n = t.nodes[op.node];
+    n.role = Role::kPrimary;
+    n.out_of_sync = false;
+    Land(t, FailReconfiguration(t, op.failed, RuleId::kPromote));
   }
 
-  OutcomeT operator()(const ReturnToStandalone& op) const {
-    if (!IsMember(s, op.node) || s.nodes[op.node].role == Role::kStandalone) {
-      return Rejected(s, RuleId::kPreTargetState);
-    }
-    return Rejected(s, RuleId::kPreNoReturnToStandalone);
-  }
+  void operator()(const ReturnToStandalone&) {}
 
-  OutcomeT operator()(const RestoreFromBackup& op) const {
-    if (!ValidSlot(op.node) || s.nodes[op.node].life != Life::kFresh) {
-      return Rejected(s, RuleId::kPreTargetState);
-    }
-    int p = PrimarySlot(s);
-    if (p < 0 || CountMembers(s) != 1) {
-      return Rejected(s, RuleId::kPreRestoreSinglePrimary);
-    }
+  void operator()(const RestoreFromBackup& op) {
+    if (!InConfig(s, op.node) || s.nodes[op.node].life != Life::kFresh) return;
+    int p = LeaderSlot(s);
+    if (p < 0) return;
     State t = s;
-    std::uint8_t v = s.nodes[p].version;
-    Retire(t.nodes[p]);
-    Node& m = t.nodes[op.node];
-    m = FreshVm(v);
-    m.life = Life::kMember;
-    m.role = Role::kStandalone;
-    return Accepted(t, RuleId::kRestoreFromBackup);
+    std::uint8_t behind = s.nodes[p].behind;
+    for (int i = 0; i < t.slots; ++i) {
+      if (t.nodes[i].life == Life::kMember) Retire(t.nodes[i]);
+    }
+    t.nodes[op.node] = Member(Role::kStandalone, behind);
+    Land(t, RuleId::kRestoreFromBackup);
   }
 
-  OutcomeT operator()(const ServiceDown& op) const {
-    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
+  void operator()(const ServiceDown& op) {
+    if (!IsMember(s, op.node)) return;
     State t = s;
-    t.nodes[op.node].services_down |= static_cast<std::uint8_t>(1u << static_cast<int>(op.service));
-    return Accepted(t, StatusRule(t.nodes[op.node]));
+    t.nodes[op.node].services_down |= ServiceMask(op.service);
+    Land(t, StatusRule(t.nodes[op.node]));
   }
 
-  OutcomeT operator()(const ServiceUp& op) const {
-    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
+  void operator()(const ServiceUp& op) {
+    if (!IsMember(s, op.node)) return;
     State t = s;
-    t.nodes[op.node].services_down &= static_cast<std::uint8_t>(~(1u << static_cast<int>(op.service)));
-    return Accepted(t, RuleId::kServiceRestored);
+    t.nodes[op.node].services_down &= static_cast<std::uint8_t>(~ServiceMask(op.service));
+    Land(t, RuleId::kServiceRestored);
   }
 
-  OutcomeT operator()(const NodeDown& op) const {
-    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
+  void operator()(const NodeDown& op) {
+    if (!IsMember(s, op.node)) return;
     State t = s;
     t.nodes[op.node].reachable = false;
-    return Accepted(t, StatusRule(t.nodes[op.node]));
+    Land(t, StatusRule(t.nodes[op.node]));
   }
 
-  OutcomeT operator()(const NodeUp& op) const {
-    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
+  // The model keeps the services as they were (an assumption); a VM whose
+  // boot restarts every service is the other landing the documents allow.
+  void operator()(const NodeUp& op) {
+    if (!IsMember(s, op.node)) return;
     State t = s;
     t.nodes[op.node].reachable = true;
-    return Accepted(t, RuleId::kServiceRestored);
+    const bool was_down = !s.nodes[op.node].reachable && s.nodes[op.node].services_down;
+    Land(t, was_down ? RuleId::kNodeUpKeepsServices : RuleId::kServiceRestored);
+    if (was_down) {
+      t.nodes[op.node].services_down = 0;
+      out.push_back(Departing(t, RuleId::kServiceRestored, RuleId::kNodeUpKeepsServices));
+    }
   }
 
-  OutcomeT operator()(const PasswordExpires& op) const {
-    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
+  void operator()(const PasswordExpires& op) {
+    if (!IsMember(s, op.node)) return;
     State t = s;
     t.nodes[op.node].password_expired = true;
-    return Accepted(t, RuleId::kStatusUnknown);
+    Land(t, RuleId::kStatusUnknown);
   }
 
-  OutcomeT operator()(const ChangePassword& op) const {
-    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
-    if (s.nodes[op.node].ha_config) return Rejected(s, RuleId::kPreHaConfigNoOperation);
+  void operator()(const ChangePassword& op) {
+    if (!IsMember(s, op.node)) return;
     State t = s;
     t.nodes[op.node].password_expired = false;
-    return Accepted(t, RuleId::kChangePassword);
+    Land(t, RuleId::kChangePassword);
   }
 
-  OutcomeT operator()(const FallBehind& op) const {
-    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
-    if (s.nodes[op.node].role != Role::kSecondary) {
-      return Rejected(s, RuleId::kInvOutOfSyncSecondaryOnly);
-    }
+  void operator()(const FallBehind& op) {
+    if (!IsMember(s, op.node)) return;
     State t = s;
     t.nodes[op.node].out_of_sync = true;
-    return Accepted(t, RuleId::kStatusOutOfSync);
+    Land(t, RuleId::kStatusOutOfSync);
   }
 
-  OutcomeT operator()(const ReleaseUpdate&) const {
-    if (s.latest >= kMaxVersion) return Rejected(s, RuleId::kPreOneRollout);
-    for (const Node& n : s.nodes) {
-      if (n.life == Life::kMember && n.version != s.latest) {
-        return Rejected(s, RuleId::kPreOneRollout);
-      }
-    }
+  void operator()(const ReleaseUpdate&) {
     State t = s;
-    ++t.latest;
-    return Accepted(t, RuleId::kRelease);
+    for (int i = 0; i < t.slots; ++i) {
+      Node& n = t.nodes[i];
+      if (n.life != Life::kMember && n.life != Life::kFresh) continue;
+      n.behind = Behind(static_cast<std::uint8_t>(n.behind + 1));
+      n.staged = false;  // what was staged is no longer the newest release
+    }
+    t.agents_behind = Behind(static_cast<std::uint8_t>(t.agents_behind + 1));
+    Land(t, RuleId::kRelease);
   }
 
-  // Guards shared by stage and apply, in reporting order.
-  bool UpdateBlocked(int node, Via via, RuleId& why) const {
-    if (via != Via::kNodeAddress) { why = RuleId::kPreUpdateNotViaLb; return true; }
-    if (!IsMember(s, node) || s.nodes[node].version >= s.latest) {
-      why = RuleId::kPreTargetState;
-      return true;
-    }
-    if (s.nodes[node].ha_config) { why = RuleId::kPreHaConfigNoOperation; return true; }
-    if (DeriveStatus(s.nodes[node]) != Status::kActiveMode) {
-      why = RuleId::kPreUpdateActiveOnly;
-      return true;
-    }
-    return false;
-  }
-
-  OutcomeT operator()(const StageUpdate& op) const {
-    RuleId why;
-    if (UpdateBlocked(op.node, op.via, why)) return Rejected(s, why);
+  void operator()(const StageUpdate& op) {
+    if (!IsMember(s, op.node)) return;
     State t = s;
     t.nodes[op.node].staged = true;
-    return Accepted(t, RuleId::kStage);
+    Land(t, RuleId::kStage);
   }
 
-  OutcomeT operator()(const ApplyUpdate& op) const {
-    RuleId why;
-    if (UpdateBlocked(op.node, op.via, why)) return Rejected(s, why);
-    if (!s.nodes[op.node].staged) return Rejected(s, RuleId::kPreApplyNeedsStage);
-    if (AnyUpdating(s)) return Rejected(s, RuleId::kPreSequential);
-    if (s.nodes[op.node].role == Role::kSecondary) {
-      int p = PrimarySlot(s);
-      if (p >= 0 && s.nodes[p].version < s.latest) {
-        return Rejected(s, RuleId::kPrePrimaryFirst);
-      }
-    }
+  void operator()(const ApplyUpdate& op) {
+    if (!IsMember(s, op.node)) return;
     State t = s;
     t.nodes[op.node].updating = true;
-    return Accepted(t, RuleId::kApply);
+    Land(t, RuleId::kApply);
   }
 
-  OutcomeT operator()(const CompleteUpdate& op) const {
-    if (!IsMember(s, op.node) || !s.nodes[op.node].updating) {
-      return Rejected(s, RuleId::kPreTargetState);
-    }
+  void operator()(const CompleteUpdate& op) {
+    if (!IsMember(s, op.node) || !s.nodes[op.node].updating) return;
     State t = s;
     Node& n = t.nodes[op.node];
     n.updating = false;
     n.staged = false;
-    n.version = s.latest;
-    return Accepted(t, RuleId::kUpdateComplete);
+    n.behind = 0;
+    Land(t, RuleId::kUpdateComplete);
   }
 
-  OutcomeT operator()(const UpdateAgents&) const {
-    if (s.agent_version >= s.latest || CountMembers(s) == 0) {
-      return Rejected(s, RuleId::kPreTargetState);
-    }
-    for (const Node& n : s.nodes) {
-      if (n.life == Life::kMember && (n.version != s.latest || n.updating)) {
-        return Rejected(s, RuleId::kPreAgentsAfterProviders);
-      }
-    }
+  void operator()(const UpdateAgents&) {
     State t = s;
-    t.agent_version = s.latest;
-    return Accepted(t, RuleId::kAgentUpdate);
+    t.agents_behind = 0;
+    Land(t, RuleId::kAgentUpdate);
   }
 
-  OutcomeT operator()(const Request& op) const {
-    if (!IsMember(s, op.node)) return Rejected(s, RuleId::kPreTargetState);
-    if (DeriveStatus(s.nodes[op.node]) != Status::kActiveMode) {
-      return Rejected(s, RuleId::kPreLbActiveOnly);
-    }
-    if (!op.write) return Accepted(s, RuleId::kReadAnyNode);
-    int l = LeaderSlot(s);
-    if (l < 0 || DeriveStatus(s.nodes[l]) == Status::kLostConnectivity) {
-      return Rejected(s, RuleId::kPreWriteNeedsPrimary);
-    }
-    return Accepted(s, RuleId::kWriteToPrimary);
+  void operator()(const Request& op) {
+    if (!IsMember(s, op.node)) return;
+    Land(s, op.write ? RuleId::kWriteToPrimary : RuleId::kReadAnyNode);
   }
 };
 
@@ -396,80 +501,163 @@ std::string Join(const std::vector<std::string>& parts, std::string_view sep) {
   return out;
 }
 
-}  // namespace
+// The name findings use: CheckInvariants and Consistent get no Nodes, so
+// they name slots by number.
+std::string SlotName(int i) { return "n" + std::to_string(i); }
 
-std::string NodeName(int slot) { return "n" + std::to_string(slot); }
+// A slot's name; slots beyond the names given are n<i>.
+std::string NameOf(const Nodes& nodes, int i) {
+  if (i >= 0 && static_cast<std::size_t>(i) < nodes.size()) return nodes.Name(i);
+  return "n" + std::to_string(i);
+}
 
-RuleId StatusRule(const Node& n) {
-  if (n.password_expired) return RuleId::kStatusUnknown;
-  if (!n.reachable || (n.services_down & kCoreServices)) {
-    return RuleId::kStatusLostConnectivity;
+RuleId RuleOfStatus(Status st) {
+  switch (st) {
+    case Status::kUnknown:
+      return RuleId::kStatusUnknown;
+    case Status::kLostConnectivity:
+      return RuleId::kStatusLostConnectivity;
+    case Status::kHaConfigInProgress:
+      return RuleId::kStatusHaConfig;
+    case Status::kMaintenanceMode:
+      return RuleId::kStatusMaintenance;
+    case Status::kOutOfSync:
+      return RuleId::kStatusOutOfSync;
+    case Status::kCritical:
+      return RuleId::kStatusCritical;
+    case Status::kActiveMode:
+      break;
   }
-  if (n.ha_config) return RuleId::kStatusHaConfig;
-  if (n.updating) return RuleId::kStatusMaintenance;
-  if (n.out_of_sync && n.role == Role::kSecondary) return RuleId::kStatusOutOfSync;
-  if (n.services_down) return RuleId::kStatusCritical;
   return RuleId::kStatusActive;
 }
 
-Status DeriveStatus(const Node& n) {
-  switch (StatusRule(n)) {
-    case RuleId::kStatusUnknown: return Status::kUnknown;
-    case RuleId::kStatusLostConnectivity: return Status::kLostConnectivity;
-    case RuleId::kStatusHaConfig: return Status::kHaConfigInProgress;
-    case RuleId::kStatusMaintenance: return Status::kMaintenanceMode;
-    case RuleId::kStatusOutOfSync: return Status::kOutOfSync;
-    case RuleId::kStatusCritical: return Status::kCritical;
-    default: return Status::kActiveMode;
+}  // namespace
+
+// ---- Status derivation --------------------------------------------------
+
+bool DownOrCoreLost(const Node& n) { return !n.reachable || (n.services_down & kCoreServices); }
+
+bool StatusConditionHolds(const Node& n, Status st) {
+  switch (st) {
+    case Status::kUnknown:
+      return n.password_expired;
+    case Status::kLostConnectivity:
+      return DownOrCoreLost(n);
+    case Status::kHaConfigInProgress:
+      return n.ha_config;
+    case Status::kMaintenanceMode:
+      return n.updating;
+    case Status::kOutOfSync:
+      return n.out_of_sync && n.role == Role::kSecondary;
+    case Status::kCritical:
+      return (n.services_down & ~kCoreServices) != 0;
+    case Status::kActiveMode:
+      break;
   }
+  // Active Mode: healthy, and no other status's condition holds.
+  for (Status other : {Status::kUnknown, Status::kLostConnectivity, Status::kHaConfigInProgress,
+                       Status::kMaintenanceMode, Status::kOutOfSync, Status::kCritical}) {
+    if (StatusConditionHolds(n, other)) return false;
+  }
+  return true;
 }
 
-std::span<const Rule> Dsm::Rules() { return kRules; }
-std::span<const std::string_view> Dsm::StatusNames() { return kStatusNameList; }
+Status DeriveStatus(const Node& n) {
+  for (const auto& e : kStatusNames.entries) {  // table order is the precedence
+    if (StatusConditionHolds(n, e.value)) return e.value;
+  }
+  return Status::kActiveMode;
+}
 
-Dsm::OutcomeT Dsm::Step(const State& s, const Op& op) {
-  return std::visit(Stepper{s}, op);
+RuleId StatusRule(const Node& n) { return RuleOfStatus(DeriveStatus(n)); }
+
+// ---- Catalogue and configuration -----------------------------------------
+
+std::span<const Rule> Dsm::Rules() { return kRules; }
+std::span<const StatusInfo> Dsm::Statuses() { return kStatusList; }
+
+Config Dsm::DefaultConfig() { return Config{}; }
+
+State Dsm::Initial(const Config& c) {
+  State s;
+  s.slots = static_cast<std::uint8_t>(std::clamp<std::size_t>(c.nodes.size(), 0, kMaxSlots));
+  s.faults = c.faults;
+  switch (c.start) {
+    case Start::kEmpty:
+      break;
+    case Start::kStandalone:
+      if (s.slots > 0) s.nodes[0] = Member(Role::kStandalone, 0);
+      break;
+    case Start::kCluster: {
+      int k = std::clamp(c.members, 1, std::min<int>(kMaxMembers, s.slots));
+      if (s.slots == 0) break;
+      s.nodes[0] = Member(Role::kPrimary, 0);
+      for (int i = 1; i < k; ++i) s.nodes[i] = Member(Role::kSecondary, 0);
+      break;
+    }
+  }
+  return s;
+}
+
+// ---- Step halves -----------------------------------------------------------
+
+void Dsm::Refusals(const State& s, const Op& op, std::vector<RuleId>& out) {
+  std::visit(Refuser{s, out}, op);
+}
+
+void Dsm::Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) {
+  std::visit(Effector{s, out}, op);
 }
 
 void Dsm::CandidateOps(const State& s, std::vector<Op>& out) {
-  // Reconfiguration failure choices: none, each Secondary alone, all of them.
-  std::uint8_t all_secondaries = 0;
-  for (int i = 0; i < kSlots; ++i) {
-    if (IsSecondary(s.nodes[i])) all_secondaries |= static_cast<std::uint8_t>(1u << i);
+  // Reconfiguration failure choices: none (most), each Secondary alone, all
+  // of them, and the Primary (an explicit, assumed no-op).
+  std::uint8_t secondaries = 0;
+  for (int i = 0; i < s.slots; ++i) {
+    if (IsSecondary(s.nodes[i])) secondaries |= static_cast<std::uint8_t>(1u << i);
   }
-  std::array<std::uint8_t, kSlots + 2> masks{};
+  std::array<std::uint8_t, kMaxSlots + 4> masks{};
   int nmasks = 0;
   masks[nmasks++] = 0;
-  for (int i = 0; i < kSlots; ++i) {
-    if (all_secondaries & (1u << i)) masks[nmasks++] = static_cast<std::uint8_t>(1u << i);
+  masks[nmasks++] = 0;
+  for (int i = 0; i < s.slots; ++i) {
+    if (secondaries >> i & 1) masks[nmasks++] = static_cast<std::uint8_t>(1u << i);
   }
-  if (std::popcount(all_secondaries) > 1) masks[nmasks++] = all_secondaries;
+  if (std::popcount(secondaries) > 1) masks[nmasks++] = secondaries;
+  const int primary = PrimarySlot(s);
+  if (primary >= 0) masks[nmasks++] = static_cast<std::uint8_t>(1u << primary);
 
-  bool configuring = false;
-  for (const Node& n : s.nodes) configuring |= n.life == Life::kMember && n.ha_config;
-  if (configuring) {
+  if (AnyConfiguring(s)) {
     for (int m = 0; m < nmasks; ++m) out.push_back(FinishHaConfig{masks[m]});
+    out.push_back(FinishHaConfig{0});
+    out.push_back(FinishHaConfig{0});
   }
   out.push_back(ReleaseUpdate{});
   out.push_back(UpdateAgents{});
 
-  int leader = LeaderSlot(s);
-  for (int i = 0; i < kSlots; ++i) {
+  const int leader = LeaderSlot(s);
+  for (int i = 0; i < s.slots; ++i) {
     const auto n8 = static_cast<std::uint8_t>(i);
     const Node& n = s.nodes[i];
     switch (n.life) {
       case Life::kEmpty:
       case Life::kRetired:
         out.push_back(DeployVm{n8, false});
-        if (s.latest > 1) out.push_back(DeployVm{n8, true});
+        out.push_back(DeployVm{n8, false});
+        out.push_back(DeployVm{n8, true});
         if (n.life == Life::kRetired) out.push_back(AddStandby{n8});
+        out.push_back(ConfigureHa{n8});
         break;
       case Life::kFresh:
+        out.push_back(AddStandby{n8});
         out.push_back(AddStandby{n8});
         out.push_back(RestoreFromBackup{n8});
         break;
       case Life::kMember: {
-        if (n.role == Role::kStandalone) out.push_back(ConfigureHa{n8});
+        if (n.role == Role::kStandalone) {
+          out.push_back(ConfigureHa{n8});
+          out.push_back(ConfigureHa{n8});
+        }
         for (int m = 0; m < nmasks; ++m) {
           out.push_back(DeleteStandby{n8, Channel::kApiOnPrimary, masks[m]});
           out.push_back(Promote{n8, n8, masks[m]});
@@ -480,23 +668,26 @@ void Dsm::CandidateOps(const State& s, std::vector<Op>& out) {
           out.push_back(Promote{n8, static_cast<std::uint8_t>(leader), 0});
         }
         out.push_back(ReturnToStandalone{n8});
-        for (int sv = 0; sv < static_cast<int>(kServiceNames.size()); ++sv) {
+        for (int sv = 0; sv < kServiceCount; ++sv) {
           auto svc = static_cast<Service>(sv);
-          if (n.services_down & (1u << sv)) {
+          const bool may_fail = s.faults >> sv & 1;
+          if (n.services_down >> sv & 1) {
             out.push_back(ServiceUp{n8, svc});
-          } else {
+          } else if (may_fail || sv % 4 == 1) {  // a few refused ones too
             out.push_back(ServiceDown{n8, svc});
           }
         }
         out.push_back(n.reachable ? Op{NodeDown{n8}} : Op{NodeUp{n8}});
-        out.push_back(n.password_expired ? Op{ChangePassword{n8}}
-                                         : Op{PasswordExpires{n8}});
+        out.push_back(n.password_expired ? Op{ChangePassword{n8}} : Op{PasswordExpires{n8}});
         out.push_back(FallBehind{n8});
         out.push_back(StageUpdate{n8, Via::kNodeAddress});
         out.push_back(StageUpdate{n8, Via::kLoadBalancer});
         out.push_back(ApplyUpdate{n8, Via::kNodeAddress});
         out.push_back(ApplyUpdate{n8, Via::kLoadBalancer});
-        if (n.updating) out.push_back(CompleteUpdate{n8});
+        if (n.updating) {
+          out.push_back(CompleteUpdate{n8});
+          out.push_back(CompleteUpdate{n8});
+        }
         out.push_back(Request{n8, false});
         out.push_back(Request{n8, true});
         break;
@@ -505,11 +696,15 @@ void Dsm::CandidateOps(const State& s, std::vector<Op>& out) {
   }
 }
 
-void Dsm::CheckInvariants(const State& s, std::vector<FindingT>& out) {
+// ---- Invariants --------------------------------------------------------------
+
+void Dsm::CheckInvariants(const State& s, std::vector<FindingT>& out,
+                          std::vector<RuleId>* premises) {
   int primaries = 0, standalones = 0, secondaries = 0, members = 0, updating = 0;
   int primary = -1;
-  std::uint8_t vmin = 255, vmax = 0;
-  for (int i = 0; i < kSlots; ++i) {
+  std::uint8_t bmin = 255, bmax = 0;
+  bool out_of_sync = false;
+  for (int i = 0; i < s.slots; ++i) {
     const Node& n = s.nodes[i];
     if (n.life != Life::kMember) continue;
     ++members;
@@ -518,57 +713,66 @@ void Dsm::CheckInvariants(const State& s, std::vector<FindingT>& out) {
     secondaries += n.role == Role::kSecondary;
     updating += n.updating;
     if (n.role == Role::kPrimary) primary = i;
-    vmin = std::min(vmin, n.version);
-    vmax = std::max(vmax, n.version);
+    bmin = std::min(bmin, n.behind);
+    bmax = std::max(bmax, n.behind);
+    out_of_sync |= n.out_of_sync;
     if (n.out_of_sync && n.role != Role::kSecondary) {
       out.push_back({RuleId::kInvOutOfSyncSecondaryOnly,
-                     "node " + NodeName(i) + " is Out of Sync but its role is " +
+                     "node " + SlotName(i) + " is Out of Sync but its role is " +
                          std::string(kRoleNames.Label(n.role))});
     }
   }
+  if (premises && out_of_sync) premises->push_back(RuleId::kInvOutOfSyncSecondaryOnly);
   if (members == 0) return;
+  if (premises) {
+    premises->push_back(RuleId::kInvOnePrimary);
+    premises->push_back(RuleId::kInvClusterSize);
+    premises->push_back(RuleId::kInvAgentsAfterProviders);
+    if (members > 1) premises->push_back(RuleId::kInvOneVersion);
+    if (updating > 0) premises->push_back(RuleId::kInvOneNodeUpdating);
+    if (primary >= 0 && secondaries > 0) premises->push_back(RuleId::kInvStandbyNotAhead);
+  }
   bool ha = primaries + secondaries > 0;
   if (ha ? (primaries != 1 || standalones != 0) : standalones != 1) {
     out.push_back({RuleId::kInvOnePrimary,
                    std::to_string(primaries) + " Primary, " + std::to_string(secondaries) +
-                       " Secondary and " + std::to_string(standalones) +
-                       " Standalone members"});
+                       " Secondary and " + std::to_string(standalones) + " Standalone members"});
   }
   if (members > kMaxMembers) {
     out.push_back({RuleId::kInvClusterSize,
                    "the cluster has " + std::to_string(members) + " nodes (at most 4)"});
   }
-  if (vmax - vmin > 1) {
-    out.push_back({RuleId::kInvOneVersion,
-                   "members run versions " + std::to_string(vmin) + " to " +
-                       std::to_string(vmax)});
+  if (bmax - bmin > 1) {
+    out.push_back({RuleId::kInvOneVersion, "members run from " + std::to_string(bmin) + " to " +
+                                               std::to_string(bmax) +
+                                               " releases behind the newest"});
   }
   if (updating > 1) {
     out.push_back({RuleId::kInvOneNodeUpdating,
                    std::to_string(updating) + " nodes are consuming an update at once"});
   }
   if (primary >= 0) {
-    for (int i = 0; i < kSlots; ++i) {
+    for (int i = 0; i < s.slots; ++i) {
       const Node& n = s.nodes[i];
-      if (IsSecondary(n) && n.version > s.nodes[primary].version) {
+      if (IsSecondary(n) && n.behind < s.nodes[primary].behind) {
         out.push_back({RuleId::kInvStandbyNotAhead,
-                       "Standby " + NodeName(i) + " runs version " + std::to_string(n.version) +
-                           " but the Primary " + NodeName(primary) + " runs " +
-                           std::to_string(s.nodes[primary].version)});
+                       "Standby " + SlotName(i) + " is " + std::to_string(n.behind) +
+                           " release(s) behind but the Primary " + SlotName(primary) + " is " +
+                           std::to_string(s.nodes[primary].behind)});
       }
     }
   }
-  if (s.agent_version > vmin) {
+  if (s.agents_behind < bmax) {
     out.push_back({RuleId::kInvAgentsAfterProviders,
-                   "Agents run version " + std::to_string(s.agent_version) +
-                       " but a Provider node runs " + std::to_string(vmin)});
+                   "Agents are " + std::to_string(s.agents_behind) +
+                       " release(s) behind but a Provider node is " + std::to_string(bmax)});
   }
 }
 
 void Dsm::CheckAdvisories(const State& s, std::vector<FindingT>& out) {
   int members = 0, secondaries = 0, active_secondaries = 0, lost = 0;
   bool ha = false;
-  for (int i = 0; i < kSlots; ++i) {
+  for (int i = 0; i < s.slots; ++i) {
     const Node& n = s.nodes[i];
     if (n.life != Life::kMember) continue;
     ++members;
@@ -577,152 +781,261 @@ void Dsm::CheckAdvisories(const State& s, std::vector<FindingT>& out) {
     if (n.role == Role::kSecondary) {
       ++secondaries;
       active_secondaries += st == Status::kActiveMode;
-      lost += st == Status::kLostConnectivity;
+      lost += DownOrCoreLost(n);
     }
     if (st == Status::kOutOfSync) {
-      out.push_back({RuleId::kAdvDeleteOutOfSync,
-                     "node " + NodeName(i) + " is Out of Sync: delete it"});
+      out.push_back(
+          {RuleId::kAdvDeleteOutOfSync, "node " + SlotName(i) + " is Out of Sync: delete it"});
     }
   }
   if (!ha) return;
   if (members < 3) {
-    out.push_back({RuleId::kAdvBelowMinimum,
-                   "the HA cluster has " + std::to_string(members) + " node(s); 3 to 4 are supported"});
+    out.push_back({RuleId::kAdvBelowMinimum, "the HA cluster has " + std::to_string(members) +
+                                                 " node(s); 3 to 4 are supported"});
   }
   if (secondaries > 0 && active_secondaries == 0) {
     out.push_back({RuleId::kAdvActiveSecondary, "no Secondary is in Active Mode"});
   }
   if (secondaries > 0 && lost == secondaries) {
     out.push_back({RuleId::kAdvSecondariesLost,
-                   "all " + std::to_string(secondaries) + " Secondaries are Lost Connectivity"});
+                   "all " + std::to_string(secondaries) +
+                       " Secondaries are down or have apms or vpostgresql down"});
   }
 }
 
+// ---- Observation -------------------------------------------------------------
+
 Observation Dsm::Observe(const State& s) {
   Observation o;
-  for (int i = 0; i < kSlots; ++i) {
+  for (int i = 0; i < s.slots; ++i) {
     const Node& n = s.nodes[i];
-    if (n.life != Life::kMember) continue;
-    o.nodes.push_back({static_cast<std::uint8_t>(i), n.role, DeriveStatus(n)});
+    NodeObs& v = o.nodes[i];
+    v.listed = n.life == Life::kMember;
+    if (n.life != Life::kMember) continue;  // the model knows no other VM's services
+    v.role = n.role;
+    v.status = DeriveStatus(n);
+    v.behind = n.behind;
+    v.answers = n.reachable;
+    if (!n.reachable) continue;
+    for (int sv = 0; sv < kShownServices; ++sv) {
+      // The model does not tell INACTIVE from FAILED; it shows FAILED.
+      v.services[sv] = (n.services_down >> sv & 1) ? ServiceState::kFailed : ServiceState::kActive;
+    }
   }
   return o;
 }
 
-std::size_t Dsm::Hash(const State& s) {
-  std::size_t h = 0;
-  for (const Node& n : s.nodes) {
-    HashCombine(h, (static_cast<unsigned>(n.life) << 0) | (static_cast<unsigned>(n.role) << 2) |
-                       (static_cast<unsigned>(n.services_down) << 4) |
-                       (static_cast<unsigned>(n.version) << 12) |
-                       (static_cast<unsigned>(n.reachable) << 20) |
-                       (static_cast<unsigned>(n.password_expired) << 21) |
-                       (static_cast<unsigned>(n.ha_config) << 22) |
-                       (static_cast<unsigned>(n.out_of_sync) << 23) |
-                       (static_cast<unsigned>(n.staged) << 24) |
-                       (static_cast<unsigned>(n.updating) << 25));
+Fit Dsm::Consistent(const State& s, const Observation& obs, std::vector<FindingT>* why) {
+  Fit fit = Fit::kMatch;
+  auto note = [&](Fit f, RuleId r, std::string detail) {
+    if (f > fit) fit = f;
+    if (why) why->push_back({r, std::move(detail)});
+  };
+  for (int i = 0; i < kMaxSlots; ++i) {
+    const NodeObs& v = obs.nodes[i];
+    const std::string name = SlotName(i);
+    const bool member = i < s.slots && s.nodes[i].life == Life::kMember;
+    const Node& n = s.nodes[i];
+    if (v.listed && *v.listed != member) {
+      note(Fit::kMismatch, RuleId::kObsHaNodes,
+           name + (member ? " is a member but is not listed" : " is listed but is no member"));
+    }
+    if (!member) {
+      if (v.role || v.status || v.behind) {
+        note(Fit::kMismatch, RuleId::kObsHaNodes,
+             name + " is shown with a role or status but is no member");
+      }
+      if ((v.answers && *v.answers) ||
+          std::any_of(v.services.begin(), v.services.end(), [](const auto& x) { return x; })) {
+        if (i >= s.slots) {
+          note(Fit::kMismatch, RuleId::kObsApplianceStatus, name + " is not a configured slot");
+        }
+      }
+      continue;
+    }
+    if (v.role && *v.role != n.role) {
+      note(Fit::kMismatch, RuleId::kObsHaNodes,
+           name + " is shown " + std::string(kRoleNames.Name(*v.role)) + " but is " +
+               std::string(kRoleNames.Name(n.role)));
+    }
+    if (v.behind && *v.behind != n.behind) {
+      note(Fit::kMismatch, RuleId::kObsHaNodes,
+           name + " is shown " + std::to_string(*v.behind) + " release(s) behind but is " +
+               std::to_string(n.behind));
+    }
+    if (v.status) {
+      const Status own = DeriveStatus(n);
+      if (*v.status != own) {
+        const std::string shown(kStatusNames.Label(*v.status));
+        if (StatusConditionHolds(n, *v.status)) {
+          note(Fit::kDeparture, RuleId::kStatusPrecedence,
+               name + " shows " + shown +
+                   ", whose condition holds, where the assumed precedence "
+                   "picks " +
+                   std::string(kStatusNames.Label(own)));
+        } else {
+          note(Fit::kMismatch, RuleOfStatus(*v.status),
+               name + " shows " + shown + " but its condition does not hold (the node is " +
+                   std::string(kStatusNames.Label(own)) + ")");
+        }
+      }
+    }
+    if (v.answers && *v.answers != n.reachable) {
+      note(Fit::kMismatch, RuleId::kObsApplianceStatus,
+           name + (n.reachable ? "'s /appliance/status did not answer but its VM is up"
+                               : "'s /appliance/status answered but its VM is down"));
+    }
+    for (int sv = 0; sv < kShownServices; ++sv) {
+      if (!v.services[sv]) continue;
+      const std::string svc(kServiceNames.Name(static_cast<Service>(sv)));
+      if (!n.reachable) {
+        note(Fit::kMismatch, RuleId::kObsApplianceStatus,
+             name + " reports " + svc + " but its VM is down");
+        continue;
+      }
+      const bool down = n.services_down >> sv & 1;
+      if ((*v.services[sv] != ServiceState::kActive) != down) {
+        note(Fit::kMismatch, RuleId::kObsApplianceStatus,
+             name + " reports " + svc + " " +
+                 std::string(kServiceStateNames.Name(*v.services[sv])) + " but it is " +
+                 (down ? "down" : "up"));
+      }
+    }
   }
-  HashCombine(h, s.latest);
-  HashCombine(h, s.agent_version);
+  return fit;
+}
+
+Observation Merge(const Observation& a, const Observation& b) {
+  Observation o = a;
+  for (int i = 0; i < kMaxSlots; ++i) {
+    NodeObs& x = o.nodes[i];
+    const NodeObs& y = b.nodes[i];
+    if (y.listed) x.listed = y.listed;
+    if (y.role) x.role = y.role;
+    if (y.status) x.status = y.status;
+    if (y.behind) x.behind = y.behind;
+    if (y.answers) x.answers = y.answers;
+    for (int sv = 0; sv < kShownServices; ++sv) {
+      if (y.services[sv]) x.services[sv] = y.services[sv];
+    }
+  }
+  return o;
+}
+
+void Dsm::NodeStatuses(const State& s, std::vector<int>& out) {
+  for (int i = 0; i < s.slots; ++i) {
+    const Node& n = s.nodes[i];
+    out.push_back(n.life == Life::kMember ? static_cast<int>(DeriveStatus(n)) : -1);
+  }
+}
+
+// ---- Canonical form, hash, show -----------------------------------------------
+
+// Facts that can never show nor matter again are folded: everything of an
+// empty or retired slot, the services and health of a fresh VM (not
+// modelled). A member's facts are all kept: /appliance/status shows each
+// service by name, so no two services are interchangeable, and a fact hidden
+// now (the services of a down VM, coredns behind another Critical service)
+// shows again later. The configuration's fault set bounds them instead.
+State Dsm::Canonical(const State& s) {
+  State t = s;
+  for (int i = 0; i < kMaxSlots; ++i) {
+    Node& n = t.nodes[i];
+    if (i >= t.slots) {
+      n = Node{};
+      continue;
+    }
+    switch (n.life) {
+      case Life::kEmpty:
+        n = Node{};
+        break;
+      case Life::kRetired:
+        Retire(n);
+        break;
+      case Life::kFresh: {
+        std::uint8_t b = n.behind;
+        n = Node{};
+        n.life = Life::kFresh;
+        n.behind = b;
+        break;
+      }
+      case Life::kMember:
+        break;
+    }
+  }
+  return t;
+}
+
+std::size_t Dsm::Hash(const State& s) {
+  std::size_t h = s.slots;
+  HashCombine(h, s.faults);
+  HashCombine(h, s.agents_behind);
+  for (const Node& n : s.nodes) {
+    HashCombine(h, static_cast<unsigned>(n.life) | (static_cast<unsigned>(n.role) << 2) |
+                       (static_cast<unsigned>(n.services_down) << 4) |
+                       (static_cast<unsigned>(n.behind) << 12) |
+                       (static_cast<unsigned>(n.reachable) << 14) |
+                       (static_cast<unsigned>(n.password_expired) << 15) |
+                       (static_cast<unsigned>(n.ha_config) << 16) |
+                       (static_cast<unsigned>(n.out_of_sync) << 17) |
+                       (static_cast<unsigned>(n.staged) << 18) |
+                       (static_cast<unsigned>(n.updating) << 19));
+  }
   return h;
 }
 
-std::string Dsm::Show(const State& s) {
+std::string Dsm::Show(const State& s, const Nodes& nodes) {
   std::vector<std::string> parts;
-  for (int i = 0; i < kSlots; ++i) {
+  for (int i = 0; i < s.slots; ++i) {
     const Node& n = s.nodes[i];
     if (n.life == Life::kEmpty) continue;
-    std::string p = NodeName(i) + ":";
+    std::string p = NameOf(nodes, i) + ":";
     if (n.life != Life::kMember) {
-      p += std::string(kLifeNames.Name(n.life)) + " v" + std::to_string(n.version);
+      p += std::string(kLifeNames.Name(n.life));
+      if (n.life == Life::kFresh && n.behind) p += " -" + std::to_string(n.behind);
       parts.push_back(p);
       continue;
     }
     p += std::string(kRoleNames.Name(n.role)) + "/" +
-         std::string(kStatusNames.Name(DeriveStatus(n))) + " v" + std::to_string(n.version);
-    for (int sv = 0; sv < static_cast<int>(kServiceNames.size()); ++sv) {
-      if (n.services_down & (1u << sv)) {
-        p += " -" + std::string(kServiceNames.Name(static_cast<Service>(sv)));
+         std::string(kStatusNames.Name(DeriveStatus(n)));
+    if (n.behind) p += " -" + std::to_string(n.behind);
+    for (int sv = 0; sv < kServiceCount; ++sv) {
+      if (n.services_down >> sv & 1) {
+        p += " " + std::string(kServiceNames.Name(static_cast<Service>(sv))) + "-down";
       }
     }
-    if (!n.reachable) p += " down";
+    if (!n.reachable) p += " vm-down";
     if (n.password_expired) p += " pw-expired";
-    if (n.out_of_sync) p += " behind";
+    if (n.ha_config) p += " configuring";
+    if (n.out_of_sync) p += " behind-primary";
     if (n.staged) p += " staged";
+    if (n.updating) p += " updating";
     parts.push_back(p);
   }
-  return "{" + Join(parts, ", ") + (parts.empty() ? "" : ", ") + "latest v" +
-         std::to_string(s.latest) + ", agents v" + std::to_string(s.agent_version) + "}";
+  std::string agents = "agents -" + std::to_string(s.agents_behind);
+  parts.push_back(agents);
+  return "{" + Join(parts, ", ") + "}";
 }
 
-std::string Dsm::Show(const Op& op) {
-  struct Printer {
-    std::string operator()(const DeployVm& o) const {
-      return "deploy_vm " + NodeName(o.node) + (o.previous_ova ? " (previous .ova)" : "");
-    }
-    std::string operator()(const ConfigureHa& o) const { return "configure_ha " + NodeName(o.node); }
-    std::string operator()(const AddStandby& o) const { return "add_standby " + NodeName(o.node); }
-    std::string operator()(const FinishHaConfig& o) const {
-      return "finish_ha_config" + Failed(o.failed);
-    }
-    std::string operator()(const DeleteStandby& o) const {
-      return "delete_standby " + NodeName(o.node) + " via " +
-             std::string(kChannelNames.Name(o.channel)) + Failed(o.failed);
-    }
-    std::string operator()(const Promote& o) const {
-      return "promote " + NodeName(o.node) + " run on " + NodeName(o.run_on) + Failed(o.failed);
-    }
-    std::string operator()(const ReturnToStandalone& o) const {
-      return "return_to_standalone " + NodeName(o.node);
-    }
-    std::string operator()(const RestoreFromBackup& o) const {
-      return "restore_from_backup " + NodeName(o.node);
-    }
-    std::string operator()(const ServiceDown& o) const {
-      return "service_down " + NodeName(o.node) + " " + std::string(kServiceNames.Name(o.service));
-    }
-    std::string operator()(const ServiceUp& o) const {
-      return "service_up " + NodeName(o.node) + " " + std::string(kServiceNames.Name(o.service));
-    }
-    std::string operator()(const NodeDown& o) const { return "node_down " + NodeName(o.node); }
-    std::string operator()(const NodeUp& o) const { return "node_up " + NodeName(o.node); }
-    std::string operator()(const PasswordExpires& o) const {
-      return "password_expires " + NodeName(o.node);
-    }
-    std::string operator()(const ChangePassword& o) const {
-      return "change_password " + NodeName(o.node);
-    }
-    std::string operator()(const FallBehind& o) const { return "fall_behind " + NodeName(o.node); }
-    std::string operator()(const ReleaseUpdate&) const { return "release_update"; }
-    std::string operator()(const StageUpdate& o) const {
-      return "stage_update " + NodeName(o.node) + " via " + std::string(kViaNames.Name(o.via));
-    }
-    std::string operator()(const ApplyUpdate& o) const {
-      return "apply_update " + NodeName(o.node) + " via " + std::string(kViaNames.Name(o.via));
-    }
-    std::string operator()(const CompleteUpdate& o) const {
-      return "complete_update " + NodeName(o.node);
-    }
-    std::string operator()(const UpdateAgents&) const { return "update_agents"; }
-    std::string operator()(const Request& o) const {
-      return std::string(o.write ? "write" : "read") + " request to " + NodeName(o.node);
-    }
-    static std::string Failed(std::uint8_t mask) {
-      if (!mask) return "";
-      std::vector<std::string> names;
-      for (int i = 0; i < kSlots; ++i) {
-        if (mask & (1u << i)) names.push_back(NodeName(i));
-      }
-      return " (reconfiguration fails on " + Join(names, ", ") + ")";
-    }
-  };
-  return std::visit(Printer{}, op);
-}
-
-std::string Dsm::Show(const Observation& o) {
+std::string Dsm::Show(const Observation& o, const Nodes& nodes) {
   std::vector<std::string> parts;
-  for (const NodeView& v : o.nodes) {
-    parts.push_back(NodeName(v.node) + " " + std::string(kRoleNames.Name(v.role)) + " " +
-                    std::string(kStatusNames.Label(v.status)));
+  for (int i = 0; i < kMaxSlots; ++i) {
+    const NodeObs& v = o.nodes[i];
+    std::vector<std::string> f;
+    if (v.listed && !*v.listed) f.push_back("not listed");
+    if (v.role) f.push_back(std::string(kRoleNames.Name(*v.role)));
+    if (v.status) f.push_back(std::string(kStatusNames.Label(*v.status)));
+    if (v.behind && *v.behind) f.push_back("-" + std::to_string(*v.behind));
+    if (v.answers && !*v.answers) f.push_back("no /appliance/status");
+    for (int sv = 0; sv < kShownServices; ++sv) {
+      if (v.services[sv] && *v.services[sv] != ServiceState::kActive) {
+        f.push_back(std::string(kServiceNames.Name(static_cast<Service>(sv))) + " " +
+                    std::string(kServiceStateNames.Name(*v.services[sv])));
+      }
+    }
+    if (f.empty()) continue;
+    if (v.listed && !*v.listed && f.size() == 1) continue;  // non-members: noise
+    parts.push_back(NameOf(nodes, i) + " " + Join(f, " "));
   }
   return "[" + Join(parts, "; ") + "]";
 }

@@ -1,4 +1,6 @@
-// JSON codecs for the JSA machine: states, ops and observations.
+// JSON codecs for the JSA machine: states, observations and configurations.
+// Ops are derived from their declarations (model/core/op_codec.h).
+#include <cctype>
 #include <string>
 
 #include "model/core/json_util.h"
@@ -10,106 +12,112 @@ namespace {
 using nlohmann::json;
 using namespace json_util;
 
-// A host reference: "primary" / "secondary" (any case), or 0 / 1.
-std::uint8_t HostValue(const json& f, const std::string& path) {
-  if (f.is_number_integer()) return static_cast<std::uint8_t>(IntValue(f, 0, kHosts - 1, path));
-  return static_cast<std::uint8_t>(EnumValue(kRoleNames, f, path));
+// A host named as the configuration names it.
+std::uint8_t HostValue(const json& f, const Nodes& n, const std::string& path) {
+  if (!f.is_string()) throw ParseError(path, "expected a host name, got " + TypeName(f));
+  const auto name = f.get<std::string>();
+  if (auto i = n.Find(name)) return static_cast<std::uint8_t>(*i);
+  throw ParseError(path, "unknown host \"" + name + "\" (expected " + n.Choices() + ")");
 }
 
-std::uint8_t HostField(const json& j, std::string_view key, std::string_view where) {
-  return HostValue(Field(j, key, where), Path(where, key));
+void RejectUnknownKeys(const json& j, std::string_view where,
+                       std::initializer_list<std::string_view> known) {
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool ok = false;
+    for (auto k : known) ok = ok || it.key() == k;
+    if (ok) continue;
+    std::string list;
+    for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
+    throw ParseError(Path(where, it.key()), "unknown field (expected " + list + ")");
+  }
 }
 
-struct OpEncoder {
-  json operator()(const CreatePair& o) const { return {{"disk_replication", o.disk_replication}}; }
-  json operator()(const SetOffline& o) const { return {{"host", HostName(o.host)}}; }
-  json operator()(const SetOnline& o) const { return {{"host", HostName(o.host)}}; }
-  json operator()(const RepairHost& o) const {
-    return {{"host", HostName(o.host)}, {"replace", o.replace}};
-  }
-  json operator()(const RestoreHost& o) const { return {{"host", HostName(o.host)}}; }
-  json operator()(const SwitchPrimaryToActive&) const { return json::object(); }
-  json operator()(const ApplyLicense&) const { return json::object(); }
-  json operator()(const PatchPrimary&) const { return json::object(); }
-  json operator()(const StartUpgrade&) const { return json::object(); }
-  json operator()(const HostFails& o) const {
-    return {{"host", HostName(o.host)}, {"cause", kCauseNames.Name(o.cause)}};
-  }
-  json operator()(const ConnectivityTest& o) const {
-    return {{"sweep_ok", o.sweep_ok}, {"standby_ok", o.standby_ok}, {"reping_ok", o.reping_ok}};
-  }
-  json operator()(const ProcessExits& o) const { return {{"host", HostName(o.host)}}; }
-  json operator()(const DiskFull& o) const { return {{"host", HostName(o.host)}}; }
-  json operator()(const LicenseLost&) const { return json::object(); }
-  json operator()(const Complete& o) const { return {{"host", HostName(o.host)}}; }
-};
-
-Op DecodeOp(std::string_view name, const json& j, std::string_view w) {
-  auto host = [&] { return HostField(j, "host", w); };
-  if (name == CreatePair::kName) return CreatePair{BoolField(j, "disk_replication", w, true)};
-  if (name == SetOffline::kName) return SetOffline{host()};
-  if (name == SetOnline::kName) return SetOnline{host()};
-  if (name == RepairHost::kName) return RepairHost{host(), BoolField(j, "replace", w, false)};
-  if (name == RestoreHost::kName) return RestoreHost{host()};
-  if (name == SwitchPrimaryToActive::kName) return SwitchPrimaryToActive{};
-  if (name == ApplyLicense::kName) return ApplyLicense{};
-  if (name == PatchPrimary::kName) return PatchPrimary{};
-  if (name == StartUpgrade::kName) return StartUpgrade{};
-  if (name == HostFails::kName) {
-    return HostFails{host(), EnumField(kCauseNames, j, "cause", w, Cause::kPower)};
-  }
-  if (name == ConnectivityTest::kName) {
-    return ConnectivityTest{BoolField(j, "sweep_ok", w, true), BoolField(j, "standby_ok", w, true),
-                            BoolField(j, "reping_ok", w, true)};
-  }
-  if (name == ProcessExits::kName) return ProcessExits{host()};
-  if (name == DiskFull::kName) return DiskFull{host()};
-  if (name == LicenseLost::kName) return LicenseLost{};
-  if (name == Complete::kName) return Complete{host()};
-  throw UnknownOp<Op>(name, w);
+json HostToJson(const Host& x, int h, const Nodes& n) {
+  return {{"host", n.Name(h)},      {"role", HostName(h)}, {"status", kStatusNames.Name(x.status)},
+          {"services", x.services}, {"vip", x.vip},        {"repaired", x.repaired}};
 }
 
-json HostToJson(const Host& x, int h) {
-  return {{"role", HostName(h)},      {"status", kStatusNames.Name(x.status)},
-          {"services", x.services},   {"vip", x.vip},
-          {"version", x.version},     {"repaired", x.repaired}};
+// Letters, digits, '.', '-' and '_': a host name as ha.conf and the status
+// log carry it.
+bool HostNameOk(const std::string& h) {
+  if (h.empty()) return false;
+  for (char c : h) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') {
+      return false;
+    }
+  }
+  return true;
+}
+
+std::optional<bool> OptBool(const json& j, std::string_view key, std::string_view where) {
+  const json* f = OptionalField(j, key, where);
+  if (!f) return std::nullopt;
+  if (!f->is_boolean()) {
+    throw ParseError(Path(where, key), "expected true or false, got " + TypeName(*f));
+  }
+  return f->get<bool>();
+}
+
+json HostObservationToJson(const HostObservation& o) {
+  json j = json::object();
+  if (o.status) j["status"] = kStatusNames.Name(*o.status);
+  if (o.vip) j["vip"] = *o.vip;
+  if (o.services) j["services"] = *o.services;
+  return j;
+}
+
+HostObservation HostObservationFromJson(const json& j, const std::string& where) {
+  RequireObject(j, where);
+  RejectUnknownKeys(j, where, {"status", "vip", "services"});
+  HostObservation o;
+  if (const json* f = OptionalField(j, "status", where)) {
+    o.status = EnumValue(kStatusNames, *f, Path(where, "status"));
+  }
+  o.vip = OptBool(j, "vip", where);
+  o.services = OptBool(j, "services", where);
+  return o;
 }
 
 }  // namespace
 
-json Jsa::OpToJson(const Op& op) {
-  return EncodeOp<OpEncoder>(op);
-}
-
-Op Jsa::OpFromJson(const json& j) { return DecodeOp(StringField(j, "op", ""), j, ""); }
-
-json Jsa::StateToJson(const State& s) {
+json Jsa::StateToJson(const State& s, const Nodes& n) {
   json hosts = json::array();
-  for (int h = 0; h < (s.paired ? kHosts : 1); ++h) hosts.push_back(HostToJson(s.hosts[h], h));
+  for (int h = 0; h < (s.paired ? kHosts : 1); ++h) hosts.push_back(HostToJson(s.hosts[h], h, n));
   return {{"machine", Jsa::kName},
           {"paired", s.paired},
           {"disk_replication", s.disk_replication},
           {"licensed", s.licensed},
-          {"failed_over", s.failed_over},
+          {"secondary_release", kReleaseNames.Name(s.secondary_release)},
+          {"holder", n.Name(s.holder)},
           {"hosts", hosts}};
 }
 
-State Jsa::StateFromJson(const json& j) {
+State Jsa::StateFromJson(const json& j, const Nodes& n) {
+  RequireObject(j, "");
   State s;
   s.paired = BoolField(j, "paired", "", false);
   s.disk_replication = BoolField(j, "disk_replication", "", false);
   s.licensed = BoolField(j, "licensed", "", true);
-  s.failed_over = BoolField(j, "failed_over", "", false);
+  s.secondary_release = EnumField(kReleaseNames, j, "secondary_release", "", Release::kSame);
+  if (const json* f = OptionalField(j, "holder", "")) s.holder = HostValue(*f, n, "holder");
   const json& hosts = Field(j, "hosts", "");
   if (!hosts.is_array()) throw ParseError("hosts", "expected an array, got " + TypeName(hosts));
   std::array<bool, kHosts> seen{};
   for (std::size_t i = 0; i < hosts.size(); ++i) {
     std::string w = "hosts[" + std::to_string(i) + "]";
     const json& e = hosts[i];
-    std::uint8_t h = HostField(e, "role", w);
-    if (seen[h]) throw ParseError(w + ".role", "the " + std::string(HostName(h)) + " is listed twice");
+    const auto h = static_cast<std::uint8_t>(EnumField(kRoleNames, e, "role", w));
+    if (seen[h]) {
+      throw ParseError(w + ".role", "the " + std::string(HostName(h)) + " is listed twice");
+    }
     if (h == kSecondary && !s.paired) {
       throw ParseError(w + ".role", "a secondary is listed but \"paired\" is false");
+    }
+    if (const json* name = OptionalField(e, "host", w)) {
+      if (HostValue(*name, n, w + ".host") != h) {
+        throw ParseError(w + ".host", "host \"" + name->get<std::string>() + "\" is not the " +
+                                          std::string(HostName(h)) + " (" + n.Name(h) + ")");
+      }
     }
     seen[h] = true;
     Host& x = s.hosts[h];
@@ -117,7 +125,6 @@ State Jsa::StateFromJson(const json& j) {
     x.services = BoolField(e, "services", w, false);
     x.vip = BoolField(e, "vip", w, false);
     x.repaired = BoolField(e, "repaired", w, false);
-    x.version = static_cast<std::uint8_t>(IntField(e, "version", 1, kMaxVersion, w));
   }
   if (!seen[kPrimary]) throw ParseError("hosts", "the primary is missing");
   if (s.paired && !seen[kSecondary]) {
@@ -126,28 +133,121 @@ State Jsa::StateFromJson(const json& j) {
   return s;
 }
 
-json Jsa::ObservationToJson(const Observation& o) {
+// {"hosts": {"<primary name>": {"status": ..., "vip": ..., "services": ...},
+//            "<secondary name>": {...} or "absent"},
+//  "active": "<host name>" or "none", "licensed": ..., "disk_replication": ...,
+//  "secondary_release": "same" | "behind" | "ahead"}; unseen facts are left out.
+json Jsa::ObservationToJson(const Observation& o, const Nodes& n) {
   json j = json::object();
+  json hosts = json::object();
   for (int h = 0; h < kHosts; ++h) {
-    if (o.hosts[h]) j[std::string(HostName(h))] = kStatusNames.Name(*o.hosts[h]);
+    const HostObservation& ho = o.hosts[h];
+    if (h == kSecondary && o.secondary && !*o.secondary) {
+      hosts[n.Name(h)] = "absent";
+      continue;
+    }
+    if (!ho.status && !ho.vip && !ho.services && !(h == kSecondary && o.secondary)) continue;
+    hosts[n.Name(h)] = HostObservationToJson(ho);
   }
+  if (!hosts.empty()) j["hosts"] = hosts;
+  if (o.active) j["active"] = *o.active < 0 ? std::string("none") : n.Name(*o.active);
+  if (o.licensed) j["licensed"] = *o.licensed;
+  if (o.disk_replication) j["disk_replication"] = *o.disk_replication;
+  if (o.secondary_release) j["secondary_release"] = kReleaseNames.Name(*o.secondary_release);
   return j;
 }
 
-Observation Jsa::ObservationFromJson(const json& j) {
+Observation Jsa::ObservationFromJson(const json& j, const Nodes& n) {
   RequireObject(j, "");
+  RejectUnknownKeys(j, "",
+                    {"hosts", "active", "licensed", "disk_replication", "secondary_release"});
   Observation o;
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    auto role = kRoleNames.Parse(it.key());
-    if (!role) {
-      throw ParseError(it.key(), "unknown host role (expected " + kRoleNames.Choices() + ")");
+  if (const json* hosts = OptionalField(j, "hosts", "")) {
+    RequireObject(*hosts, "hosts");
+    for (auto it = hosts->begin(); it != hosts->end(); ++it) {
+      const std::string w = Path("hosts", it.key());
+      auto h = n.Find(it.key());
+      if (!h) {
+        throw ParseError(w, "unknown host \"" + it.key() + "\" (expected " + n.Choices() + ")");
+      }
+      if (it.value().is_string() && it.value().get<std::string>() == "absent") {
+        if (*h == kPrimary) throw ParseError(w, "the primary host is never absent");
+        o.secondary = false;
+        continue;
+      }
+      if (!it.value().is_object()) {
+        throw ParseError(w, "expected an object (status, vip, services) or \"absent\", got " +
+                                TypeName(it.value()));
+      }
+      o.hosts[*h] = HostObservationFromJson(it.value(), w);
+      if (*h == kSecondary) o.secondary = true;
     }
-    auto& slot = o.hosts[static_cast<int>(*role)];
-    if (slot) throw ParseError(it.key(), "the " + std::string(kRoleNames.Name(*role)) + " is listed twice");
-    slot = EnumValue(kStatusNames, it.value(), it.key());
   }
-  if (!o.hosts[kPrimary]) throw ParseError("primary", "missing: every observation shows the primary");
+  if (const json* f = OptionalField(j, "active", "")) {
+    if (f->is_string() && f->get<std::string>() == "none") {
+      o.active = -1;
+    } else {
+      o.active = HostValue(*f, n, "active");
+    }
+  }
+  o.licensed = OptBool(j, "licensed", "");
+  o.disk_replication = OptBool(j, "disk_replication", "");
+  if (const json* f = OptionalField(j, "secondary_release", "")) {
+    o.secondary_release = EnumValue(kReleaseNames, *f, "secondary_release");
+  }
   return o;
+}
+
+// {"hosts": {"primary": "<name>", "secondary": "<name>"},
+//  "pair": "none" | "synchronizing" | "synchronized", "disk_replication": bool}
+json Jsa::ConfigToJson(const Config& c) {
+  json j = {
+      {"hosts", {{"primary", c.nodes.Name(kPrimary)}, {"secondary", c.nodes.Name(kSecondary)}}},
+      {"pair", kInitialPairNames.Name(c.pair)}};
+  if (c.pair != InitialPair::kNone) j["disk_replication"] = c.disk_replication;
+  return j;
+}
+
+Config Jsa::ConfigFromJson(const json& j) {
+  RequireObject(j, "");
+  RejectUnknownKeys(j, "", {"hosts", "pair", "disk_replication"});
+  Config c;
+  std::array<std::string, kHosts> names = {c.nodes.Name(kPrimary), c.nodes.Name(kSecondary)};
+  if (const json* hosts = OptionalField(j, "hosts", "")) {
+    RequireObject(*hosts, "hosts");
+    RejectUnknownKeys(*hosts, "hosts", {"primary", "secondary"});
+    for (int h = 0; h < kHosts; ++h) {
+      const std::string key(HostName(h));
+      if (!hosts->contains(key)) continue;
+      names[h] = StringField(*hosts, key, "hosts");
+      if (!HostNameOk(names[h])) {
+        throw ParseError("hosts." + key, "bad host name \"" + names[h] +
+                                             "\" (expected letters, digits, '.', '-' or '_')");
+      }
+    }
+  }
+  if (names[kPrimary] == names[kSecondary]) {
+    throw ParseError("hosts.secondary", "the secondary has the primary's name \"" +
+                                            names[kPrimary] + "\" (host names must differ)");
+  }
+  c.nodes = Nodes({names[kPrimary], names[kSecondary]});
+  c.pair = EnumField(kInitialPairNames, j, "pair", "", InitialPair::kNone);
+  const json* repl = OptionalField(j, "disk_replication", "");
+  if (c.pair == InitialPair::kNone) {
+    if (repl) {
+      throw ParseError("disk_replication",
+                       "only with an existing pair (pair \"synchronizing\" or \"synchronized\"); "
+                       "create_pair chooses it otherwise");
+    }
+    return c;
+  }
+  c.disk_replication = BoolField(j, "disk_replication", "", c.pair == InitialPair::kSynchronizing);
+  if (c.pair == InitialPair::kSynchronizing && !c.disk_replication) {
+    throw ParseError("disk_replication",
+                     "pair \"synchronizing\" needs disk replication (seed 003: Synchronizing is "
+                     "displayed only when disk replication is enabled)");
+  }
+  return c;
 }
 
 static_assert(CodecMachine<Jsa>);

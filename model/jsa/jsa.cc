@@ -13,21 +13,14 @@ constexpr Rule kRules[] = {
 #undef HASPEC_RULE
 };
 
-constexpr auto kStatusNameList = kStatusNames.Labels();
+constexpr auto kStatusList = StatusInfos(kStatusNames);
 
 using OutcomeT = Jsa::OutcomeT;
-
+using FindingT = Jsa::FindingT;
 
 bool Exists(const State& s, int h) { return h == kPrimary || (h == kSecondary && s.paired); }
 
 bool Is(const State& s, int h, Status st) { return Exists(s, h) && s.hosts[h].status == st; }
-
-int ActiveHost(const State& s) {
-  for (int h = 0; h < kHosts; ++h) {
-    if (Is(s, h, Status::kActive)) return h;
-  }
-  return -1;
-}
 
 // A host in any status but Active: nothing runs, no cluster IP.
 void Idle(Host& x, Status st) {
@@ -37,38 +30,34 @@ void Idle(Host& x, Status st) {
 }
 
 // Seed 003: the active system runs all services; S-QR-SEQ: the cluster IP
-// moves to it. The primary taking the role ends a failover; only the real
-// failover paths (FailOverTo) mark one.
+// moves to it. It now holds the active role.
 void Activate(State& t, int h) {
   Host& x = t.hosts[h];
   x.status = Status::kActive;
   x.services = true;
   x.vip = true;
-  if (h == kPrimary) t.failed_over = false;
-}
-
-// A failover from the Active host to its Standby peer `p` (failure, ping
-// test, manual failover).
-void FailOverTo(State& t, int p) {
-  Activate(t, p);
-  if (p == kSecondary) t.failed_over = true;
+  t.holder = static_cast<std::uint8_t>(h);
 }
 
 // Seed 003: the secondary shows Active only when the primary HA host failed.
-// A Restoring primary has failed and is not back yet.
+// The role already on the secondary, or a primary Failed or Restoring, is
+// such a failure that the primary has not recovered from.
 bool PrimaryFailed(const State& s) {
   const Status st = s.hosts[kPrimary].status;
-  return s.failed_over || st == Status::kFailed || st == Status::kRestoring;
+  return s.holder == kSecondary || st == Status::kFailed || st == Status::kRestoring;
 }
 
 // Why the Active host's failure hands the role to nobody: the peer is not
 // Standby.
 RuleId NoFailoverRule(Status peer) {
   switch (peer) {
-    case Status::kOffline: return RuleId::kNoFailoverPeerOffline;
+    case Status::kOffline:
+      return RuleId::kNoFailoverPeerOffline;
     case Status::kNeedsUpgrade:
-    case Status::kUpgrading: return RuleId::kNoFailoverDuringUpgrade;
-    default: return RuleId::kNoFailoverNoStandby;
+    case Status::kUpgrading:
+      return RuleId::kNoFailoverDuringUpgrade;
+    default:
+      return RuleId::kNoFailoverNoStandby;
   }
 }
 
@@ -81,7 +70,7 @@ RuleId Land(State& t, int h, bool restored) {
     Idle(x, Status::kNeedsLicense);
     return RuleId::kLandNeedsLicense;
   }
-  if (h == kSecondary && x.version < t.hosts[kPrimary].version) {
+  if (h == kSecondary && t.secondary_release == Release::kBehind) {
     Idle(x, Status::kNeedsUpgrade);
     return RuleId::kLandNeedsUpgrade;
   }
@@ -94,165 +83,304 @@ RuleId Land(State& t, int h, bool restored) {
     return RuleId::kLandStandbyPrimaryNotFailed;
   }
   Activate(t, h);
-  if (h == kSecondary) t.failed_over = true;
   return RuleId::kLandActive;
 }
 
-struct Stepper {
+// The landings of host h returning from `pre`, appended to `out`: the
+// model's own first; the recovered primary's Offline landing as a second
+// answer of its own (S-JSA-FO Standby, S-SECNIK Offline); and, where
+// JSA-TR-LAND-ACTIVE chose Active, Standby as a departure (dossier 4.2:
+// "Standby or Active", the landing [RECON]). `rename` maps the landing rule
+// to the rule reported (e.g. a Standby landing after a sync is SYNC-DONE).
+template <class Rename>
+void PushLandings(const State& pre, int h, bool restored, Rename rename,
+                  std::vector<OutcomeT>& out) {
+  State t = pre;
+  const RuleId r = Land(t, h, restored);
+  out.push_back(Accepted(t, rename(r)));
+  if (r == RuleId::kRecoveredPrimary) {
+    State off = t;
+    Idle(off.hosts[h], Status::kOffline);
+    out.push_back(Accepted(off, rename(r)));
+  }
+  if (r == RuleId::kLandActive) {
+    State standby = pre;
+    Idle(standby.hosts[h], Status::kStandby);
+    out.push_back(Departing(standby, r, RuleId::kLandActive));
+  }
+}
+
+RuleId Same(RuleId r) { return r; }
+
+bool Transitional(Status st) {
+  switch (st) {
+    case Status::kSettingOffline:
+    case Status::kSettingOnline:
+    case Status::kOnline:
+    case Status::kRestoring:
+    case Status::kSynchronizing:
+    case Status::kUpgrading:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// ---- Refusals: every precondition that forbids the op, in report order. ----
+
+struct RefusalsOf {
   const State& s;
+  std::vector<RuleId>& out;
 
-  bool Bad(std::uint8_t h) const { return h >= kHosts || !Exists(s, h); }
+  // The host named must exist; nothing else is said of a missing secondary.
+  bool Missing(std::uint8_t h) const {
+    if (Exists(s, h)) return false;
+    out.push_back(RuleId::kPreHostInPair);
+    return true;
+  }
 
-  OutcomeT operator()(const CreatePair& op) const {
-    if (s.paired || !Is(s, kPrimary, Status::kActive)) return Rejected(s, RuleId::kPreCreatePair);
+  void operator()(const CreatePair&) const {
+    if (s.paired) out.push_back(RuleId::kPrePairExists);
+    if (!Is(s, kPrimary, Status::kActive)) out.push_back(RuleId::kPreCreateFromActive);
+  }
+  void operator()(const SetOffline& op) const {
+    if (Missing(op.host)) return;
+    const Status st = s.hosts[op.host].status;
+    if (st != Status::kActive && st != Status::kStandby) out.push_back(RuleId::kPreSetOfflineFrom);
+    if (st == Status::kActive && !Is(s, Peer(op.host), Status::kStandby)) {
+      out.push_back(RuleId::kPreOfflineNeedsStandbyPeer);
+    }
+  }
+  void operator()(const SetOnline& op) const {
+    if (Missing(op.host)) return;
+    if (s.hosts[op.host].status != Status::kOffline) out.push_back(RuleId::kPreSetOnlineFrom);
+  }
+  void operator()(const RepairHost& op) const {
+    if (Missing(op.host)) return;
+    if (s.hosts[op.host].status != Status::kFailed) {
+      out.push_back(RuleId::kPreRepairFailedOnly);
+    } else if (s.hosts[op.host].repaired) {
+      out.push_back(RuleId::kPreRepairOnce);
+    }
+  }
+  void operator()(const RestoreHost& op) const {
+    if (Missing(op.host)) return;
+    if (s.hosts[op.host].status != Status::kFailed) {
+      out.push_back(RuleId::kPreRestoreFailedOnly);
+    } else if (!s.hosts[op.host].repaired) {
+      out.push_back(RuleId::kPreRestoreNeedsRepair);
+    }
+  }
+  void operator()(const SwitchPrimaryToActive&) const {
+    if (!Is(s, kSecondary, Status::kActive)) out.push_back(RuleId::kPreSwitchBack);
+    if (!Is(s, kPrimary, Status::kStandby)) out.push_back(RuleId::kPreSwitchPrimaryStandby);
+  }
+  void operator()(const ApplyLicense&) const {
+    if (s.licensed) out.push_back(RuleId::kPreLicenseNeeded);
+  }
+  void operator()(const PatchPrimary&) const {
+    if (!Is(s, kPrimary, Status::kActive)) out.push_back(RuleId::kPrePatchActivePrimary);
+  }
+  void operator()(const StartUpgrade&) const {
+    if (!Is(s, kSecondary, Status::kNeedsUpgrade)) out.push_back(RuleId::kPreUpgradeNeedsUpgrade);
+    if (!Is(s, kPrimary, Status::kActive)) out.push_back(RuleId::kPreUpgradeByPrimary);
+  }
+  void operator()(const HostFails& op) const {
+    if (Missing(op.host)) return;
+    if (s.hosts[op.host].status == Status::kFailed) out.push_back(RuleId::kPreNotFailed);
+  }
+  void operator()(const ConnectivityTest&) const {
+    if (!s.paired) out.push_back(RuleId::kPreNetNeedsPair);
+    if (ActiveHost(s) < 0) out.push_back(RuleId::kPreNetNeedsActive);
+  }
+  void operator()(const ProcessExits& op) const { Missing(op.host); }
+  void operator()(const DiskFull& op) const { Missing(op.host); }
+  void operator()(const LicenseLost&) const {
+    if (!s.licensed) out.push_back(RuleId::kPreLicenseHeld);
+  }
+  void operator()(const Complete& op) const {
+    if (Missing(op.host)) return;
+    const Status st = s.hosts[op.host].status;
+    if (!Transitional(st)) out.push_back(RuleId::kPreCompleteUnderWay);
+    if (st == Status::kSynchronizing && !Is(s, Peer(op.host), Status::kActive)) {
+      out.push_back(RuleId::kPreSyncNeedsSource);
+    }
+    if (st == Status::kUpgrading && !Is(s, kPrimary, Status::kActive)) {
+      out.push_back(RuleId::kPreUpgradeByPrimary);
+    }
+  }
+};
+
+// ---- Effects: what the op does when accepted, preconditions ignored. ----
+
+struct EffectsOf {
+  const State& s;
+  std::vector<OutcomeT>& out;
+
+  void operator()(const CreatePair& op) const {
+    if (s.paired) return;
     State t = s;
     t.paired = true;
     t.disk_replication = op.disk_replication;
     t.hosts[kSecondary] = Host{};
-    t.hosts[kSecondary].version = s.hosts[kPrimary].version;
+    t.secondary_release = Release::kSame;
     if (op.disk_replication) {
       Idle(t.hosts[kSecondary], Status::kSynchronizing);
-    } else {
-      Land(t, kSecondary, false);
+      out.push_back(Accepted(t, RuleId::kCreatePair));
+      return;
     }
-    return Accepted(t, RuleId::kCreatePair);
+    PushLandings(
+        t, kSecondary, false, [](RuleId) { return RuleId::kCreatePair; }, out);
   }
 
-  OutcomeT operator()(const SetOffline& op) const {
-    if (Bad(op.host)) return Rejected(s, RuleId::kPreTarget);
-    Status was = s.hosts[op.host].status;
-    if (was != Status::kActive && was != Status::kStandby) {
-      return Rejected(s, RuleId::kPreSetOfflineFrom);
-    }
+  void operator()(const SetOffline& op) const {
+    if (!Exists(s, op.host)) return;
+    const Status was = s.hosts[op.host].status;
+    if (was == Status::kFailed || was == Status::kOffline || was == Status::kSettingOffline) return;
     State t = s;
     Idle(t.hosts[op.host], Status::kSettingOffline);
-    int p = Peer(op.host);
+    const int p = Peer(op.host);
     if (was == Status::kActive && Is(s, p, Status::kStandby)) {
-      FailOverTo(t, p);
-      return Accepted(t, RuleId::kManualFailover);
+      Activate(t, p);
+      out.push_back(Accepted(t, RuleId::kManualFailover));
+      return;
     }
-    return Accepted(t, RuleId::kSetOffline);
+    out.push_back(Accepted(t, RuleId::kSetOffline));
   }
 
-  OutcomeT operator()(const SetOnline& op) const {
-    if (Bad(op.host)) return Rejected(s, RuleId::kPreTarget);
-    if (s.hosts[op.host].status != Status::kOffline) return Rejected(s, RuleId::kPreSetOnlineFrom);
+  void operator()(const SetOnline& op) const {
+    if (!Is(s, op.host, Status::kOffline)) return;
     State t = s;
     Idle(t.hosts[op.host], Status::kSettingOnline);
-    return Accepted(t, RuleId::kSetOnline);
+    out.push_back(Accepted(t, RuleId::kSetOnline));
   }
 
-  OutcomeT operator()(const RepairHost& op) const {
-    if (Bad(op.host) || s.hosts[op.host].status != Status::kFailed || s.hosts[op.host].repaired) {
-      return Rejected(s, RuleId::kPreTarget);
-    }
+  void operator()(const RepairHost& op) const {
+    if (!Is(s, op.host, Status::kFailed) || s.hosts[op.host].repaired) return;
     State t = s;
     t.hosts[op.host].repaired = true;
-    return Accepted(t, RuleId::kRepair);
+    out.push_back(Accepted(t, RuleId::kRepair));
   }
 
-  OutcomeT operator()(const RestoreHost& op) const {
-    if (Bad(op.host) || s.hosts[op.host].status != Status::kFailed) {
-      return Rejected(s, RuleId::kPreTarget);
-    }
-    if (!s.hosts[op.host].repaired) return Rejected(s, RuleId::kPreRestoreNeedsRepair);
+  void operator()(const RestoreHost& op) const {
+    if (!Is(s, op.host, Status::kFailed)) return;
     State t = s;
     t.hosts[op.host].repaired = false;
     Idle(t.hosts[op.host], Status::kRestoring);
-    return Accepted(t, RuleId::kRestore);
+    out.push_back(Accepted(t, RuleId::kRestore));
   }
 
-  OutcomeT operator()(const SwitchPrimaryToActive&) const {
-    if (!Is(s, kPrimary, Status::kStandby) || !Is(s, kSecondary, Status::kActive)) {
-      return Rejected(s, RuleId::kPreSwitchBack);
-    }
+  void operator()(const SwitchPrimaryToActive&) const {
+    if (!Is(s, kSecondary, Status::kActive) || !Is(s, kPrimary, Status::kStandby)) return;
     State t = s;
     Idle(t.hosts[kSecondary], Status::kStandby);
     Activate(t, kPrimary);
-    return Accepted(t, RuleId::kSwitchPrimaryActive);
+    out.push_back(Accepted(t, RuleId::kSwitchPrimaryActive));
   }
 
-  OutcomeT operator()(const ApplyLicense&) const {
-    if (s.licensed) return Rejected(s, RuleId::kPreTarget);
+  void operator()(const ApplyLicense&) const {
+    if (s.licensed) return;
     State t = s;
     t.licensed = true;
-    // The host that held the active role lands first and so gets it back.
-    const int order[2] = {s.failed_over ? kSecondary : kPrimary,
-                          s.failed_over ? kPrimary : kSecondary};
+    // The host that holds the active role lands first and so gets it back.
+    const int order[2] = {s.holder, Peer(s.holder)};
     for (int h : order) {
       if (Is(t, h, Status::kNeedsLicense)) Land(t, h, false);
     }
-    return Accepted(t, RuleId::kLicenseApplied);
+    out.push_back(Accepted(t, RuleId::kLicenseApplied));
   }
 
-  OutcomeT operator()(const PatchPrimary&) const {
-    if (!Is(s, kPrimary, Status::kActive)) return Rejected(s, RuleId::kPrePatchActivePrimary);
-    if (s.hosts[kPrimary].version >= kMaxVersion) return Rejected(s, RuleId::kPreTarget);
+  void operator()(const PatchPrimary&) const {
+    if (!Is(s, kPrimary, Status::kActive)) return;
     State t = s;
-    ++t.hosts[kPrimary].version;
+    if (!s.paired) {
+      out.push_back(Accepted(t, RuleId::kPatchPrimary));
+      return;
+    }
+    t.secondary_release = Release::kBehind;
     if (Is(s, kSecondary, Status::kStandby) || Is(s, kSecondary, Status::kSynchronizing)) {
       Idle(t.hosts[kSecondary], Status::kNeedsUpgrade);
-      return Accepted(t, RuleId::kLandNeedsUpgrade);
+      out.push_back(Accepted(t, RuleId::kLandNeedsUpgrade));
+      return;
     }
-    return Accepted(t, RuleId::kPatchPrimary);
+    out.push_back(Accepted(t, RuleId::kPatchPrimary));
   }
 
-  OutcomeT operator()(const StartUpgrade&) const {
-    if (!Is(s, kSecondary, Status::kNeedsUpgrade)) return Rejected(s, RuleId::kPreTarget);
-    if (!Is(s, kPrimary, Status::kActive)) return Rejected(s, RuleId::kPreUpgradeByPrimary);
+  void operator()(const StartUpgrade&) const {
+    if (!Is(s, kSecondary, Status::kNeedsUpgrade)) return;
     State t = s;
     Idle(t.hosts[kSecondary], Status::kUpgrading);
-    return Accepted(t, RuleId::kUpgradeStart);
+    out.push_back(Accepted(t, RuleId::kUpgradeStart));
   }
 
-  OutcomeT operator()(const HostFails& op) const {
-    if (Bad(op.host) || s.hosts[op.host].status == Status::kFailed) {
-      return Rejected(s, RuleId::kPreTarget);
-    }
+  void operator()(const HostFails& op) const {
+    if (!Exists(s, op.host) || s.hosts[op.host].status == Status::kFailed) return;
     const int h = op.host, p = Peer(h);
     const Status was = s.hosts[h].status;
     State t = s;
     Idle(t.hosts[h], Status::kFailed);
     t.hosts[h].repaired = false;
     if (was != Status::kActive) {
-      bool standby_secondary = h == kSecondary && was == Status::kStandby &&
-                               Is(s, kPrimary, Status::kActive);
-      return Accepted(t, standby_secondary ? RuleId::kSecondaryFails : RuleId::kHostFails);
+      const bool standby_secondary =
+          h == kSecondary && was == Status::kStandby && Is(s, kPrimary, Status::kActive);
+      out.push_back(Accepted(t, standby_secondary ? RuleId::kSecondaryFails : RuleId::kHostFails));
+      return;
     }
-    if (!Exists(s, p)) return Accepted(t, RuleId::kHostFails);
-    if (s.hosts[p].status != Status::kStandby) return Accepted(t, NoFailoverRule(s.hosts[p].status));
-    FailOverTo(t, p);
-    return Accepted(t, h == kPrimary ? RuleId::kPrimaryFailover : RuleId::kStandbyTakesOver);
+    if (!Exists(s, p)) {
+      out.push_back(Accepted(t, RuleId::kHostFails));
+      return;
+    }
+    if (s.hosts[p].status != Status::kStandby) {
+      out.push_back(Accepted(t, NoFailoverRule(s.hosts[p].status)));
+      return;
+    }
+    Activate(t, p);
+    out.push_back(
+        Accepted(t, h == kPrimary ? RuleId::kPrimaryFailover : RuleId::kStandbyTakesOver));
   }
 
-  OutcomeT operator()(const ConnectivityTest& op) const {
+  void operator()(const ConnectivityTest& op) const {
     const int a = ActiveHost(s);
-    if (a < 0 || !s.paired) return Rejected(s, RuleId::kPreNetNeedsActive);
-    if (op.sweep_ok) return Accepted(s, RuleId::kNetSweepPasses);
+    if (a < 0) return;
+    if (op.sweep_ok) {
+      out.push_back(Accepted(s, RuleId::kNetSweepPasses));
+      return;
+    }
     const int p = Peer(a);
     // Alert mode needs a Standby to cross-check; an Offline host runs no
     // ping tests at all.
-    if (s.hosts[p].status != Status::kStandby) return Accepted(s, RuleId::kNetNoStandby);
-    if (!op.standby_ok) return Accepted(s, RuleId::kNetStandbyFails);
-    if (op.reping_ok) return Accepted(s, RuleId::kNetRepingOk);
+    if (!Is(s, p, Status::kStandby)) {
+      out.push_back(Accepted(s, RuleId::kNetNoStandby));
+      return;
+    }
+    if (!op.standby_ok) {
+      out.push_back(Accepted(s, RuleId::kNetStandbyFails));
+      return;
+    }
+    if (op.reping_ok) {
+      out.push_back(Accepted(s, RuleId::kNetRepingOk));
+      return;
+    }
+    // S-QR-874926: "previously active appliance displays Offline or
+    // Standby": both are the model's own answers.
     State t = s;
     Idle(t.hosts[a], Status::kStandby);
-    FailOverTo(t, p);
-    return Accepted(t, RuleId::kNetFailover);
+    Activate(t, p);
+    out.push_back(Accepted(t, RuleId::kNetFailover));
+    Idle(t.hosts[a], Status::kOffline);
+    out.push_back(Accepted(t, RuleId::kNetFailover));
   }
 
-  OutcomeT operator()(const ProcessExits& op) const {
-    if (Bad(op.host)) return Rejected(s, RuleId::kPreTarget);
-    return Accepted(s, RuleId::kNoFailoverProcess);
+  void operator()(const ProcessExits& op) const {
+    if (Exists(s, op.host)) out.push_back(Accepted(s, RuleId::kNoFailoverProcess));
   }
 
-  OutcomeT operator()(const DiskFull& op) const {
-    if (Bad(op.host)) return Rejected(s, RuleId::kPreTarget);
-    return Accepted(s, RuleId::kNoFailoverDisk);
+  void operator()(const DiskFull& op) const {
+    if (Exists(s, op.host)) out.push_back(Accepted(s, RuleId::kNoFailoverDisk));
   }
 
-  OutcomeT operator()(const LicenseLost&) const {
-    if (!s.licensed) return Rejected(s, RuleId::kPreTarget);
+  void operator()(const LicenseLost&) const {
+    if (!s.licensed) return;
     State t = s;
     t.licensed = false;
     for (int h = 0; h < kHosts; ++h) {
@@ -260,44 +388,64 @@ struct Stepper {
         Idle(t.hosts[h], Status::kNeedsLicense);
       }
     }
-    return Accepted(t, RuleId::kLicenseLost);
+    out.push_back(Accepted(t, RuleId::kLicenseLost));
   }
 
-  OutcomeT operator()(const Complete& op) const {
-    if (Bad(op.host)) return Rejected(s, RuleId::kPreTarget);
+  void operator()(const Complete& op) const {
+    if (!Exists(s, op.host)) return;
     const int h = op.host, p = Peer(h);
     State t = s;
     switch (s.hosts[h].status) {
       case Status::kSettingOffline:
         Idle(t.hosts[h], Status::kOffline);
-        return Accepted(t, RuleId::kOfflineSettles);
+        out.push_back(Accepted(t, RuleId::kOfflineSettles));
+        return;
       case Status::kSettingOnline:
         Idle(t.hosts[h], Status::kOnline);
-        return Accepted(t, RuleId::kOnlineSettles);
+        out.push_back(Accepted(t, RuleId::kOnlineSettles));
+        return;
       case Status::kOnline:
-        return Accepted(t, Land(t, h, false));
-      case Status::kRestoring:
+        PushLandings(s, h, false, Same, out);
+        return;
+      case Status::kRestoring: {
         // A secondary left behind by a patch needs the upgrade before it
         // can hold a copy of the primary's data.
         if (s.disk_replication && Is(s, p, Status::kActive) &&
-            !(h == kSecondary && s.hosts[h].version < s.hosts[kPrimary].version)) {
+            !(h == kSecondary && s.secondary_release == Release::kBehind)) {
           Idle(t.hosts[h], Status::kSynchronizing);
-          return Accepted(t, RuleId::kRestoreSync);
+          out.push_back(Accepted(t, RuleId::kRestoreSync));
+          // Dossier 4.2: "Restoring -> (Synchronizing) -> Standby", the
+          // sequencing [RECON]: landing at once is allowed too.
+          const std::size_t first = out.size();
+          PushLandings(s, h, true, Same, out);
+          for (std::size_t i = first; i < out.size(); ++i) out[i].departs = RuleId::kRestoreSync;
+          return;
         }
-        return Accepted(t, Land(t, h, true));
-      case Status::kSynchronizing: {
-        if (!Is(s, p, Status::kActive)) return Rejected(s, RuleId::kPreSyncNeedsSource);
-        RuleId r = Land(t, h, true);
-        return Accepted(t, r == RuleId::kLandStandby ? RuleId::kSyncDone : r);
+        PushLandings(s, h, true, Same, out);
+        return;
       }
+      case Status::kSynchronizing:
+        PushLandings(
+            s, h, true, [](RuleId r) { return r == RuleId::kLandStandby ? RuleId::kSyncDone : r; },
+            out);
+        return;
       case Status::kUpgrading: {
-        if (!Is(s, kPrimary, Status::kActive)) return Rejected(s, RuleId::kPreUpgradeByPrimary);
-        t.hosts[h].version = s.hosts[kPrimary].version;
-        RuleId r = Land(t, h, false);
-        return Accepted(t, r == RuleId::kLandStandby ? RuleId::kUpgradeDone : r);
+        t.secondary_release = Release::kSame;
+        const std::size_t first = out.size();
+        PushLandings(
+            t, h, false,
+            [](RuleId r) { return r == RuleId::kLandStandby ? RuleId::kUpgradeDone : r; }, out);
+        // Dossier 4.2 marks the landing after Upgrading [RECON]: with disk
+        // replication the upgraded secondary may synchronize first.
+        if (out[first].rule == RuleId::kUpgradeDone && s.disk_replication) {
+          State sync = t;
+          Idle(sync.hosts[h], Status::kSynchronizing);
+          out.push_back(Departing(sync, RuleId::kUpgradeDone, RuleId::kUpgradeDone));
+        }
+        return;
       }
       default:
-        return Rejected(s, RuleId::kPreTarget);
+        return;
     }
   }
 };
@@ -321,33 +469,58 @@ bool SecondaryLosesRole(const Op& op) {
   return false;
 }
 
+// "qradar-pri (primary)", or just "primary" when the host is named so.
+std::string HostLabel(const Nodes& nodes, int h) {
+  std::string name = nodes.Name(h);
+  if (name == HostName(h)) return name;
+  return name + " (" + Name(h) + ")";
+}
+
 }  // namespace
 
 std::string_view HostName(int host) { return kRoleNames.Name(static_cast<Role>(host)); }
 
-std::span<const Rule> Jsa::Rules() { return kRules; }
-std::span<const std::string_view> Jsa::StatusNames() { return kStatusNameList; }
+int ActiveHost(const State& s) {
+  for (int h = 0; h < kHosts; ++h) {
+    if (Is(s, h, Status::kActive)) return h;
+  }
+  return -1;
+}
 
-State Jsa::Initial() {
+std::span<const Rule> Jsa::Rules() { return kRules; }
+std::span<const StatusInfo> Jsa::Statuses() { return kStatusList; }
+
+Config Jsa::DefaultConfig() { return Config{}; }
+
+State Jsa::Initial(const Config& c) {
   State s;
   Activate(s, kPrimary);
+  if (c.pair == InitialPair::kNone) return s;
+  s.paired = true;
+  s.disk_replication = c.disk_replication || c.pair == InitialPair::kSynchronizing;
+  Idle(s.hosts[kSecondary],
+       c.pair == InitialPair::kSynchronizing ? Status::kSynchronizing : Status::kStandby);
   return s;
 }
 
-Jsa::OutcomeT Jsa::Step(const State& s, const Op& op) { return std::visit(Stepper{s}, op); }
+void Jsa::Refusals(const State& s, const Op& op, std::vector<RuleId>& out) {
+  std::visit(RefusalsOf{s, out}, op);
+}
 
-void Jsa::Outcomes(const State& s, const Op& op, std::vector<OutcomeT>& out) {
-  OutcomeT o = Step(s, op);
-  out.push_back(o);
-  if (!o.accepted) return;
-  // The documents disagree on where these hosts land: Standby (Step's
-  // choice) or Offline.
-  int lands = -1;
-  if (o.rule == RuleId::kRecoveredPrimary) lands = kPrimary;
-  if (o.rule == RuleId::kNetFailover) lands = ActiveHost(s);
-  if (lands < 0) return;
-  Idle(o.next.hosts[lands], Status::kOffline);
-  out.push_back(o);
+void Jsa::Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) {
+  std::visit(EffectsOf{s, out}, op);
+}
+
+State Jsa::Canonical(const State& s) {
+  State c = s;
+  if (!c.paired) {
+    c.hosts[kSecondary] = Host{};
+    c.disk_replication = false;
+    c.secondary_release = Release::kSame;
+  }
+  const int a = ActiveHost(c);
+  if (a >= 0) c.holder = static_cast<std::uint8_t>(a);
+  return c;
 }
 
 void Jsa::CandidateOps(const State& s, std::vector<Op>& out) {
@@ -365,7 +538,8 @@ void Jsa::CandidateOps(const State& s, std::vector<Op>& out) {
   out.push_back(StartUpgrade{});
   // One failure cause per host, varied with the state: every cause is tried
   // over a walk without failures swamping it (properties try every cause).
-  const auto cause = static_cast<Cause>(Hash(s) % kCauseNames.size());
+  const std::size_t hash = Hash(s);
+  const auto cause = static_cast<Cause>(hash % kCauseNames.size());
   const int a = ActiveHost(s);
   const auto busy = static_cast<std::uint8_t>(a < 0 ? kPrimary : a);
   out.push_back(ProcessExits{busy});
@@ -379,17 +553,36 @@ void Jsa::CandidateOps(const State& s, std::vector<Op>& out) {
     out.push_back(SetOffline{h8});
     out.push_back(SetOnline{h8});
     out.push_back(Complete{h8});
-    out.push_back(RepairHost{h8, x.version % 2 == 0});
+    out.push_back(RepairHost{h8, (hash >> 8) % 2 == 0});
     out.push_back(RestoreHost{h8});
   }
 }
 
-void Jsa::CheckInvariants(const State& s, std::vector<FindingT>& out) {
+void Jsa::CheckInvariants(const State& s, std::vector<FindingT>& out,
+                          std::vector<RuleId>* premises) {
+  auto premise = [premises](RuleId r) {
+    if (premises) premises->push_back(r);
+  };
   const Host& pri = s.hosts[kPrimary];
   const Host& sec = s.hosts[kSecondary];
-  for (int h = 0; h < (s.paired ? kHosts : 1); ++h) {
+  const int n = s.paired ? kHosts : 1;
+  bool any_active = false, any_vip = false, any_standby = false, any_license = false,
+       any_offline = false, any_other = false, any_needs_upgrade = false, any_upgrading = false,
+       any_sync = false, any_repaired = false;
+  for (int h = 0; h < n; ++h) {
     const Host& x = s.hosts[h];
     const bool active = x.status == Status::kActive;
+    any_active |= active;
+    any_vip |= x.vip;
+    any_standby |= x.status == Status::kStandby;
+    any_license |= x.status == Status::kNeedsLicense;
+    any_offline |= x.status == Status::kOffline;
+    any_other |= !active && x.status != Status::kStandby && x.status != Status::kNeedsLicense &&
+                 x.status != Status::kOffline;
+    any_needs_upgrade |= x.status == Status::kNeedsUpgrade;
+    any_upgrading |= x.status == Status::kUpgrading;
+    any_sync |= x.status == Status::kSynchronizing;
+    any_repaired |= x.repaired;
     if (x.vip != active) {
       out.push_back({RuleId::kInvVipOnActive,
                      x.vip ? Name(h) + " holds the cluster IP but is " + Label(x.status)
@@ -416,48 +609,69 @@ void Jsa::CheckInvariants(const State& s, std::vector<FindingT>& out) {
                      Name(h) + " is Synchronizing but disk replication is disabled"});
     }
     if (x.status == Status::kNeedsLicense && s.licensed) {
-      out.push_back({RuleId::kInvLicense, Name(h) + " shows Needs License but the pair is licensed"});
+      out.push_back(
+          {RuleId::kInvLicense, Name(h) + " shows Needs License but the pair is licensed"});
     }
     if (!s.licensed && (active || x.status == Status::kStandby)) {
       out.push_back({RuleId::kInvLicense,
                      Name(h) + " is " + Label(x.status) + " but the pair has no license"});
     }
     if (x.repaired && x.status != Status::kFailed) {
-      out.push_back({RuleId::kInvWellFormed,
-                     Name(h) + " is marked repaired but is " + Label(x.status)});
+      out.push_back(
+          {RuleId::kInvWellFormed, Name(h) + " is marked repaired but is " + Label(x.status)});
     }
   }
+  if (any_active || any_vip) premise(RuleId::kInvVipOnActive);
+  if (any_active) premise(RuleId::kInvActiveServices);
+  if (any_standby) premise(RuleId::kInvStandbyNoServices);
+  if (any_license) premise(RuleId::kInvNeedsLicenseNoProcesses);
+  if (any_offline) premise(RuleId::kInvOfflineServicesStopped);
+  if (any_other) premise(RuleId::kInvOtherNoServices);
+  if (any_needs_upgrade) premise(RuleId::kInvNeedsUpgradeSecondaryOnly);
+  if (any_upgrading) premise(RuleId::kInvUpgradingSecondaryOnly);
+  if (any_sync) premise(RuleId::kInvSyncNeedsReplication);
+  if (any_license || !s.licensed) premise(RuleId::kInvLicense);
+  if (!s.paired || any_repaired || any_active) premise(RuleId::kInvWellFormed);
+  const int a = ActiveHost(s);
+  if (a >= 0 && s.holder != a) {
+    out.push_back({RuleId::kInvWellFormed,
+                   Name(a) + " is Active but the active role is held by " + Name(s.holder)});
+  }
   if (!s.paired) {
-    if (sec != Host{} || s.failed_over || s.disk_replication) {
+    if (sec != Host{} || s.holder != kPrimary || s.disk_replication ||
+        s.secondary_release != Release::kSame) {
       out.push_back({RuleId::kInvWellFormed,
-                     "no HA pair exists but the secondary, failed-over or replication flag is set"});
+                     "no HA pair exists but the secondary, its release, the role holder or "
+                     "replication is set"});
     }
     return;
   }
+  if (any_active) premise(RuleId::kInvOneActive);
+  premise(RuleId::kInvSecondaryNotAhead);
   if (pri.status == Status::kActive && sec.status == Status::kActive) {
     out.push_back({RuleId::kInvOneActive, "primary and secondary are both Active"});
   }
-  if (sec.status == Status::kActive && (!s.failed_over || pri.status == Status::kActive)) {
-    out.push_back({RuleId::kInvSecondaryActiveMeansPrimaryFailed,
-                   "the secondary is Active but the primary is " + Label(pri.status) +
-                       (s.failed_over ? "" : " and never failed over")});
+  if (sec.status == Status::kActive) {
+    premise(RuleId::kInvSecondaryActiveMeansPrimaryFailed);
+    if (pri.status == Status::kActive) {
+      out.push_back({RuleId::kInvSecondaryActiveMeansPrimaryFailed,
+                     "the secondary is Active but the primary is Active too"});
+    }
   }
-  if (s.failed_over && pri.status == Status::kActive && sec.status != Status::kActive) {
-    out.push_back({RuleId::kInvWellFormed, "the pair is marked failed over but the primary is Active"});
-  }
-  if (sec.version > pri.version) {
-    out.push_back({RuleId::kInvSecondaryNotAhead,
-                   "the secondary runs version " + std::to_string(sec.version) +
-                       " but the primary runs " + std::to_string(pri.version)});
+  if (s.secondary_release == Release::kAhead) {
+    out.push_back(
+        {RuleId::kInvSecondaryNotAhead, "the secondary runs a newer release than the primary"});
   }
   const bool serving = sec.status == Status::kActive || sec.status == Status::kStandby ||
                        sec.status == Status::kSynchronizing;
-  if ((serving && sec.version != pri.version) ||
-      (sec.status == Status::kNeedsUpgrade && sec.version >= pri.version)) {
+  if (serving || sec.status == Status::kNeedsUpgrade) {
+    premise(RuleId::kInvBehindNeedsUpgrade);
+  }
+  if ((serving && s.secondary_release != Release::kSame) ||
+      (sec.status == Status::kNeedsUpgrade && s.secondary_release != Release::kBehind)) {
     out.push_back({RuleId::kInvBehindNeedsUpgrade,
-                   "the secondary is " + Label(sec.status) + " on version " +
-                       std::to_string(sec.version) + " while the primary runs " +
-                       std::to_string(pri.version)});
+                   "the secondary is " + Label(sec.status) + " and " +
+                       std::string(kReleaseNames.Label(s.secondary_release))});
   }
 }
 
@@ -484,32 +698,33 @@ void Jsa::CheckTransition(const State& before, const Op& op, const State& after,
   for (int h = 0; offline >= 0 && h < kHosts; ++h) {
     if (after.hosts[h].status == Status::kActive && before.hosts[h].status != Status::kActive &&
         (IsFailoverTrigger(op) || h == offline)) {
-      out.push_back({RuleId::kInvNoFailoverWhileOffline,
-                     Name(h) + " became Active on " + Jsa::Show(op) + " while " +
-                         Name(offline) + " was Offline"});
+      out.push_back({RuleId::kInvNoFailoverWhileOffline, Name(h) + " became Active on " +
+                                                             Jsa::Show(op) + " while " +
+                                                             Name(offline) + " was Offline"});
     }
   }
-  // The secondary takes the role only from a primary that failed now (a
+  // The secondary takes the role only from a primary that fails now (a
   // failure, ping test or manual failover of the Active primary), failed
-  // before, or already lost the role to it: not from one that is merely
-  // away. `failed_over` alone is not trusted here.
+  // before and has not recovered (Failed, Restoring), or already lost the
+  // role to it: not from one that is merely away. The holder written in
+  // `after` is not trusted here.
   const Status pri_before = before.hosts[kPrimary].status;
   const Status pri_after = after.hosts[kPrimary].status;
   if (before.paired && after.hosts[kSecondary].status == Status::kActive &&
-      before.hosts[kSecondary].status != Status::kActive && !before.failed_over &&
+      before.hosts[kSecondary].status != Status::kActive && before.holder != kSecondary &&
       pri_after != Status::kFailed && pri_after != Status::kRestoring &&
       !(pri_before == Status::kActive && IsFailoverTrigger(op))) {
     out.push_back({RuleId::kInvSecondaryActiveMeansPrimaryFailed,
                    "the secondary became Active on " + Jsa::Show(op) + " but the primary " +
-                       (pri_before == pri_after ? "is " + Label(pri_after)
-                                                : "went from " + Label(pri_before) + " to " +
-                                                      Label(pri_after)) +
+                       (pri_before == pri_after
+                            ? "is " + Label(pri_after)
+                            : "went from " + Label(pri_before) + " to " + Label(pri_after)) +
                        " and never failed"});
   }
   const Host& sec = before.hosts[kSecondary];
   const bool secondary_holds_role =
       before.paired && (sec.status == Status::kActive ||
-                        (before.failed_over && sec.status == Status::kNeedsLicense));
+                        (before.holder == kSecondary && sec.status == Status::kNeedsLicense));
   if (secondary_holds_role && before.hosts[kPrimary].status != Status::kActive &&
       after.hosts[kPrimary].status == Status::kActive && !SecondaryLosesRole(op)) {
     out.push_back({RuleId::kInvNoAutoSwitchBack,
@@ -542,31 +757,129 @@ void Jsa::CheckAdvisories(const State& s, std::vector<FindingT>& out) {
   if (!s.paired) return;
   const int p = Peer(a);
   const Status ps = s.hosts[p].status;
-  const std::string unprotected = "the Active " + Name(a) + " is not protected by HA: " + Name(p) +
-                                  " is " + Label(ps);
+  const std::string unprotected =
+      "the Active " + Name(a) + " is not protected by HA: " + Name(p) + " is " + Label(ps);
   switch (ps) {
     case Status::kStandby:
       if (a == kSecondary) {
         out.push_back({RuleId::kAdvSwitchBack,
-                       "the secondary is Active and the primary Standby: switch the primary back to active"});
+                       "the secondary is Active and the primary Standby: switch the primary back "
+                       "to active"});
       }
       return;
     case Status::kFailed:
       out.push_back({p == kSecondary ? RuleId::kAdvSecondaryFailed : RuleId::kAdvUnprotectedOther,
                      unprotected});
       return;
-    case Status::kNeedsUpgrade: out.push_back({RuleId::kAdvNeedsUpgrade, unprotected}); return;
-    case Status::kUpgrading: out.push_back({RuleId::kAdvUpgrading, unprotected}); return;
-    case Status::kOffline: out.push_back({RuleId::kAdvPeerOffline, unprotected}); return;
-    default: out.push_back({RuleId::kAdvUnprotectedOther, unprotected}); return;
+    case Status::kNeedsUpgrade:
+      out.push_back({RuleId::kAdvNeedsUpgrade, unprotected});
+      return;
+    case Status::kUpgrading:
+      out.push_back({RuleId::kAdvUpgrading, unprotected});
+      return;
+    case Status::kOffline:
+      out.push_back({RuleId::kAdvPeerOffline, unprotected});
+      return;
+    default:
+      out.push_back({RuleId::kAdvUnprotectedOther, unprotected});
+      return;
   }
 }
 
 Observation Jsa::Observe(const State& s) {
   Observation o;
-  o.hosts[kPrimary] = s.hosts[kPrimary].status;
-  if (s.paired) o.hosts[kSecondary] = s.hosts[kSecondary].status;
+  for (int h = 0; h < (s.paired ? kHosts : 1); ++h) {
+    const Host& x = s.hosts[h];
+    o.hosts[h] = HostObservation{x.status, x.vip, x.services};
+  }
+  o.secondary = s.paired;
+  o.active = ActiveHost(s);
+  o.licensed = s.licensed;
+  o.disk_replication = s.disk_replication;
+  o.secondary_release = s.secondary_release;
   return o;
+}
+
+Fit Jsa::Consistent(const State& s, const Observation& o, std::vector<FindingT>* why) {
+  Fit fit = Fit::kMatch;
+  auto mismatch = [&](RuleId r, std::string detail) {
+    fit = Fit::kMismatch;
+    if (why) why->push_back({r, std::move(detail)});
+  };
+  auto departure = [&](RuleId r, std::string detail) {
+    if (fit == Fit::kMatch) fit = Fit::kDeparture;
+    if (why) why->push_back({r, std::move(detail)});
+  };
+  const HostObservation& so = o.hosts[kSecondary];
+  const bool secondary_seen = so.status || so.vip || so.services;
+  if (o.secondary && *o.secondary != s.paired) {
+    mismatch(RuleId::kObsShown, *o.secondary ? "the secondary is shown but no HA pair exists"
+                                             : "the secondary is shown absent but the pair exists");
+  }
+  if (secondary_seen && !s.paired) {
+    mismatch(RuleId::kObsShown,
+             "the secondary's status or services are shown but no HA pair exists");
+  }
+  for (int h = 0; h < (s.paired ? kHosts : 1); ++h) {
+    const Host& x = s.hosts[h];
+    const HostObservation& ho = o.hosts[h];
+    if (ho.status && *ho.status != x.status) {
+      mismatch(RuleId::kObsShown,
+               Name(h) + " is shown " + Label(*ho.status) + " but is " + Label(x.status));
+    }
+    if (ho.vip && *ho.vip != x.vip) {
+      mismatch(RuleId::kInvVipOnActive, Name(h) + (*ho.vip ? " holds" : " does not hold") +
+                                            " the cluster IP but is " + Label(x.status));
+    }
+    if (ho.services && *ho.services != x.services) {
+      const std::string d =
+          Name(h) + (*ho.services ? " runs" : " runs no") + " services but is " + Label(x.status);
+      switch (x.status) {
+        case Status::kActive:
+          mismatch(RuleId::kInvActiveServices, d);
+          break;
+        case Status::kStandby:
+          mismatch(RuleId::kInvStandbyNoServices, d);
+          break;
+        case Status::kNeedsLicense:
+          mismatch(RuleId::kInvNeedsLicenseNoProcesses, d);
+          break;
+        case Status::kOffline:
+          mismatch(RuleId::kInvOfflineServicesStopped, d);
+          break;
+        // Seed 003 says nothing of the services of the other statuses: only
+        // the assumption keeps them stopped.
+        default:
+          departure(RuleId::kInvOtherNoServices, d);
+          break;
+      }
+    }
+  }
+  if (o.active && *o.active != ActiveHost(s)) {
+    const int a = ActiveHost(s);
+    mismatch(RuleId::kObsShown, (*o.active < 0 ? std::string("no host") : Name(*o.active)) +
+                                    " is shown active but " +
+                                    (a < 0 ? std::string("no host") : Name(a)) + " is");
+  }
+  if (o.licensed && *o.licensed != s.licensed) {
+    mismatch(RuleId::kObsShown, std::string("the pair is shown ") +
+                                    (*o.licensed ? "licensed" : "unlicensed") + " but is not");
+  }
+  if (o.disk_replication && *o.disk_replication != s.disk_replication) {
+    mismatch(RuleId::kObsShown, std::string("disk replication is shown ") +
+                                    (*o.disk_replication ? "on" : "off") + " but is not");
+  }
+  if (o.secondary_release && *o.secondary_release != s.secondary_release) {
+    mismatch(RuleId::kObsShown,
+             "the secondary is shown " + std::string(kReleaseNames.Label(*o.secondary_release)) +
+                 " but is " + std::string(kReleaseNames.Label(s.secondary_release)));
+  }
+  return fit;
+}
+
+void Jsa::NodeStatuses(const State& s, std::vector<int>& out) {
+  out.push_back(static_cast<int>(s.hosts[kPrimary].status));
+  out.push_back(s.paired ? static_cast<int>(s.hosts[kSecondary].status) : -1);
 }
 
 std::size_t Jsa::Hash(const State& s) {
@@ -574,70 +887,63 @@ std::size_t Jsa::Hash(const State& s) {
   for (const Host& x : s.hosts) {
     HashCombine(h, static_cast<unsigned>(x.status) | (static_cast<unsigned>(x.services) << 4) |
                        (static_cast<unsigned>(x.vip) << 5) |
-                       (static_cast<unsigned>(x.repaired) << 6) |
-                       (static_cast<unsigned>(x.version) << 8));
+                       (static_cast<unsigned>(x.repaired) << 6));
   }
-  HashCombine(h, static_cast<unsigned>(s.paired) | (static_cast<unsigned>(s.disk_replication) << 1) |
+  HashCombine(h, static_cast<unsigned>(s.paired) |
+                     (static_cast<unsigned>(s.disk_replication) << 1) |
                      (static_cast<unsigned>(s.licensed) << 2) |
-                     (static_cast<unsigned>(s.failed_over) << 3));
+                     (static_cast<unsigned>(s.secondary_release) << 3) |
+                     (static_cast<unsigned>(s.holder) << 5));
   return h;
 }
 
-std::string Jsa::Show(const State& s) {
+std::string Jsa::Show(const State& s, const Nodes& nodes) {
   std::string out = "{";
   for (int h = 0; h < (s.paired ? kHosts : 1); ++h) {
     const Host& x = s.hosts[h];
     if (h) out += ", ";
-    out += Name(h) + " " + Label(x.status) + " v" + std::to_string(x.version);
+    out += HostLabel(nodes, h) + " " + Label(x.status);
     if (x.services) out += " services";
     if (x.vip) out += " vip";
     if (x.repaired) out += " repaired";
   }
   if (!s.paired) out += ", no pair";
   if (s.paired) out += s.disk_replication ? ", replication" : ", no replication";
+  if (s.secondary_release != Release::kSame) {
+    out += ", secondary " + std::string(kReleaseNames.Label(s.secondary_release));
+  }
   if (!s.licensed) out += ", unlicensed";
-  if (s.failed_over) out += ", failed over";
+  if (ActiveHost(s) < 0) out += ", active role held by " + nodes.Name(s.holder);
   return out + "}";
 }
 
-std::string Jsa::Show(const Op& op) {
-  struct Printer {
-    std::string operator()(const CreatePair& o) const {
-      return std::string("create_pair") + (o.disk_replication ? " with" : " without") +
-             " disk replication";
-    }
-    std::string operator()(const SetOffline& o) const { return "set_offline " + Name(o.host); }
-    std::string operator()(const SetOnline& o) const { return "set_online " + Name(o.host); }
-    std::string operator()(const RepairHost& o) const {
-      return (o.replace ? "repair_host (replace) " : "repair_host ") + Name(o.host);
-    }
-    std::string operator()(const RestoreHost& o) const { return "restore_host " + Name(o.host); }
-    std::string operator()(const SwitchPrimaryToActive&) const { return "switch_primary_to_active"; }
-    std::string operator()(const ApplyLicense&) const { return "apply_license"; }
-    std::string operator()(const PatchPrimary&) const { return "patch_primary"; }
-    std::string operator()(const StartUpgrade&) const { return "start_upgrade"; }
-    std::string operator()(const HostFails& o) const {
-      return "host_fails " + Name(o.host) + " (" + std::string(kCauseNames.Name(o.cause)) + ")";
-    }
-    std::string operator()(const ConnectivityTest& o) const {
-      if (o.sweep_ok) return "connectivity_test (sweep ok)";
-      return std::string("connectivity_test (sweep fails, standby cross-check ") +
-             (o.standby_ok ? "ok" : "fails") + ", re-ping " + (o.reping_ok ? "ok" : "fails") + ")";
-    }
-    std::string operator()(const ProcessExits& o) const { return "process_exits " + Name(o.host); }
-    std::string operator()(const DiskFull& o) const { return "disk_full " + Name(o.host); }
-    std::string operator()(const LicenseLost&) const { return "license_lost"; }
-    std::string operator()(const Complete& o) const { return "complete " + Name(o.host); }
-  };
-  return std::visit(Printer{}, op);
-}
-
-std::string Jsa::Show(const Observation& o) {
+std::string Jsa::Show(const Observation& o, const Nodes& nodes) {
   std::string out = "[";
-  for (int h = 0; h < kHosts; ++h) {
-    if (!o.hosts[h]) continue;
+  auto part = [&](const std::string& p) {
     if (out.size() > 1) out += "; ";
-    out += Name(h) + " " + Label(*o.hosts[h]);
+    out += p;
+  };
+  for (int h = 0; h < kHosts; ++h) {
+    const HostObservation& ho = o.hosts[h];
+    if (h == kSecondary && o.secondary && !*o.secondary) {
+      part(HostLabel(nodes, h) + " absent");
+      continue;
+    }
+    if (!ho.status && !ho.vip && !ho.services) {
+      if (h == kSecondary && o.secondary) part(HostLabel(nodes, h) + " present");
+      continue;
+    }
+    std::string p = HostLabel(nodes, h);
+    if (ho.status) p += " " + Label(*ho.status);
+    if (ho.vip) p += *ho.vip ? " vip" : " no-vip";
+    if (ho.services) p += *ho.services ? " services" : " no-services";
+    part(p);
+  }
+  if (o.active) part("active " + (*o.active < 0 ? std::string("none") : nodes.Name(*o.active)));
+  if (o.licensed) part(*o.licensed ? "licensed" : "unlicensed");
+  if (o.disk_replication) part(*o.disk_replication ? "replication" : "no replication");
+  if (o.secondary_release) {
+    part("secondary " + std::string(kReleaseNames.Label(*o.secondary_release)));
   }
   return out + "]";
 }

@@ -25,7 +25,8 @@ std::string StatusChoices() {
 bool HostNameOk(std::string_view h) {
   if (h.empty()) return false;
   for (char c : h) {
-    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_') return false;
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '.' && c != '-' && c != '_')
+      return false;
   }
   return true;
 }
@@ -50,8 +51,8 @@ bool InRange(std::string_view s, std::size_t from, int lo, int hi) {
 // is out of range (month 13, hour 24, ...).
 std::optional<std::pair<std::string, std::string>> TimeKey(std::string_view t) {
   if (t.size() < 20 || !Digits(t, 0, 4) || t[4] != '-' || !Digits(t, 5, 2) || t[7] != '-' ||
-      !Digits(t, 8, 2) || t[10] != 'T' || !Digits(t, 11, 2) || t[13] != ':' ||
-      !Digits(t, 14, 2) || t[16] != ':' || !Digits(t, 17, 2) || t.back() != 'Z') {
+      !Digits(t, 8, 2) || t[10] != 'T' || !Digits(t, 11, 2) || t[13] != ':' || !Digits(t, 14, 2) ||
+      t[16] != ':' || !Digits(t, 17, 2) || t.back() != 'Z') {
     return std::nullopt;
   }
   // Second 60 is a leap second.
@@ -61,7 +62,8 @@ std::optional<std::pair<std::string, std::string>> TimeKey(std::string_view t) {
   }
   std::string_view frac = t.substr(19, t.size() - 20);
   if (!frac.empty()) {
-    if (frac[0] != '.' || frac.size() < 2 || frac.size() > 10 || !Digits(frac, 1, frac.size() - 1)) {
+    if (frac[0] != '.' || frac.size() < 2 || frac.size() > 10 ||
+        !Digits(frac, 1, frac.size() - 1)) {
       return std::nullopt;
     }
     frac.remove_prefix(1);
@@ -116,7 +118,7 @@ struct LineParser {
 
 }  // namespace
 
-std::vector<StatusLine> ParseStatusLog(std::string_view text) {
+std::vector<StatusLine> ParseStatusLog(std::string_view text, const Nodes* nodes) {
   std::vector<StatusLine> out;
   std::array<std::string, kHosts> host_of_role;
   std::array<int, kHosts> role_line{};
@@ -158,7 +160,8 @@ std::vector<StatusLine> ParseStatusLog(std::string_view text) {
         if (have_host) p.Fail("host= given twice");
         l.host = p.Value(k, false);
         if (!HostNameOk(l.host)) {
-          p.Fail("bad host name " + Quoted(l.host) + " (expected letters, digits, '.', '-' or '_')");
+          p.Fail("bad host name " + Quoted(l.host) +
+                 " (expected letters, digits, '.', '-' or '_')");
         }
         have_host = true;
       } else if (k == "role") {
@@ -189,6 +192,10 @@ std::vector<StatusLine> ParseStatusLog(std::string_view text) {
     last_time = key;
     last_time_line = number;
     const int r = static_cast<int>(l.role);
+    if (nodes && l.host != nodes->Name(r)) {
+      p.Fail("host " + Quoted(l.host) + " is not the configured " + std::string(HostName(r)) + " " +
+             Quoted(nodes->Name(r)));
+    }
     for (int other = 0; other < kHosts; ++other) {
       if (other != r && host_of_role[other] == l.host) {
         p.Fail("host " + Quoted(l.host) + " is the " + std::string(HostName(other)) +
@@ -228,23 +235,16 @@ std::string FormatStatusLog(std::span<const StatusLine> lines) {
 std::vector<TimedObservation> ObservationsFromLog(std::span<const StatusLine> lines) {
   std::vector<TimedObservation> out;
   Observation current;
-  std::array<bool, kHosts> in_group{};
-  // Every observation shows the primary; a flush without one means the log
-  // starts on secondary lines.
   auto flush = [&](const StatusLine& last) {
-    if (!current.hosts[kPrimary]) {
-      throw ParseError("line " + std::to_string(lines[0].line),
-                       "the secondary is shown before any primary status");
-    }
     out.push_back({last.timestamp, last.line, current});
-    in_group = {};
+    current = Observation{};
   };
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const StatusLine& l = lines[i];
     const int r = static_cast<int>(l.role);
-    if (in_group[r]) flush(lines[i - 1]);  // the same role twice in one group
-    current.hosts[r] = l.status;
-    in_group[r] = true;
+    if (current.hosts[r].status) flush(lines[i - 1]);  // the same role twice in one group
+    current.hosts[r].status = l.status;
+    if (r == kSecondary) current.secondary = true;
     if (i + 1 == lines.size() || lines[i + 1].timestamp != l.timestamp) flush(l);
   }
   return out;
@@ -253,12 +253,12 @@ std::vector<TimedObservation> ObservationsFromLog(std::span<const StatusLine> li
 void AppendObservation(std::vector<StatusLine>& out, std::string_view timestamp,
                        const Observation& obs, const std::array<std::string, kHosts>& names) {
   for (int h = 0; h < kHosts; ++h) {
-    if (!obs.hosts[h]) continue;
+    if (!obs.hosts[h].status) continue;
     StatusLine l;
     l.timestamp = std::string(timestamp);
     l.host = names[h];
     l.role = static_cast<Role>(h);
-    l.status = *obs.hosts[h];
+    l.status = *obs.hosts[h].status;
     out.push_back(std::move(l));
   }
 }

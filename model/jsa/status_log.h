@@ -44,17 +44,21 @@ struct StatusLine {
   }
 };
 
-// Parses a whole log. Throws ParseError("line N", problem).
-std::vector<StatusLine> ParseStatusLog(std::string_view text);
+// Parses a whole log. Throws ParseError("line N", problem). With `nodes`
+// (a configuration's host names, primary first), each line's host must be
+// the configured host of its role.
+std::vector<StatusLine> ParseStatusLog(std::string_view text, const Nodes* nodes = nullptr);
 
 // One line per entry, in the format above (status labels, quoted when they
 // hold a space). ParseStatusLog(FormatStatusLog(x)) == x.
 std::string FormatStatusLog(std::span<const StatusLine> lines);
 
-// What the UI showed after each group of lines with one time stamp: the last
-// status seen for each role. A role repeated within a group starts a new
-// observation, so no status is lost. Throws ParseError naming the first line
-// when the log shows the secondary before any primary status.
+// One partial observation per group of lines with one time stamp: the
+// statuses those lines show, and nothing else. A host the group does not
+// name is "not seen" (never the status an earlier line gave it: the reader
+// carries nothing forward), and a line about the secondary shows that the
+// secondary exists. A role repeated within a group starts a new
+// observation, so no status is lost.
 struct TimedObservation {
   std::string timestamp;
   int line = 0;  // line of the group's last entry
@@ -62,10 +66,10 @@ struct TimedObservation {
 };
 std::vector<TimedObservation> ObservationsFromLog(std::span<const StatusLine> lines);
 
-// Lines for `obs` at `timestamp`: one per host shown, named by `names`.
+// Lines for `obs` at `timestamp`: one per host whose status is seen, named
+// by `names` (only statuses: the format has no field for the other facts).
 void AppendObservation(std::vector<StatusLine>& out, std::string_view timestamp,
-                       const Observation& obs,
-                       const std::array<std::string, kHosts>& names);
+                       const Observation& obs, const std::array<std::string, kHosts>& names);
 
 }  // namespace haspec::jsa
 

@@ -1,5 +1,8 @@
-// JSON codecs for the global cluster machine: states, ops and observations.
-// Names on output are the CLI's upper case; input accepts any case.
+// JSON codecs for the global cluster machine: states, observations and
+// configurations (ops are derived: model/core/op_codec.h). Clusters are
+// named as the configuration names them; state names are printed in the
+// CLI's upper case and read in any case.
+#include <set>
 #include <string>
 
 #include "model/core/json_util.h"
@@ -11,67 +14,52 @@ namespace {
 using nlohmann::json;
 using namespace json_util;
 
-// A cluster reference: "clus1" (canonical, any case) or the bare number 1.
-std::uint8_t ClusterValue(const json& f, const std::string& path) {
-  if (f.is_number_integer()) return static_cast<std::uint8_t>(IntValue(f, 0, kClusters - 1, path));
-  if (f.is_string()) {
-    auto s = f.get<std::string>();
-    int c = ParseClusterName(s);
-    if (c >= 0) return static_cast<std::uint8_t>(c);
-    throw ParseError(path, "unknown cluster \"" + s + "\" (expected clus0.." +
-                               ClusterName(kClusters - 1) + ")");
+int ClusterValue(const json& f, const Nodes& n, const std::string& path) {
+  if (!f.is_string()) {
+    throw ParseError(path, "expected a cluster name, got " + TypeName(f));
   }
-  throw ParseError(path, "expected a cluster name such as \"clus1\", got " + TypeName(f));
+  auto s = f.get<std::string>();
+  if (auto c = n.Find(s)) return *c;
+  throw ParseError(path, "unknown cluster \"" + s + "\" (expected " + n.Choices() + ")");
 }
 
-std::uint8_t ClusterField(const json& j, std::string_view key, std::string_view where) {
-  return ClusterValue(Field(j, key, where), Path(where, key));
-}
-
-// A heartbeat reference: "Icmp" (any case) or its number.
-std::uint8_t HeartbeatField(const json& j, std::string_view key, std::string_view where) {
-  const json& f = Field(j, key, where);
-  std::string path = Path(where, key);
-  if (f.is_number_integer()) return static_cast<std::uint8_t>(IntValue(f, 0, kHeartbeats - 1, path));
-  return static_cast<std::uint8_t>(EnumValue(kHeartbeatNames, f, path));
-}
-
-json MaskToJson(std::uint8_t mask) {
-  json a = json::array();
-  for (int c = 0; c < kClusters; ++c) {
-    if (mask & (1u << c)) a.push_back(ClusterName(c));
+// ["Icmp", "IcmpS"] as a mask; at least one, no repeats.
+std::uint8_t HeartbeatList(const json& f, const std::string& path) {
+  if (!f.is_array()) {
+    throw ParseError(path, "expected a list of heartbeat names such as [\"Icmp\"], got " +
+                               TypeName(f));
   }
-  return a;
-}
-
-std::uint8_t MaskField(const json& j, std::string_view key, std::string_view where) {
-  const json* f = OptionalField(j, key, where);
-  if (!f) return 0;
-  std::string path = Path(where, key);
-  if (!f->is_array()) throw ParseError(path, "expected an array of cluster names, got " + TypeName(*f));
+  if (f.empty()) throw ParseError(path, "at least one heartbeat is needed (for example Icmp)");
   std::uint8_t mask = 0;
-  for (std::size_t i = 0; i < f->size(); ++i) {
-    mask |= static_cast<std::uint8_t>(1u << ClusterValue((*f)[i], path + "[" + std::to_string(i) + "]"));
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const std::string p = path + "[" + std::to_string(i) + "]";
+    auto h = static_cast<int>(EnumValue(kHeartbeatNames, f[i], p));
+    if (mask >> h & 1) throw ParseError(p, std::string(kHeartbeatNames.Name(
+                                               static_cast<Heartbeat>(h))) + " is listed twice");
+    mask = static_cast<std::uint8_t>(mask | 1u << h);
   }
   return mask;
 }
 
-json HeartbeatsToJson(const std::array<HbState, kHeartbeats>& hb) {
-  json o = json::object();
-  for (int h = 0; h < kHeartbeats; ++h) {
-    o[std::string(kHeartbeatNames.Name(static_cast<Heartbeat>(h)))] = kHbStateNames.Name(hb[h]);
+json HeartbeatListToJson(std::uint8_t mask) {
+  json a = json::array();
+  for (int h = 0; h < kMaxHeartbeats; ++h) {
+    if (mask >> h & 1) a.push_back(kHeartbeatNames.Name(static_cast<Heartbeat>(h)));
   }
-  return o;
+  return a;
 }
 
-// {"Icmp": "HBALIVE", ...}; heartbeats left out are HBUNKNOWN.
-std::array<HbState, kHeartbeats> HeartbeatsField(const json& j, std::string_view where) {
-  std::array<HbState, kHeartbeats> hb{};
+// {"Icmp": "HBALIVE", ...} over the configured heartbeats. `seen` (for
+// observations) receives only the heartbeats present; for states, a
+// heartbeat left out is HBUNKNOWN.
+template <class Set>
+void HeartbeatsField(const json& j, std::string_view where, std::uint8_t mask, Set set) {
   const json* f = OptionalField(j, "heartbeats", where);
-  if (!f) return hb;
-  std::string path = Path(where, "heartbeats");
+  if (!f) return;
+  const std::string path = Path(where, "heartbeats");
   if (!f->is_object()) {
-    throw ParseError(path, "expected an object such as {\"Icmp\": \"HBALIVE\"}, got " + TypeName(*f));
+    throw ParseError(path, "expected an object such as {\"Icmp\": \"HBALIVE\"}, got " +
+                               TypeName(*f));
   }
   for (auto it = f->begin(); it != f->end(); ++it) {
     auto h = kHeartbeatNames.Parse(it.key());
@@ -79,185 +67,248 @@ std::array<HbState, kHeartbeats> HeartbeatsField(const json& j, std::string_view
       throw ParseError(Path(path, it.key()),
                        "unknown heartbeat (expected " + kHeartbeatNames.Choices() + ")");
     }
-    hb[static_cast<int>(*h)] = EnumValue(kHbStateNames, it.value(), Path(path, it.key()));
+    const int hi = static_cast<int>(*h);
+    if (!(mask >> hi & 1)) {
+      throw ParseError(Path(path, it.key()), "heartbeat not configured (configured: " +
+                                                 HeartbeatListToJson(mask).dump() + ")");
+    }
+    set(hi, EnumValue(kHbStateNames, it.value(), Path(path, it.key())));
   }
-  return hb;
 }
 
 // Reads an array of per-cluster objects keyed by "cluster"; calls
-// each(cluster, element, where) once per cluster and rejects repeats.
+// each(cluster, element, where) once per cluster and rejects repeats and
+// the cluster `skip` (a cluster holds no view of itself).
 template <class F>
-void ForEachClusterEntry(const json& arr, const std::string& path, int skip, F each) {
+void ForEachClusterEntry(const json& arr, const Nodes& n, const std::string& path, int skip,
+                         F each) {
   if (!arr.is_array()) throw ParseError(path, "expected an array, got " + TypeName(arr));
-  std::array<bool, kClusters> seen{};
+  std::set<int> seen;
   for (std::size_t i = 0; i < arr.size(); ++i) {
     std::string w = path + "[" + std::to_string(i) + "]";
-    std::uint8_t c = ClusterField(arr[i], "cluster", w);
+    RequireObject(arr[i], w);
+    int c = ClusterValue(Field(arr[i], "cluster", w), n, w + ".cluster");
     if (c == skip) {
-      throw ParseError(w + ".cluster", ClusterName(c) + " cannot hold a view of itself");
+      throw ParseError(w + ".cluster", n.Name(c) + " cannot hold a view of itself");
     }
-    if (seen[c]) throw ParseError(w + ".cluster", ClusterName(c) + " is listed twice");
-    seen[c] = true;
+    if (!seen.insert(c).second) throw ParseError(w + ".cluster", n.Name(c) + " is listed twice");
     each(c, arr[i], w);
   }
 }
 
-struct OpEncoder {
-  static json Pair(std::uint8_t o, std::uint8_t r) {
-    return {{"observer", ClusterName(o)}, {"remote", ClusterName(r)}};
+// ["clus0", ...] as a mask of clusters (at least one).
+std::uint8_t ClusterList(const json& f, const Nodes& n, const std::string& path) {
+  if (!f.is_array()) {
+    throw ParseError(path, "expected a list of cluster names, got " + TypeName(f));
   }
-  static json HbOp(std::uint8_t o, std::uint8_t r, std::uint8_t h) {
-    json j = Pair(o, r);
-    if (h < kHeartbeats) {
-      j["heartbeat"] = kHeartbeatNames.Name(static_cast<Heartbeat>(h));
-    } else {
-      j["heartbeat"] = h;
-    }
-    return j;
+  if (f.empty()) throw ParseError(path, "at least one observer is needed");
+  std::uint8_t mask = 0;
+  for (std::size_t i = 0; i < f.size(); ++i) {
+    const std::string p = path + "[" + std::to_string(i) + "]";
+    int c = ClusterValue(f[i], n, p);
+    if (mask >> c & 1) throw ParseError(p, n.Name(c) + " is listed twice");
+    mask = static_cast<std::uint8_t>(mask | 1u << c);
   }
-  json operator()(const HeartbeatAlive& o) const { return HbOp(o.observer, o.remote, o.heartbeat); }
-  json operator()(const HeartbeatDead& o) const { return HbOp(o.observer, o.remote, o.heartbeat); }
-  json operator()(const Connect& o) const { return Pair(o.observer, o.remote); }
-  json operator()(const SnapshotDone& o) const { return Pair(o.observer, o.remote); }
-  json operator()(const ConnectionLost& o) const { return Pair(o.observer, o.remote); }
-  json operator()(const Inquire& o) const { return Pair(o.observer, o.remote); }
-  json operator()(const InquiryAnswers& o) const {
-    json j = Pair(o.observer, o.remote);
-    j["not_down"] = MaskToJson(o.not_down);
-    return j;
-  }
-  json operator()(const StopCluster& o) const { return {{"cluster", ClusterName(o.cluster)}}; }
-  json operator()(const ClusterExited& o) const { return {{"cluster", ClusterName(o.cluster)}}; }
-  json operator()(const ClusterCrash& o) const { return {{"cluster", ClusterName(o.cluster)}}; }
-  json operator()(const StartCluster& o) const { return {{"cluster", ClusterName(o.cluster)}}; }
-  json operator()(const ConnectorFailover& o) const { return {{"cluster", ClusterName(o.cluster)}}; }
-  json operator()(const ConnectorOnline& o) const { return {{"cluster", ClusterName(o.cluster)}}; }
-};
+  return mask;
+}
 
-// Decodes the op named `name` from `j`; every alternative is listed once.
-Op DecodeOp(std::string_view name, const json& j, std::string_view w) {
-  auto obs = [&] { return ClusterField(j, "observer", w); };
-  auto rem = [&] { return ClusterField(j, "remote", w); };
-  auto cl = [&] { return ClusterField(j, "cluster", w); };
-  auto hb = [&] { return HeartbeatField(j, "heartbeat", w); };
-  if (name == HeartbeatAlive::kName) return HeartbeatAlive{obs(), rem(), hb()};
-  if (name == HeartbeatDead::kName) return HeartbeatDead{obs(), rem(), hb()};
-  if (name == Connect::kName) return Connect{obs(), rem()};
-  if (name == SnapshotDone::kName) return SnapshotDone{obs(), rem()};
-  if (name == ConnectionLost::kName) return ConnectionLost{obs(), rem()};
-  if (name == Inquire::kName) return Inquire{obs(), rem()};
-  if (name == InquiryAnswers::kName) return InquiryAnswers{obs(), rem(), MaskField(j, "not_down", w)};
-  if (name == StopCluster::kName) return StopCluster{cl()};
-  if (name == ClusterExited::kName) return ClusterExited{cl()};
-  if (name == ClusterCrash::kName) return ClusterCrash{cl()};
-  if (name == StartCluster::kName) return StartCluster{cl()};
-  if (name == ConnectorFailover::kName) return ConnectorFailover{cl()};
-  if (name == ConnectorOnline::kName) return ConnectorOnline{cl()};
-  throw UnknownOp<Op>(name, w);
+json ClusterListToJson(std::uint8_t mask, const Nodes& n) {
+  json a = json::array();
+  for (int c = 0; c < kMaxClusters; ++c) {
+    if (mask >> c & 1) a.push_back(n.Name(c));
+  }
+  return a;
+}
+
+void CheckSize(const Nodes& n, const std::string& path) {
+  if (n.size() < 2 || n.size() > static_cast<std::size_t>(kMaxClusters)) {
+    throw ParseError(path, "a global cluster here has 2.." + std::to_string(kMaxClusters) +
+                               " clusters, got " + std::to_string(n.size()));
+  }
 }
 
 }  // namespace
 
-json VcsGco::OpToJson(const Op& op) {
-  return EncodeOp<OpEncoder>(op);
-}
-
-Op VcsGco::OpFromJson(const json& j) { return DecodeOp(StringField(j, "op", ""), j, ""); }
-
-json VcsGco::StateToJson(const State& s) {
+json VcsGco::StateToJson(const State& s, const Nodes& n) {
   json clusters = json::array();
-  for (int c = 0; c < kClusters; ++c) {
+  for (int c = 0; c < s.size; ++c) {
     const Cluster& cl = s.clusters[c];
     json views = json::array();
-    for (int r = 0; r < kClusters; ++r) {
-      if (r == c) continue;
+    for (int r = 0; r < s.size; ++r) {
+      if (r == c || !s.Observes(c)) continue;
       const View& v = cl.views[r];
-      views.push_back({{"cluster", ClusterName(r)},
+      json hb = json::object();
+      for (int h = 0; h < kMaxHeartbeats; ++h) {
+        if (s.HasHeartbeat(h)) {
+          hb[std::string(kHeartbeatNames.Name(static_cast<Heartbeat>(h)))] =
+              kHbStateNames.Name(v.hb[h]);
+        }
+      }
+      views.push_back({{"cluster", n.Name(r)},
                        {"state", kClusterStateNames.Name(v.state)},
                        {"connected", v.connected},
-                       {"heartbeats", HeartbeatsToJson(v.hb)}});
+                       {"heartbeats", hb}});
     }
-    clusters.push_back({{"cluster", ClusterName(c)},
-                        {"state", kLocalNames.Name(cl.local)},
-                        {"views", views}});
+    json e = {{"cluster", n.Name(c)}, {"state", kLocalNames.Name(cl.local)}};
+    if (s.Observes(c)) e["views"] = views;
+    clusters.push_back(e);
   }
-  return {{"machine", VcsGco::kName}, {"clusters", clusters}};
+  return {{"machine", VcsGco::kName},
+          {"heartbeats", HeartbeatListToJson(s.hb_mask)},
+          {"observers", ClusterListToJson(s.observers, n)},
+          {"clusters", clusters}};
 }
 
-State VcsGco::StateFromJson(const json& j) {
+State VcsGco::StateFromJson(const json& j, const Nodes& n) {
+  RequireObject(j, "");
+  CheckSize(n, "clusters");
   State s;
-  std::array<bool, kClusters> listed{};
-  ForEachClusterEntry(Field(j, "clusters", ""), "clusters", -1,
+  s.size = static_cast<std::uint8_t>(n.size());
+  if (const json* hb = OptionalField(j, "heartbeats", "")) {
+    s.hb_mask = HeartbeatList(*hb, "heartbeats");
+  }
+  if (const json* ob = OptionalField(j, "observers", "")) {
+    s.observers = ClusterList(*ob, n, "observers");
+  }
+  std::set<int> listed;
+  ForEachClusterEntry(Field(j, "clusters", ""), n, "clusters", -1,
                       [&](int c, const json& e, const std::string& w) {
-                        listed[c] = true;
+                        listed.insert(c);
                         Cluster& cl = s.clusters[c];
                         cl.local = EnumField(kLocalNames, e, "state", w, Local::kRunning);
                         const json* views = OptionalField(e, "views", w);
                         if (!views) return;
-                        ForEachClusterEntry(*views, w + ".views", c,
-                                            [&](int r, const json& v, const std::string& vw) {
-                                              View& view = cl.views[r];
-                                              view.state = EnumField(kClusterStateNames, v, "state", vw);
-                                              view.connected = BoolField(v, "connected", vw, false);
-                                              view.hb = HeartbeatsField(v, vw);
-                                            });
+                        if (!s.Observes(c)) {
+                          throw ParseError(w + ".views", n.Name(c) +
+                                                             " is not an observer: its views are "
+                                                             "not modelled");
+                        }
+                        ForEachClusterEntry(
+                            *views, n, w + ".views", c,
+                            [&](int r, const json& v, const std::string& vw) {
+                              View& view = cl.views[r];
+                              view.state = EnumField(kClusterStateNames, v, "state", vw);
+                              view.connected = BoolField(v, "connected", vw, false);
+                              HeartbeatsField(v, vw, s.hb_mask,
+                                              [&](int h, HbState st) { view.hb[h] = st; });
+                            });
                       });
-  for (int c = 0; c < kClusters; ++c) {
-    if (!listed[c]) throw ParseError("clusters", ClusterName(c) + " is missing");
+  for (int c = 0; c < s.size; ++c) {
+    if (!listed.count(c)) throw ParseError("clusters", n.Name(c) + " is missing");
   }
   return s;
 }
 
-json VcsGco::ObservationToJson(const Observation& o) {
+json VcsGco::ObservationToJson(const Observation& o, const Nodes& n) {
   json clusters = json::array();
-  for (int c = 0; c < kClusters; ++c) {
+  for (int c = 0; c < kMaxClusters; ++c) {
     const ClusterReport& rep = o.clusters[c];
-    if (!rep.reporting) {
-      clusters.push_back({{"cluster", ClusterName(c)}, {"reporting", false}});
-      continue;
-    }
+    if (rep == ClusterReport{}) continue;
+    json e = {{"cluster", n.Name(c)}};
+    if (rep.reporting) e["reporting"] = *rep.reporting;
+    if (rep.local) e["state"] = kLocalNames.Name(*rep.local);
     json remote = json::array();
-    for (int r = 0; r < kClusters; ++r) {
-      if (r == c) continue;
-      remote.push_back({{"cluster", ClusterName(r)},
-                        {"state", kClusterStateNames.Name(rep.remote[r])},
-                        {"heartbeats", HeartbeatsToJson(rep.hb[r])}});
+    for (int r = 0; r < kMaxClusters; ++r) {
+      json v = json::object();
+      if (rep.remote[r]) v["state"] = kClusterStateNames.Name(*rep.remote[r]);
+      json hb = json::object();
+      for (int h = 0; h < kMaxHeartbeats; ++h) {
+        if (rep.hb[r][h]) {
+          hb[std::string(kHeartbeatNames.Name(static_cast<Heartbeat>(h)))] =
+              kHbStateNames.Name(*rep.hb[r][h]);
+        }
+      }
+      if (!hb.empty()) v["heartbeats"] = hb;
+      if (v.empty()) continue;
+      v["cluster"] = n.Name(r);
+      remote.push_back(v);
     }
-    clusters.push_back({{"cluster", ClusterName(c)},
-                        {"reporting", true},
-                        {"state", kLocalNames.Name(rep.local)},
-                        {"remote", remote}});
+    if (!remote.empty()) e["remote"] = remote;
+    clusters.push_back(e);
   }
   return {{"clusters", clusters}};
 }
 
-Observation VcsGco::ObservationFromJson(const json& j) {
+Observation VcsGco::ObservationFromJson(const json& j, const Nodes& n) {
+  RequireObject(j, "");
   Observation o;
-  std::array<bool, kClusters> listed{};
-  ForEachClusterEntry(Field(j, "clusters", ""), "clusters", -1,
-                      [&](int c, const json& e, const std::string& w) {
-                        listed[c] = true;
-                        ClusterReport& rep = o.clusters[c];
-                        rep.reporting = BoolField(e, "reporting", w, true);
-                        if (!rep.reporting) return;
-                        rep.local = EnumField(kLocalNames, e, "state", w);
-                        std::array<bool, kClusters> seen{};
-                        ForEachClusterEntry(Field(e, "remote", w), w + ".remote", c,
-                                            [&](int r, const json& v, const std::string& vw) {
-                                              seen[r] = true;
-                                              rep.remote[r] = EnumField(kClusterStateNames, v, "state", vw);
-                                              rep.hb[r] = HeartbeatsField(v, vw);
-                                            });
-                        for (int r = 0; r < kClusters; ++r) {
-                          if (r != c && !seen[r]) {
-                            throw ParseError(w + ".remote", "no entry for " + ClusterName(r));
+  const json* clusters = OptionalField(j, "clusters", "");
+  if (!clusters) return o;  // nothing seen
+  if (n.size() > static_cast<std::size_t>(kMaxClusters)) CheckSize(n, "clusters");
+  ForEachClusterEntry(*clusters, n, "clusters", -1, [&](int c, const json& e, const std::string& w) {
+    ClusterReport& rep = o.clusters[c];
+    if (const json* f = OptionalField(e, "reporting", w)) {
+      if (!f->is_boolean()) {
+        throw ParseError(Path(w, "reporting"), "expected true or false, got " + TypeName(*f));
+      }
+      rep.reporting = f->get<bool>();
+    }
+    if (OptionalField(e, "state", w)) rep.local = EnumField(kLocalNames, e, "state", w);
+    const json* remote = OptionalField(e, "remote", w);
+    if (!remote) return;
+    ForEachClusterEntry(*remote, n, w + ".remote", c,
+                        [&](int r, const json& v, const std::string& vw) {
+                          if (OptionalField(v, "state", vw)) {
+                            rep.remote[r] = EnumField(kClusterStateNames, v, "state", vw);
                           }
-                        }
-                      });
-  for (int c = 0; c < kClusters; ++c) {
-    if (!listed[c]) throw ParseError("clusters", ClusterName(c) + " is missing");
-  }
+                          HeartbeatsField(v, vw, (1u << kMaxHeartbeats) - 1,
+                                          [&](int h, HbState st) { rep.hb[r][h] = st; });
+                        });
+  });
   return o;
+}
+
+json VcsGco::ConfigToJson(const Config& c) {
+  return {{"clusters", c.nodes.names()},
+          {"heartbeats", HeartbeatListToJson(c.heartbeats)},
+          {"observers", ClusterListToJson(c.observers, c.nodes)},
+          {"start", kStartNames.Name(c.start)}};
+}
+
+VcsGco::Config VcsGco::ConfigFromJson(const json& j) {
+  RequireObject(j, "");
+  Config c;
+  if (const json* f = OptionalField(j, "clusters", "")) {
+    if (!f->is_array()) {
+      throw ParseError("clusters", "expected a list of cluster names, got " + TypeName(*f));
+    }
+    std::vector<std::string> names;
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i < f->size(); ++i) {
+      const std::string p = "clusters[" + std::to_string(i) + "]";
+      const json& e = (*f)[i];
+      if (!e.is_string()) throw ParseError(p, "expected a cluster name, got " + TypeName(e));
+      std::string name = e.get<std::string>();
+      if (name.empty()) throw ParseError(p, "empty cluster name");
+      for (char ch : name) {
+        if (ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == ':') {
+          throw ParseError(p, "cluster name \"" + name +
+                                  "\" contains a blank or ':' (the listings could not name it)");
+        }
+      }
+      if (!seen.insert(name).second) throw ParseError(p, "duplicate cluster name \"" + name + "\"");
+      names.push_back(std::move(name));
+    }
+    c.nodes = Nodes(std::move(names));
+    CheckSize(c.nodes, "clusters");
+  }
+  if (const json* f = OptionalField(j, "heartbeats", "")) c.heartbeats = HeartbeatList(*f, "heartbeats");
+  if (const json* f = OptionalField(j, "observers", "")) {
+    if (f->is_string() && f->get<std::string>() == "all") {
+      c.observers = static_cast<std::uint8_t>((1u << c.nodes.size()) - 1);
+    } else {
+      c.observers = ClusterList(*f, c.nodes, "observers");
+    }
+  }
+  c.start = EnumField(kStartNames, j, "start", "", c.start);
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    if (it.key() != "clusters" && it.key() != "heartbeats" && it.key() != "observers" &&
+        it.key() != "start") {
+      throw ParseError(it.key(),
+                       "unknown configuration key (expected clusters, heartbeats, observers, start)");
+    }
+  }
+  return c;
 }
 
 static_assert(CodecMachine<VcsGco>);

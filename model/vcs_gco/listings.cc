@@ -57,8 +57,6 @@ std::string Joined(const std::vector<std::string_view>& f, std::size_t from) {
   return out;
 }
 
-std::string ClusterChoices() { return "clus0.." + ClusterName(kClusters - 1); }
-
 // Splits text into lines, dropping a trailing '\r' from each.
 std::vector<std::string_view> Lines(std::string_view text) {
   std::vector<std::string_view> out;
@@ -76,16 +74,24 @@ std::vector<std::string_view> Lines(std::string_view text) {
   return out;
 }
 
-enum class Section { kNone, kHaclus, kHeartbeats, kRemote, kOther };
+enum class Section { kNone, kHaclus, kHeartbeats, kRemote, kHahb, kOther };
 
 class BlockParser {
  public:
-  BlockParser(int cluster, int first_line) : self_(cluster), first_line_(first_line) {}
+  BlockParser(const Nodes& names, int cluster, int first_line)
+      : names_(names), self_(cluster), first_line_(first_line) {}
 
   ClusterReport Parse(std::string_view text) {
     std::vector<std::string_view> lines = Lines(text);
-    for (std::size_t i = 0; i < lines.size(); ++i) Line(lines[i], first_line_ + static_cast<int>(i));
-    return Finish();
+    for (std::size_t i = 0; i < lines.size(); ++i) {
+      Line(lines[i], first_line_ + static_cast<int>(i));
+    }
+    if (silent_line_) {
+      report_.reporting = false;
+    } else if (answered_) {
+      report_.reporting = true;  // HAD printed something: it answered
+    }
+    return report_;
   }
 
  private:
@@ -94,17 +100,18 @@ class BlockParser {
   }
 
   int Cluster(std::string_view name, int line) const {
-    int c = ParseClusterName(name);
-    if (c < 0) {
-      Fail(line, "unknown cluster \"" + std::string(name) + "\" (expected " + ClusterChoices() + ")");
+    auto c = names_.Find(name);
+    if (!c) {
+      Fail(line, "unknown cluster \"" + std::string(name) + "\" (expected " + names_.Choices() +
+                     ")");
     }
-    return c;
+    return *c;
   }
 
   int Remote(std::string_view name, int line, std::string_view what) const {
     int c = Cluster(name, line);
     if (c == self_) {
-      Fail(line, std::string(what) + " names " + ClusterName(c) +
+      Fail(line, std::string(what) + " names " + names_.Name(c) +
                      ", the cluster this listing comes from; only remote clusters belong here");
     }
     return c;
@@ -114,8 +121,10 @@ class BlockParser {
     std::vector<std::string_view> f = Fields(line);
     if (f.empty()) return;
     if (line.find("V-16-1-10600") != std::string_view::npos) {
-      if (data_line_) Fail(n, "\"Cannot connect to VCS engine\" after state rows (line " +
-                                  std::to_string(data_line_) + ")");
+      if (data_line_) {
+        Fail(n, "\"Cannot connect to VCS engine\" after state rows (line " +
+                    std::to_string(data_line_) + ")");
+      }
       silent_line_ = n;
       return;
     }
@@ -123,6 +132,7 @@ class BlockParser {
       Fail(n, "state rows after \"Cannot connect to VCS engine\" (line " +
                   std::to_string(silent_line_) + ")");
     }
+    answered_ = true;
     if (f[0] == "--") {
       std::string title = Joined(f, 1);
       if (title.empty() || HasLower(title)) return;  // column headings
@@ -136,27 +146,46 @@ class BlockParser {
       return;
     }
     if (f[0][0] == '#') {
-      if (!EqualsIgnoreCase(f[0], "#Cluster")) {
+      if (EqualsIgnoreCase(f[0], "#Cluster")) {
+        section_ = Section::kHaclus;
+      } else if (EqualsIgnoreCase(f[0], "#Heartbeat")) {
+        section_ = Section::kHahb;
+      } else {
         Fail(n, "unexpected heading \"" + std::string(line) +
-                    "\" (expected \"#Cluster Attribute Value\" from haclus -state)");
+                    "\" (expected \"#Cluster Attribute Value\" from haclus -state or "
+                    "\"#Heartbeat Cluster State\" from hahb -state)");
       }
-      section_ = Section::kHaclus;
       return;
     }
     switch (section_) {
       case Section::kNone:
-        Fail(n, "row before any heading (expected \"#Cluster Attribute Value\" or a "
-                "\"-- ... STATE\" title first)");
+        Fail(n, "row before any heading (expected \"#Cluster Attribute Value\", "
+                "\"#Heartbeat Cluster State\" or a \"-- ... STATE\" title first)");
       case Section::kOther:
         return;
       case Section::kHaclus:
         HaclusRow(f, n);
         break;
       case Section::kHeartbeats:
-        HeartbeatRow(f, n);
+        if (f.size() != 4 || f[0] != "L") {
+          Fail(n, "WAN HEARTBEAT STATE row \"" + Joined(f, 0) +
+                      "\" is not \"L <heartbeat> <to cluster> <state>\"");
+        }
+        HeartbeatRow(f[1], f[2], f[3], n, "WAN HEARTBEAT STATE");
+        break;
+      case Section::kHahb:
+        if (f.size() != 3) {
+          Fail(n, "hahb -state row \"" + Joined(f, 0) +
+                      "\" is not \"<heartbeat> <cluster> <state>\"");
+        }
+        HeartbeatRow(f[0], f[1], f[2], n, "hahb -state");
         break;
       case Section::kRemote:
-        RemoteRow(f, n);
+        if (f.size() != 3 || f[0] != "M") {
+          Fail(n, "REMOTE CLUSTER STATE row \"" + Joined(f, 0) +
+                      "\" is not \"M <cluster> <state>\"");
+        }
+        SetRemote(Remote(f[1], n, "REMOTE CLUSTER STATE row"), f[2], n, "REMOTE CLUSTER STATE");
         break;
     }
     if (!data_line_) data_line_ = n;
@@ -175,21 +204,15 @@ class BlockParser {
         Fail(n, "unknown ClusState \"" + std::string(f[2]) + "\" for the local cluster (expected " +
                     kLocalNames.Choices() + ")");
       }
-      if (local_line_) Fail(n, "second ClusState row for " + ClusterName(c) + " (first on line " +
-                                   std::to_string(local_line_) + ")");
-      local_ = *l;
+      if (local_line_) {
+        Fail(n, "second ClusState row for " + names_.Name(c) + " (first on line " +
+                    std::to_string(local_line_) + ")");
+      }
+      report_.local = *l;
       local_line_ = n;
       return;
     }
     SetRemote(c, f[2], n, "haclus -state");
-  }
-
-  void RemoteRow(const std::vector<std::string_view>& f, int n) {
-    if (f.size() != 3 || f[0] != "M") {
-      Fail(n, "REMOTE CLUSTER STATE row \"" + Joined(f, 0) +
-                  "\" is not \"M <cluster> <state>\"");
-    }
-    SetRemote(Remote(f[1], n, "REMOTE CLUSTER STATE row"), f[2], n, "REMOTE CLUSTER STATE");
   }
 
   void SetRemote(int c, std::string_view value, int n, std::string_view where) {
@@ -199,145 +222,145 @@ class BlockParser {
                   kClusterStateNames.Choices() + ")");
     }
     if (remote_line_[c]) {
-      if (remote_[c] != *st) {
-        Fail(n, ClusterName(c) + " is " + std::string(kClusterStateNames.Name(*st)) + " in " +
+      if (*report_.remote[c] != *st) {
+        Fail(n, names_.Name(c) + " is " + std::string(kClusterStateNames.Name(*st)) + " in " +
                     std::string(where) + " but " +
-                    std::string(kClusterStateNames.Name(remote_[c])) + " on line " +
+                    std::string(kClusterStateNames.Name(*report_.remote[c])) + " on line " +
                     std::to_string(remote_line_[c]));
       }
       if (where == remote_where_[c]) {
-        Fail(n, "second " + std::string(where) + " row for " + ClusterName(c) + " (first on line " +
-                    std::to_string(remote_line_[c]) + ")");
+        Fail(n, "second " + std::string(where) + " row for " + names_.Name(c) +
+                    " (first on line " + std::to_string(remote_line_[c]) + ")");
       }
     }
-    remote_[c] = *st;
+    report_.remote[c] = *st;
     remote_line_[c] = n;
     remote_where_[c] = where;
   }
 
-  void HeartbeatRow(const std::vector<std::string_view>& f, int n) {
-    if (f.size() != 4 || f[0] != "L") {
-      Fail(n, "WAN HEARTBEAT STATE row \"" + Joined(f, 0) +
-                  "\" is not \"L <heartbeat> <to cluster> <state>\"");
-    }
-    auto hb = kHeartbeatNames.Parse(f[1]);
+  void HeartbeatRow(std::string_view hb_name, std::string_view to, std::string_view state, int n,
+                    std::string_view where) {
+    auto hb = kHeartbeatNames.Parse(hb_name);
     if (!hb) {
-      Fail(n, "unknown heartbeat \"" + std::string(f[1]) + "\" (expected " +
+      Fail(n, "unknown heartbeat \"" + std::string(hb_name) + "\" (expected " +
                   kHeartbeatNames.Choices() + ")");
     }
-    int c = Remote(f[2], n, "WAN HEARTBEAT STATE row");
-    auto st = kHbStateNames.Parse(f[3]);
+    int c = Remote(to, n, std::string(where) + " row");
+    auto st = kHbStateNames.Parse(state);
     if (!st) {
-      Fail(n, "unknown heartbeat state \"" + std::string(f[3]) + "\" (expected " +
+      Fail(n, "unknown heartbeat state \"" + std::string(state) + "\" (expected " +
                   kHbStateNames.Choices() + ")");
     }
-    int& seen = hb_line_[c][static_cast<int>(*hb)];
+    const int h = static_cast<int>(*hb);
+    int& seen = hb_line_[c][h];
     if (seen) {
-      Fail(n, "second row for heartbeat " + std::string(kHeartbeatNames.Name(*hb)) + " to " +
-                  ClusterName(c) + " (first on line " + std::to_string(seen) + ")");
+      if (*report_.hb[c][h] != *st) {
+        Fail(n, "heartbeat " + std::string(kHeartbeatNames.Name(*hb)) + " to " + names_.Name(c) +
+                    " is " + std::string(kHbStateNames.Name(*st)) + " in " + std::string(where) +
+                    " but " + std::string(kHbStateNames.Name(*report_.hb[c][h])) + " on line " +
+                    std::to_string(seen));
+      }
+      if (where == hb_where_[c][h]) {
+        Fail(n, "second row for heartbeat " + std::string(kHeartbeatNames.Name(*hb)) + " to " +
+                    names_.Name(c) + " (first on line " + std::to_string(seen) + ")");
+      }
     }
     seen = n;
-    report_.hb[c][static_cast<int>(*hb)] = *st;
+    hb_where_[c][h] = where;
+    report_.hb[c][h] = *st;
   }
 
-  ClusterReport Finish() {
-    const std::string where = ClusterName(self_) + " block";
-    if (silent_line_) return ClusterReport{};
-    if (!local_line_) {
-      throw ParseError(where, "no ClusState row for " + ClusterName(self_) +
-                                  " (add the output of haclus -state), and no \"Cannot connect "
-                                  "to VCS engine\" line either");
-    }
-    report_.reporting = true;
-    report_.local = local_;
-    for (int r = 0; r < kClusters; ++r) {
-      if (r == self_) continue;
-      if (!remote_line_[r]) {
-        throw ParseError(where, "no state for remote cluster " + ClusterName(r) +
-                                    " (expected an \"M " + ClusterName(r) +
-                                    " <state>\" row under REMOTE CLUSTER STATE)");
-      }
-      report_.remote[r] = remote_[r];
-      for (int h = 0; h < kHeartbeats; ++h) {
-        if (!hb_line_[r][h]) {
-          throw ParseError(where, "no WAN HEARTBEAT STATE row for heartbeat " +
-                                      std::string(kHeartbeatNames.Name(static_cast<Heartbeat>(h))) +
-                                      " to " + ClusterName(r));
-        }
-      }
-    }
-    return report_;
-  }
-
+  const Nodes& names_;
   int self_;
   int first_line_;
   Section section_ = Section::kNone;
   ClusterReport report_;
-  Local local_ = Local::kRunning;
   int local_line_ = 0;
   int silent_line_ = 0;
   int data_line_ = 0;
-  std::array<ClusterState, kClusters> remote_{};
-  std::array<int, kClusters> remote_line_{};
-  std::array<std::string_view, kClusters> remote_where_{};
-  std::array<std::array<int, kHeartbeats>, kClusters> hb_line_{};
+  bool answered_ = false;
+  std::array<int, kMaxClusters> remote_line_{};
+  std::array<std::string_view, kMaxClusters> remote_where_{};
+  std::array<std::array<int, kMaxHeartbeats>, kMaxClusters> hb_line_{};
+  std::array<std::array<std::string_view, kMaxHeartbeats>, kMaxClusters> hb_where_{};
 };
 
-// "==> clus1 <==" gives 1; any other "==>" line throws; other lines -1.
-int BlockHeader(std::string_view line, int n) {
+// "==> clus1 <==" gives clus1's index; any other "==>" line throws; other
+// lines -1.
+int BlockHeader(std::string_view line, int n, const Nodes& names) {
   std::vector<std::string_view> f = Fields(line);
   if (f.empty() || f[0] != "==>") return -1;
   if (f.size() != 3 || f[2] != "<==") {
     throw ParseError("line " + std::to_string(n),
                      "block header \"" + std::string(line) + "\" is not \"==> <cluster> <==\"");
   }
-  int c = ParseClusterName(f[1]);
-  if (c < 0) {
+  auto c = names.Find(f[1]);
+  if (!c) {
     throw ParseError("line " + std::to_string(n), "unknown cluster \"" + std::string(f[1]) +
                                                       "\" in block header (expected " +
-                                                      ClusterChoices() + ")");
+                                                      names.Choices() + ")");
   }
-  return c;
+  return *c;
 }
 
 }  // namespace
 
-std::string PrintClusterReport(int cluster, const ClusterReport& r) {
-  if (!r.reporting) return std::string(kEngineDown) + "\n";
-  std::string out = Pad("#Cluster", 17) + Pad("Attribute", 21) + "Value\n";
-  out += Pad(ClusterName(cluster), 17) + Pad("ClusState", 21) + std::string(kLocalNames.Name(r.local)) + "\n";
-  out += "\n-- WAN HEARTBEAT STATE\n-- " + Pad("Heartbeat", 16) + Pad("To", 21) + "State\n\n";
-  for (int c = 0; c < kClusters; ++c) {
-    if (c == cluster) continue;
-    for (int h = 0; h < kHeartbeats; ++h) {
-      out += "L  " + Pad(kHeartbeatNames.Name(static_cast<Heartbeat>(h)), 16) +
-             Pad(ClusterName(c), 21) + std::string(kHbStateNames.Name(r.hb[c][h])) + "\n";
+std::string PrintClusterReport(const Nodes& names, int cluster, const ClusterReport& r) {
+  if (r.reporting && !*r.reporting) return std::string(kEngineDown) + "\n";
+  std::string out;
+  auto section = [&](std::string_view text) {
+    if (!out.empty()) out += "\n";
+    out += text;
+  };
+  if (r.local) {
+    section(Pad("#Cluster", 17) + Pad("Attribute", 21) + "Value\n");
+    out += Pad(names.Name(cluster), 17) + Pad("ClusState", 21) +
+           std::string(kLocalNames.Name(*r.local)) + "\n";
+  }
+  std::string hb_rows;
+  for (int c = 0; c < kMaxClusters; ++c) {
+    for (int h = 0; h < kMaxHeartbeats; ++h) {
+      if (!r.hb[c][h]) continue;
+      hb_rows += "L  " + Pad(kHeartbeatNames.Name(static_cast<Heartbeat>(h)), 16) +
+                 Pad(names.Name(c), 21) + std::string(kHbStateNames.Name(*r.hb[c][h])) + "\n";
     }
   }
-  out += "\n-- REMOTE CLUSTER STATE\n-- " + Pad("Cluster", 16) + "State\n\n";
-  for (int c = 0; c < kClusters; ++c) {
-    if (c == cluster) continue;
-    out += "M  " + Pad(ClusterName(c), 16) + std::string(kClusterStateNames.Name(r.remote[c])) + "\n";
+  if (!hb_rows.empty()) {
+    section("-- WAN HEARTBEAT STATE\n-- " + Pad("Heartbeat", 16) + Pad("To", 21) + "State\n\n" +
+            hb_rows);
   }
+  std::string remote_rows;
+  for (int c = 0; c < kMaxClusters; ++c) {
+    if (!r.remote[c]) continue;
+    remote_rows += "M  " + Pad(names.Name(c), 16) +
+                   std::string(kClusterStateNames.Name(*r.remote[c])) + "\n";
+  }
+  if (!remote_rows.empty()) {
+    section("-- REMOTE CLUSTER STATE\n-- " + Pad("Cluster", 16) + "State\n\n" + remote_rows);
+  }
+  // A block with nothing but "HAD answers" still needs a line saying so.
+  if (out.empty() && r.reporting) section(Pad("#Cluster", 17) + Pad("Attribute", 21) + "Value\n");
   return out;
 }
 
-ClusterReport ParseClusterReport(std::string_view text, int cluster, int first_line) {
-  return BlockParser(cluster, first_line).Parse(text);
+ClusterReport ParseClusterReport(std::string_view text, const Nodes& names, int cluster,
+                                 int first_line) {
+  return BlockParser(names, cluster, first_line).Parse(text);
 }
 
-std::string PrintObservationText(const Observation& o) {
+std::string PrintObservationText(const Observation& o, const Nodes& names) {
   std::string out;
-  for (int c = 0; c < kClusters; ++c) {
-    if (c) out += "\n";
-    out += "==> " + ClusterName(c) + " <==\n" + PrintClusterReport(c, o.clusters[c]);
+  for (int c = 0; c < kMaxClusters; ++c) {
+    if (o.clusters[c] == ClusterReport{}) continue;
+    if (!out.empty()) out += "\n";
+    out += "==> " + names.Name(c) + " <==\n" + PrintClusterReport(names, c, o.clusters[c]);
   }
   return out;
 }
 
-Observation ParseObservationText(std::string_view text) {
+Observation ParseObservationText(std::string_view text, const Nodes& names) {
   Observation o;
-  std::array<int, kClusters> header_line{};
+  std::vector<int> header_line(names.size(), 0);
   std::vector<std::string_view> lines = Lines(text);
   int current = -1;
   std::size_t block_begin = 0;
@@ -349,21 +372,26 @@ Observation ParseObservationText(std::string_view text) {
       block += '\n';
     }
     o.clusters[current] =
-        ParseClusterReport(block, current, static_cast<int>(block_begin) + 1);
+        ParseClusterReport(block, names, current, static_cast<int>(block_begin) + 1);
   };
   for (std::size_t i = 0; i < lines.size(); ++i) {
     const int n = static_cast<int>(i) + 1;
-    int c = BlockHeader(lines[i], n);
+    int c = BlockHeader(lines[i], n, names);
     if (c < 0) {
       if (current < 0 && !Fields(lines[i]).empty()) {
         throw ParseError("line " + std::to_string(n),
-                         "text before the first \"==> clusN <==\" block header");
+                         "text before the first \"==> <cluster> <==\" block header");
       }
       continue;
     }
+    if (c >= kMaxClusters) {
+      throw ParseError("line " + std::to_string(n), "cluster " + names.Name(c) +
+                                                        " is beyond the model's " +
+                                                        std::to_string(kMaxClusters));
+    }
     if (header_line[c]) {
       throw ParseError("line " + std::to_string(n),
-                       "second block for " + ClusterName(c) + " (first on line " +
+                       "second block for " + names.Name(c) + " (first on line " +
                            std::to_string(header_line[c]) + ")");
     }
     flush(i);
@@ -372,12 +400,6 @@ Observation ParseObservationText(std::string_view text) {
     block_begin = i + 1;
   }
   flush(lines.size());
-  for (int c = 0; c < kClusters; ++c) {
-    if (!header_line[c]) {
-      throw ParseError("", "no \"==> " + ClusterName(c) + " <==\" block (every cluster needs one; "
-                           "a cluster whose HAD is down shows \"" + std::string(kEngineDown) + "\")");
-    }
-  }
   return o;
 }
 

@@ -1,5 +1,7 @@
 #include "model/vcs_gco/vcs_gco.h"
 
+#include <algorithm>
+
 #include "model/core/hash.h"
 
 namespace haspec::vcs_gco {
@@ -11,19 +13,20 @@ constexpr Rule kRules[] = {
 #undef HASPEC_RULE
 };
 
-constexpr auto kStatusNameList = [] {
-  std::array<std::string_view, kClusterStateNames.size() + kHbStateNames.size()> out{};
+// The eleven remote cluster states, then the three heartbeat states.
+constexpr auto kStatusList = [] {
+  constexpr auto a = StatusInfos(kClusterStateNames);
+  constexpr auto b = StatusInfos(kHbStateNames);
+  std::array<StatusInfo, a.size() + b.size()> out{};
   std::size_t i = 0;
-  for (const auto& e : kClusterStateNames.entries) out[i++] = e.name;
-  for (const auto& e : kHbStateNames.entries) out[i++] = e.name;
+  for (const auto& s : a) out[i++] = s;
+  for (const auto& s : b) out[i++] = s;
   return out;
 }();
+constexpr int kHbStatusBase = static_cast<int>(kClusterStateNames.size());
 
 using OutcomeT = VcsGco::OutcomeT;
-
-constexpr int kViewWeight = 4;
-constexpr int kHeartbeatWeight = 2;
-
+using FindingT = VcsGco::FindingT;
 
 constexpr bool IsAssumption(RuleId r) { return kRules[Index(r)].basis == BasisKind::kAssumption; }
 
@@ -33,10 +36,14 @@ void Merge(RuleId& into, RuleId r) {
   if (IsAssumption(r) && !IsAssumption(into)) into = r;
 }
 
-bool ValidCluster(int c) { return c >= 0 && c < kClusters; }
-bool ValidPair(int o, int r) { return ValidCluster(o) && ValidCluster(r) && o != r; }
+bool ValidPair(const State& s, int o, int r) { return s.Observes(o) && s.HasCluster(r) && o != r; }
 
-bool IsDown(Local l) { return l == Local::kExited || l == Local::kFaulted; }
+bool AllDead(const State& s, const View& v) {
+  for (int h = 0; h < kMaxHeartbeats; ++h) {
+    if (s.HasHeartbeat(h) && v.hb[h] != HbState::kHbDead) return false;
+  }
+  return true;
+}
 
 // The TCP connection of view (o, r) drops. Returns the rule that decides
 // what the view becomes.
@@ -62,200 +69,382 @@ RuleId LoseLink(State& t, int o, int r) {
 // linked to it sees the TCP connection drop.
 RuleId StopConnector(State& t, int c, RuleId rule) {
   for (View& v : t.clusters[c].views) v = View{};
-  for (int o = 0; o < kClusters; ++o) {
+  for (int o = 0; o < t.size; ++o) {
     if (o != c && t.view(o, c).connected) Merge(rule, LoseLink(t, o, c));
   }
   return rule;
 }
 
-bool AnyUnknown(const View& v) {
-  for (HbState h : v.hb) {
-    if (h == HbState::kHbUnknown) return true;
-  }
-  return false;
+// A copy of `s` with view (o, r) replaced by `v`.
+State WithView(const State& s, int o, int r, const View& v) {
+  State t = s;
+  t.view(o, r) = v;
+  return t;
 }
 
-struct Stepper {
-  const State& s;
+// ---- Refusals ------------------------------------------------------------
 
-  // Checks shared by every per-view event, in reporting order.
-  bool ViewBlocked(int o, int r, RuleId& why) const {
-    if (!ValidPair(o, r)) {
-      why = RuleId::kPreTarget;
-      return true;
+struct Refuser {
+  const State& s;
+  std::vector<RuleId>& out;
+
+  // Checks shared by every per-view event. False when the pair is not a
+  // view of this configuration (nothing else can be evaluated then).
+  bool Pair(int o, int r) const {
+    if (!s.HasCluster(o) || !s.HasCluster(r)) {
+      out.push_back(RuleId::kPreClusterConfigured);
+      return false;
     }
-    if (!ConnectorUp(s.clusters[o].local)) {
-      why = RuleId::kPreConnectorUp;
-      return true;
+    if (o == r) {
+      out.push_back(RuleId::kPreTwoClusters);
+      return false;
     }
+    if (!s.Observes(o)) {
+      out.push_back(RuleId::kPreObserverModelled);
+      return false;
+    }
+    return true;
+  }
+  void ConnectorUp(int o) const {
+    if (!vcs_gco::ConnectorUp(s.clusters[o].local)) out.push_back(RuleId::kPreConnectorUp);
+  }
+  bool One(int c) const {
+    if (s.HasCluster(c)) return true;
+    out.push_back(RuleId::kPreClusterConfigured);
     return false;
   }
+  Local LocalOf(int c) const { return s.clusters[c].local; }
 
-  OutcomeT operator()(const HeartbeatAlive& op) const {
-    RuleId why;
-    if (op.heartbeat >= kHeartbeats) return Rejected(s, RuleId::kPreTarget);
-    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
-    if (IsDown(s.clusters[op.remote].local)) return Rejected(s, RuleId::kPreHbNeedsLivePeer);
-    State t = s;
-    View& v = t.view(op.observer, op.remote);
-    v.hb[op.heartbeat] = HbState::kHbAlive;
-    if (v.state == ClusterState::kLostHb) {
-      v.state = v.connected ? ClusterState::kRunning : ClusterState::kLostConn;
-      return Accepted(t, RuleId::kAsmHbReturns);
+  void operator()(const HeartbeatAlive& op) const {
+    if (!Pair(op.observer, op.remote)) return;
+    if (!s.HasHeartbeat(static_cast<int>(op.heartbeat))) {
+      out.push_back(RuleId::kPreHeartbeatConfigured);
     }
-    return Accepted(t, RuleId::kHeartbeatState);
+    ConnectorUp(op.observer);
+    if (HadDown(LocalOf(op.remote))) out.push_back(RuleId::kPreHbNeedsLivePeer);
+  }
+  void operator()(const HeartbeatDead& op) const {
+    if (!Pair(op.observer, op.remote)) return;
+    if (!s.HasHeartbeat(static_cast<int>(op.heartbeat))) {
+      out.push_back(RuleId::kPreHeartbeatConfigured);
+    }
+    ConnectorUp(op.observer);
+  }
+  void operator()(const Connect& op) const {
+    if (!Pair(op.observer, op.remote)) return;
+    ConnectorUp(op.observer);
+    const View& v = s.view(op.observer, op.remote);
+    if (v.connected) out.push_back(RuleId::kPreConnectNeedsNoLink);
+    if (v.state == ClusterState::kLostHb || v.state == ClusterState::kInquiry) {
+      out.push_back(RuleId::kPreConnectNotSilent);
+    }
+    if (!AnyAlive(s, v)) out.push_back(RuleId::kPreHbAliveToConnect);
+    if (LocalOf(op.remote) != Local::kRunning) out.push_back(RuleId::kPrePeerConnector);
+  }
+  void operator()(const SnapshotDone& op) const {
+    if (!Pair(op.observer, op.remote)) return;
+    ConnectorUp(op.observer);
+    if (s.view(op.observer, op.remote).state != ClusterState::kBuild) {
+      out.push_back(RuleId::kPreSnapshotNeedsBuild);
+    }
+  }
+  void operator()(const ConnectionLost& op) const {
+    if (!Pair(op.observer, op.remote)) return;
+    ConnectorUp(op.observer);
+    if (!s.view(op.observer, op.remote).connected) out.push_back(RuleId::kPreConnLostNeedsLink);
+  }
+  void operator()(const Inquire& op) const {
+    if (!Pair(op.observer, op.remote)) return;
+    ConnectorUp(op.observer);
+    const View& v = s.view(op.observer, op.remote);
+    if (v.state != ClusterState::kLostHb) out.push_back(RuleId::kPreInquireNeedsLostHb);
+    if (v.connected) out.push_back(RuleId::kPreInquiryAfterLinkLoss);
+  }
+  void operator()(const InquiryAnswers& op) const {
+    if (!Pair(op.observer, op.remote)) return;
+    ConnectorUp(op.observer);
+    if (s.view(op.observer, op.remote).state != ClusterState::kInquiry) {
+      out.push_back(RuleId::kPreAnswersNeedInquiry);
+    }
+    unsigned responders = 0;
+    for (int c = 0; c < s.size; ++c) {
+      if (c != op.observer && c != op.remote && s.view(op.observer, c).connected) {
+        responders |= 1u << c;
+      }
+    }
+    if (op.not_down & ~responders) out.push_back(RuleId::kPreAnswersFromConnected);
+  }
+  void operator()(const StopCluster& op) const {
+    if (One(op.cluster) && LocalOf(op.cluster) != Local::kRunning) {
+      out.push_back(RuleId::kPreStopNeedsRunning);
+    }
+  }
+  void operator()(const ClusterExited& op) const {
+    if (One(op.cluster) && LocalOf(op.cluster) != Local::kExiting) {
+      out.push_back(RuleId::kPreExitNeedsExiting);
+    }
+  }
+  void operator()(const ClusterCrash& op) const {
+    if (One(op.cluster) && HadDown(LocalOf(op.cluster))) out.push_back(RuleId::kPreCrashNeedsUp);
+  }
+  void operator()(const StartCluster& op) const {
+    if (One(op.cluster) && !HadDown(LocalOf(op.cluster))) {
+      out.push_back(RuleId::kPreStartNeedsDown);
+    }
+  }
+  void operator()(const ConnectorFailover& op) const {
+    if (One(op.cluster) && LocalOf(op.cluster) != Local::kRunning) {
+      out.push_back(RuleId::kPreFailoverNeedsRunning);
+    }
+  }
+  void operator()(const ConnectorOnline& op) const {
+    if (One(op.cluster) && LocalOf(op.cluster) != Local::kTransitioning) {
+      out.push_back(RuleId::kPreOnlineNeedsFailover);
+    }
+  }
+};
+
+// ---- Effects -------------------------------------------------------------
+// The model's landing first; then, where an assumption rule chose it among
+// landings the documents allow, the others (Departing, tagged with it).
+
+struct Effector {
+  const State& s;
+  std::vector<OutcomeT>& out;
+
+  void operator()(const HeartbeatAlive& op) const {
+    const int o = op.observer, r = op.remote, h = static_cast<int>(op.heartbeat);
+    if (!ValidPair(s, o, r) || !s.HasHeartbeat(h)) return;
+    View v = s.view(o, r);
+    v.hb[h] = HbState::kHbAlive;
+    const ClusterState back = v.connected ? ClusterState::kRunning : ClusterState::kLostConn;
+    switch (v.state) {
+      case ClusterState::kLostHb: {
+        // Dossier 2.2: whether lost_hb returns straight to running is open.
+        View w = v;
+        w.state = back;
+        out.push_back(Accepted(WithView(s, o, r, w), RuleId::kAsmHbReturns));
+        if (v.connected) {
+          w.state = ClusterState::kBuild;  // a fresh snapshot over the held link
+          out.push_back(Departing(WithView(s, o, r, w), RuleId::kAsmHbReturns,
+                                  RuleId::kAsmHbReturns));
+        }
+        return;
+      }
+      case ClusterState::kInquiry: {
+        // Never faulted once a heartbeat is back (seed 002: faulted is "The
+        // remote cluster is down."); which live state follows is assumed.
+        View w = v;
+        w.state = back;
+        out.push_back(Accepted(WithView(s, o, r, w), RuleId::kAsmHbReturnsInInquiry));
+        out.push_back(Departing(WithView(s, o, r, v), RuleId::kAsmHbReturnsInInquiry,
+                                RuleId::kAsmHbReturnsInInquiry));
+        w.state = ClusterState::kUnknown;
+        out.push_back(Departing(WithView(s, o, r, w), RuleId::kAsmHbReturnsInInquiry,
+                                RuleId::kAsmHbReturnsInInquiry));
+        return;
+      }
+      case ClusterState::kFaulted:
+      case ClusterState::kUnknown:
+      case ClusterState::kExited: {
+        // The model recovers these by reconnecting; resetting the view to
+        // init when the remote cluster answers again is the other reading.
+        out.push_back(Accepted(WithView(s, o, r, v), RuleId::kHeartbeatState));
+        View w = v;
+        w.state = ClusterState::kInit;
+        out.push_back(Departing(WithView(s, o, r, w), RuleId::kAsmRecover, RuleId::kAsmRecover));
+        return;
+      }
+      default:
+        out.push_back(Accepted(WithView(s, o, r, v), RuleId::kHeartbeatState));
+        return;
+    }
   }
 
-  OutcomeT operator()(const HeartbeatDead& op) const {
-    RuleId why;
-    if (op.heartbeat >= kHeartbeats) return Rejected(s, RuleId::kPreTarget);
-    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
-    State t = s;
-    View& v = t.view(op.observer, op.remote);
-    v.hb[op.heartbeat] = HbState::kHbDead;
-    if (AnyAlive(v)) return Accepted(t, RuleId::kHeartbeatState);
+  void operator()(const HeartbeatDead& op) const {
+    const int o = op.observer, r = op.remote, h = static_cast<int>(op.heartbeat);
+    if (!ValidPair(s, o, r) || !s.HasHeartbeat(h)) return;
+    View v = s.view(o, r);
+    v.hb[h] = HbState::kHbDead;
+    if (AnyAlive(s, v)) {
+      out.push_back(Accepted(WithView(s, o, r, v), RuleId::kHeartbeatState));
+      return;
+    }
+    View lost = v;
+    lost.state = ClusterState::kLostHb;
     switch (v.state) {
       case ClusterState::kRunning:
-        v.state = ClusterState::kLostHb;
-        return Accepted(t, AnyUnknown(v) ? RuleId::kAsmHbUnknownNotAlive : RuleId::kAllHbLost);
+        if (AllDead(s, v)) {
+          out.push_back(Accepted(WithView(s, o, r, lost), RuleId::kAllHbLost));
+        } else {
+          // Heartbeat quorum: an hbunknown heartbeat is not counted alive;
+          // counting it alive keeps the view running.
+          out.push_back(Accepted(WithView(s, o, r, lost), RuleId::kAsmHbUnknownNotAlive));
+          out.push_back(Departing(WithView(s, o, r, v), RuleId::kAsmHbUnknownNotAlive,
+                                  RuleId::kAsmHbUnknownNotAlive));
+        }
+        return;
       case ClusterState::kBuild:
       case ClusterState::kLostConn:
       case ClusterState::kTransitioning:
-        v.state = ClusterState::kLostHb;
-        return Accepted(t, RuleId::kAsmHbLostNotRunning);
+        out.push_back(Accepted(WithView(s, o, r, lost), RuleId::kAsmHbLostNotRunning));
+        if (v.state == ClusterState::kLostConn) {
+          // Connection and heartbeats both gone: inquiry may start at once.
+          View q = v;
+          q.state = ClusterState::kInquiry;
+          out.push_back(Departing(WithView(s, o, r, q), RuleId::kAsmHbLostNotRunning,
+                                  RuleId::kAsmHbLostNotRunning));
+        } else if (v.state == ClusterState::kTransitioning) {
+          // The cluster address moves with the ClusterService group, so
+          // heartbeats may fail during the failover without ending it.
+          out.push_back(Departing(WithView(s, o, r, v), RuleId::kAsmHbLostNotRunning,
+                                  RuleId::kAsmHbLostNotRunning));
+        }
+        return;
       default:
-        return Accepted(t, RuleId::kHeartbeatState);
+        out.push_back(Accepted(WithView(s, o, r, v), RuleId::kHeartbeatState));
+        return;
     }
   }
 
-  OutcomeT operator()(const Connect& op) const {
-    RuleId why;
-    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
-    const View& v = s.view(op.observer, op.remote);
+  void operator()(const Connect& op) const {
+    const int o = op.observer, r = op.remote;
+    if (!ValidPair(s, o, r)) return;
+    const View& v = s.view(o, r);
+    if (v.connected) return;  // already up: nothing to do
     RuleId rule;
     switch (v.state) {
       case ClusterState::kInit: rule = RuleId::kJoinBuild; break;
       case ClusterState::kTransitioning: rule = RuleId::kFailoverRebuild; break;
-      case ClusterState::kLostConn: rule = RuleId::kAsmReconnect; break;
       case ClusterState::kFaulted:
       case ClusterState::kUnknown:
       case ClusterState::kExited: rule = RuleId::kAsmRecover; break;
-      default: return Rejected(s, RuleId::kPreViewState);
+      default: rule = RuleId::kAsmReconnect; break;  // lost_conn (lost_hb, inquiry)
     }
-    if (v.connected) return Rejected(s, RuleId::kPreViewState);
-    if (!AnyAlive(v)) return Rejected(s, RuleId::kPreHbAliveToConnect);
-    if (s.clusters[op.remote].local != Local::kRunning) return Rejected(s, RuleId::kPrePeerConnector);
-    State t = s;
-    View& w = t.view(op.observer, op.remote);
+    View w = v;
     w.state = ClusterState::kBuild;
     w.connected = true;
-    return Accepted(t, rule);
+    out.push_back(Accepted(WithView(s, o, r, w), rule));
+    if (v.state == ClusterState::kLostConn) {
+      // Dossier 2.2: back to running (or to build) once reconnected.
+      w.state = ClusterState::kRunning;
+      out.push_back(Departing(WithView(s, o, r, w), RuleId::kAsmReconnect, RuleId::kAsmReconnect));
+    }
   }
 
-  OutcomeT operator()(const SnapshotDone& op) const {
-    RuleId why;
-    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
-    if (s.view(op.observer, op.remote).state != ClusterState::kBuild) {
-      return Rejected(s, RuleId::kPreViewState);
-    }
-    State t = s;
-    t.view(op.observer, op.remote).state = ClusterState::kRunning;
-    return Accepted(t, RuleId::kSnapshotRunning);
+  void operator()(const SnapshotDone& op) const {
+    const int o = op.observer, r = op.remote;
+    if (!ValidPair(s, o, r) || s.view(o, r).state != ClusterState::kBuild) return;
+    View w = s.view(o, r);
+    w.state = ClusterState::kRunning;
+    out.push_back(Accepted(WithView(s, o, r, w), RuleId::kSnapshotRunning));
   }
 
-  OutcomeT operator()(const ConnectionLost& op) const {
-    RuleId why;
-    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
-    if (!s.view(op.observer, op.remote).connected) return Rejected(s, RuleId::kPreViewState);
+  void operator()(const ConnectionLost& op) const {
+    const int o = op.observer, r = op.remote;
+    if (!ValidPair(s, o, r) || !s.view(o, r).connected) return;
+    const ClusterState was = s.view(o, r).state;
     State t = s;
-    return Accepted(t, LoseLink(t, op.observer, op.remote));
+    RuleId rule = LoseLink(t, o, r);
+    out.push_back(Accepted(t, rule));
+    View w = t.view(o, r);
+    if (was == ClusterState::kBuild) {
+      w.state = ClusterState::kInit;  // the interrupted snapshot starts over
+      out.push_back(Departing(WithView(t, o, r, w), rule, rule));
+    } else if (was == ClusterState::kLostHb) {
+      w.state = ClusterState::kInquiry;  // both gone: inquiry at once
+      out.push_back(Departing(WithView(t, o, r, w), rule, rule));
+      w.state = ClusterState::kLostConn;  // the TCP loss defines lost_conn
+      out.push_back(Departing(WithView(t, o, r, w), rule, rule));
+    }
   }
 
-  OutcomeT operator()(const Inquire& op) const {
-    RuleId why;
-    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
-    const View& v = s.view(op.observer, op.remote);
-    if (v.state != ClusterState::kLostHb) return Rejected(s, RuleId::kPreViewState);
-    if (v.connected) return Rejected(s, RuleId::kPreInquiryAfterLinkLoss);
-    State t = s;
-    t.view(op.observer, op.remote).state = ClusterState::kInquiry;
-    return Accepted(t, RuleId::kInquiry);
+  void operator()(const Inquire& op) const {
+    const int o = op.observer, r = op.remote;
+    if (!ValidPair(s, o, r) || s.view(o, r).state != ClusterState::kLostHb) return;
+    View w = s.view(o, r);
+    w.state = ClusterState::kInquiry;
+    out.push_back(Accepted(WithView(s, o, r, w), RuleId::kInquiry));
   }
 
-  OutcomeT operator()(const InquiryAnswers& op) const {
-    RuleId why;
-    if (ViewBlocked(op.observer, op.remote, why)) return Rejected(s, why);
-    if (s.view(op.observer, op.remote).state != ClusterState::kInquiry) {
-      return Rejected(s, RuleId::kPreViewState);
+  void operator()(const InquiryAnswers& op) const {
+    const int o = op.observer, r = op.remote;
+    if (!ValidPair(s, o, r) || s.view(o, r).state != ClusterState::kInquiry) return;
+    bool responders = false;
+    for (int c = 0; c < s.size; ++c) {
+      responders = responders || (c != o && c != r && s.view(o, c).connected);
     }
-    unsigned responders = 0;
-    for (int c = 0; c < kClusters; ++c) {
-      if (c != op.observer && c != op.remote && s.view(op.observer, c).connected) responders |= 1u << c;
+    View w = s.view(o, r);
+    if (op.not_down != 0) {
+      w.state = ClusterState::kUnknown;
+      out.push_back(Accepted(WithView(s, o, r, w), RuleId::kInquiryUnknown));
+      return;
     }
-    if (op.not_down & ~responders) return Rejected(s, RuleId::kPreAnswersFromConnected);
-    State t = s;
-    ClusterState& st = t.view(op.observer, op.remote).state;
-    if (responders == 0) {
-      st = ClusterState::kFaulted;
-      return Accepted(t, RuleId::kAsmNoResponder);
+    if (AnyAlive(s, w)) {
+      // Every answer says down, but the observer hears the cluster itself:
+      // not faulted (seed 002). Reached only through a departure.
+      w.state = w.connected ? ClusterState::kRunning : ClusterState::kLostConn;
+      out.push_back(Accepted(WithView(s, o, r, w), RuleId::kAsmHbReturnsInInquiry));
+      w.state = ClusterState::kUnknown;
+      out.push_back(Departing(WithView(s, o, r, w), RuleId::kAsmHbReturnsInInquiry,
+                              RuleId::kAsmHbReturnsInInquiry));
+      return;
     }
-    if (op.not_down == 0) {
-      st = ClusterState::kFaulted;
-      return Accepted(t, RuleId::kInquiryFaulted);
-    }
-    st = ClusterState::kUnknown;
-    return Accepted(t, RuleId::kInquiryUnknown);
+    w.state = ClusterState::kFaulted;
+    out.push_back(Accepted(WithView(s, o, r, w),
+                           responders ? RuleId::kInquiryFaulted : RuleId::kAsmNoResponder));
   }
 
-  OutcomeT operator()(const StopCluster& op) const {
-    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
-    if (s.clusters[op.cluster].local != Local::kRunning) return Rejected(s, RuleId::kPreClusterState);
+  void operator()(const StopCluster& op) const {
+    const int c = op.cluster;
+    if (!s.HasCluster(c) || !ConnectorUp(s.clusters[c].local)) return;
     State t = s;
-    t.clusters[op.cluster].local = Local::kExiting;
+    t.clusters[c].local = Local::kExiting;
     RuleId rule = RuleId::kExitNotice;
-    for (int o = 0; o < kClusters; ++o) {
-      if (o == op.cluster) continue;
-      View& v = t.view(o, op.cluster);
+    for (int o = 0; o < t.size; ++o) {
+      if (o == c) continue;
+      View& v = t.view(o, c);
       if (!v.connected) continue;
-      if (v.state != ClusterState::kRunning) Merge(rule, RuleId::kAsmNoticeBeyondRunning);
+      if (v.state != ClusterState::kRunning && v.state != ClusterState::kExiting) {
+        Merge(rule, RuleId::kAsmNoticeBeyondRunning);
+      }
       v.state = ClusterState::kExiting;
     }
-    return Accepted(t, rule);
+    out.push_back(Accepted(t, rule));
   }
 
-  OutcomeT operator()(const ClusterExited& op) const {
-    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
-    if (s.clusters[op.cluster].local != Local::kExiting) return Rejected(s, RuleId::kPreClusterState);
-    State t = s;
-    t.clusters[op.cluster].local = Local::kExited;
-    return Accepted(t, StopConnector(t, op.cluster, RuleId::kExited));
-  }
-
-  OutcomeT operator()(const ClusterCrash& op) const {
-    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
-    if (IsDown(s.clusters[op.cluster].local)) return Rejected(s, RuleId::kPreClusterState);
-    State t = s;
-    t.clusters[op.cluster].local = Local::kFaulted;
-    StopConnector(t, op.cluster, RuleId::kAsmCrash);
-    return Accepted(t, RuleId::kAsmCrash);
-  }
-
-  OutcomeT operator()(const StartCluster& op) const {
-    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
-    if (!IsDown(s.clusters[op.cluster].local)) return Rejected(s, RuleId::kPreClusterState);
-    State t = s;
-    t.clusters[op.cluster] = Cluster{};
-    return Accepted(t, RuleId::kStartAtInit);
-  }
-
-  OutcomeT operator()(const ConnectorFailover& op) const {
-    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
-    if (s.clusters[op.cluster].local != Local::kRunning) return Rejected(s, RuleId::kPreClusterState);
-    State t = s;
+  void operator()(const ClusterExited& op) const {
     const int c = op.cluster;
+    if (!s.HasCluster(c) || !ConnectorUp(s.clusters[c].local)) return;
+    State t = s;
+    t.clusters[c].local = Local::kExited;
+    out.push_back(Accepted(t, StopConnector(t, c, RuleId::kExited)));
+  }
+
+  void operator()(const ClusterCrash& op) const {
+    const int c = op.cluster;
+    if (!s.HasCluster(c) || HadDown(s.clusters[c].local)) return;
+    State t = s;
+    t.clusters[c].local = Local::kFaulted;
+    StopConnector(t, c, RuleId::kAsmCrash);
+    out.push_back(Accepted(t, RuleId::kAsmCrash));
+  }
+
+  void operator()(const StartCluster& op) const {
+    const int c = op.cluster;
+    if (!s.HasCluster(c) || !HadDown(s.clusters[c].local)) return;
+    State t = s;
+    t.clusters[c] = Cluster{};
+    out.push_back(Accepted(t, RuleId::kStartAtInit));
+  }
+
+  void operator()(const ConnectorFailover& op) const {
+    const int c = op.cluster;
+    if (!s.HasCluster(c) || s.clusters[c].local != Local::kRunning) return;
+    State t = s;
     t.clusters[c].local = Local::kTransitioning;
     RuleId rule = RuleId::kWacFailover;
-    for (int o = 0; o < kClusters; ++o) {
+    for (int o = 0; o < t.size; ++o) {
       if (o == c) continue;
       View& v = t.view(o, c);
       if (v.state == ClusterState::kRunning || v.state == ClusterState::kBuild) {
@@ -264,61 +453,91 @@ struct Stepper {
         v.connected = false;
       }
     }
-    return Accepted(t, StopConnector(t, c, rule));
+    out.push_back(Accepted(t, StopConnector(t, c, rule)));
   }
 
-  OutcomeT operator()(const ConnectorOnline& op) const {
-    if (!ValidCluster(op.cluster)) return Rejected(s, RuleId::kPreTarget);
-    if (s.clusters[op.cluster].local != Local::kTransitioning) {
-      return Rejected(s, RuleId::kPreClusterState);
-    }
+  void operator()(const ConnectorOnline& op) const {
+    const int c = op.cluster;
+    if (!s.HasCluster(c) || s.clusters[c].local != Local::kTransitioning) return;
     State t = s;
-    t.clusters[op.cluster] = Cluster{};
-    return Accepted(t, RuleId::kStartAtInit);
+    t.clusters[c] = Cluster{};
+    out.push_back(Accepted(t, RuleId::kStartAtInit));
   }
 };
 
-std::string HbText(const View& v) {
+std::string HbText(const State& s, const View& v) {
   std::string out;
-  for (int h = 0; h < kHeartbeats; ++h) {
-    if (v.hb[h] == HbState::kHbUnknown) continue;
+  for (int h = 0; h < kMaxHeartbeats; ++h) {
+    if (!s.HasHeartbeat(h) || v.hb[h] == HbState::kHbUnknown) continue;
     out += " " + std::string(kHeartbeatNames.Name(static_cast<Heartbeat>(h))) + "=" +
            std::string(kHbStateNames.Name(v.hb[h]));
   }
   return out;
 }
 
+std::string Name(const Nodes& n, int c) { return n.Name(c); }
+
+// Findings carry no configuration: clusters are named as the default
+// configuration names them (clus0, clus1, ...).
+std::string Label(int c) { return "clus" + std::to_string(c); }
+
 }  // namespace
 
-std::string ClusterName(int cluster) { return "clus" + std::to_string(cluster); }
+std::span<const Rule> VcsGco::Rules() { return kRules; }
+std::span<const StatusInfo> VcsGco::Statuses() { return kStatusList; }
 
-int ParseClusterName(std::string_view name) {
-  if (name.size() != 5) return -1;
-  for (int i = 0; i < 4; ++i) {
-    char c = name[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != "clus"[i]) return -1;
+VcsGco::Config VcsGco::DefaultConfig() { return Config{}; }
+
+State VcsGco::Initial(const Config& c) {
+  State s;
+  s.size = static_cast<std::uint8_t>(std::min<std::size_t>(c.nodes.size(), kMaxClusters));
+  s.hb_mask = static_cast<std::uint8_t>(c.heartbeats & ((1u << kMaxHeartbeats) - 1));
+  s.observers = static_cast<std::uint8_t>(c.observers & ((1u << s.size) - 1));
+  for (int o = 0; o < s.size; ++o) {
+    Cluster& cl = s.clusters[o];
+    if (c.start == Start::kAllExited) {
+      cl.local = Local::kExited;
+      continue;
+    }
+    if (c.start != Start::kAllRunning || !s.Observes(o)) continue;
+    for (int r = 0; r < s.size; ++r) {
+      if (r == o) continue;
+      View& v = cl.views[r];
+      v.state = ClusterState::kRunning;
+      v.connected = true;
+      for (int h = 0; h < kMaxHeartbeats; ++h) {
+        if (s.HasHeartbeat(h)) v.hb[h] = HbState::kHbAlive;
+      }
+    }
   }
-  int d = name[4] - '0';
-  return (d >= 0 && d < kClusters) ? d : -1;
+  return s;
 }
 
-std::span<const Rule> VcsGco::Rules() { return kRules; }
-std::span<const std::string_view> VcsGco::StatusNames() { return kStatusNameList; }
+void VcsGco::Refusals(const State& s, const Op& op, std::vector<RuleId>& out) {
+  std::visit(Refuser{s, out}, op);
+}
 
-VcsGco::OutcomeT VcsGco::Step(const State& s, const Op& op) {
-  return std::visit(Stepper{s}, op);
+void VcsGco::Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) {
+  std::visit(Effector{s, out}, op);
 }
 
 void VcsGco::CandidateOps(const State& s, std::vector<Op>& out) {
-  for (int oi = 0; oi < kClusters; ++oi) {
+  // Connection and inquiry events are listed kViewWeight times: a uniform
+  // pick then hits cluster-wide events (each of which resets many views)
+  // and heartbeat flaps rarely enough for walks to reach inquiry answers.
+  constexpr int kViewWeight = 4;
+  constexpr int kHeartbeatWeight = 2;
+  for (int oi = 0; oi < s.size; ++oi) {
     const auto o = static_cast<std::uint8_t>(oi);
+    const auto next = static_cast<std::uint8_t>((oi + 1) % s.size);
     const Cluster& c = s.clusters[oi];
+    // Each cluster-wide event the local state allows, and one it refuses.
     switch (c.local) {
       case Local::kRunning:
         out.push_back(StopCluster{o});
         out.push_back(ClusterCrash{o});
         out.push_back(ConnectorFailover{o});
+        out.push_back(oi % 2 ? Op{StartCluster{o}} : Op{ClusterExited{o}});  // refused
         break;
       case Local::kExiting:
         out.push_back(ClusterExited{o});
@@ -328,82 +547,117 @@ void VcsGco::CandidateOps(const State& s, std::vector<Op>& out) {
       case Local::kExited:
       case Local::kFaulted:
         out.push_back(StartCluster{o});
+        out.push_back(ClusterCrash{o});  // refused: already down
         break;
       case Local::kTransitioning:
         out.push_back(ConnectorOnline{o});
         out.push_back(ClusterCrash{o});
+        out.push_back(ConnectorFailover{o});  // refused: already moving
         break;
+    }
+    if (c.local == Local::kRunning && oi == 0) out.push_back(ConnectorOnline{o});  // refused
+    if (!s.Observes(oi)) {
+      out.push_back(HeartbeatAlive{o, next});  // refused: views not modelled
+      continue;
     }
     if (!ConnectorUp(c.local)) {
       // Refused: nobody runs heartbeats for a stopped connector.
-      out.push_back(HeartbeatAlive{o, static_cast<std::uint8_t>((oi + 1) % kClusters), 0});
+      out.push_back(HeartbeatAlive{o, next});
       continue;
     }
-    // Connection and inquiry events are listed kViewWeight times: a uniform
-    // pick then hits cluster-wide events (each of which resets many views)
-    // and heartbeat flaps rarely enough for walks to reach inquiry answers.
+    for (int h = 0; h < kMaxHeartbeats; ++h) {
+      if (!s.HasHeartbeat(h)) out.push_back(HeartbeatDead{o, next, static_cast<Heartbeat>(h)});
+    }
     for (int pass = 0; pass < kViewWeight; ++pass) {
-    for (int ri = 0; ri < kClusters; ++ri) {
-      if (ri == oi) continue;
-      const auto r = static_cast<std::uint8_t>(ri);
-      const View& v = c.views[ri];
-      for (int h = 0; h < kHeartbeats && pass < kHeartbeatWeight; ++h) {
-        const auto h8 = static_cast<std::uint8_t>(h);
-        if (v.hb[h] != HbState::kHbAlive) out.push_back(HeartbeatAlive{o, r, h8});
-        if (v.hb[h] != HbState::kHbDead) out.push_back(HeartbeatDead{o, r, h8});
-      }
-      if (v.connected) {
-        out.push_back(ConnectionLost{o, r});
-      } else {
-        out.push_back(Connect{o, r});
-      }
-      if (v.state == ClusterState::kBuild) out.push_back(SnapshotDone{o, r});
-      if (v.state == ClusterState::kLostHb) out.push_back(Inquire{o, r});
-      if (v.state == ClusterState::kInquiry) {
-        // Every answer pattern from the third clusters, allowed or not.
-        for (unsigned mask = 0; mask < (1u << kClusters); ++mask) {
-          if (mask & ((1u << oi) | (1u << ri))) continue;
-          out.push_back(InquiryAnswers{o, r, static_cast<std::uint8_t>(mask)});
+      for (int ri = 0; ri < s.size; ++ri) {
+        if (ri == oi) continue;
+        const auto r = static_cast<std::uint8_t>(ri);
+        const View& v = c.views[ri];
+        for (int h = 0; h < kMaxHeartbeats && pass < kHeartbeatWeight; ++h) {
+          if (!s.HasHeartbeat(h)) continue;
+          const auto hb = static_cast<Heartbeat>(h);
+          if (v.hb[h] != HbState::kHbAlive) out.push_back(HeartbeatAlive{o, r, hb});
+          if (v.hb[h] != HbState::kHbDead) out.push_back(HeartbeatDead{o, r, hb});
+        }
+        if (v.connected) {
+          out.push_back(ConnectionLost{o, r});
+        } else {
+          out.push_back(Connect{o, r});
+        }
+        if (v.state == ClusterState::kBuild) out.push_back(SnapshotDone{o, r});
+        if (v.state == ClusterState::kLostHb) out.push_back(Inquire{o, r});
+        if (v.state == ClusterState::kInquiry) {
+          // Every answer pattern from the third clusters, allowed or not.
+          for (unsigned mask = 0; mask < (1u << s.size); ++mask) {
+            if (mask & ((1u << oi) | (1u << ri))) continue;
+            out.push_back(InquiryAnswers{o, r, static_cast<std::uint8_t>(mask)});
+          }
+        }
+        if (pass == 0) {
+          // Once each: the per-view events this view refuses.
+          out.push_back(v.connected ? Op{Connect{o, r}} : Op{ConnectionLost{o, r}});
+          if (v.state != ClusterState::kBuild) out.push_back(SnapshotDone{o, r});
+          if (v.state != ClusterState::kLostHb) out.push_back(Inquire{o, r});
+          if (v.state != ClusterState::kInquiry) out.push_back(InquiryAnswers{o, r});
         }
       }
-    }
     }
   }
 }
 
-void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out) {
-  auto where = [](int o, int r) { return ClusterName(o) + " sees " + ClusterName(r) + " "; };
-  for (int o = 0; o < kClusters; ++o) {
+void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out,
+                             std::vector<RuleId>* premises) {
+  // Each premise is recorded once per state.
+  std::array<bool, std::size(kRules)> held{};
+  auto premise = [&](RuleId r) {
+    if (premises && !held[Index(r)]) {
+      held[Index(r)] = true;
+      premises->push_back(r);
+    }
+  };
+  auto where = [&](int o, int r) { return Label(o) + " sees " + Label(r) + " "; };
+  for (int o = 0; o < s.size; ++o) {
     const Cluster& c = s.clusters[o];
     const bool up = ConnectorUp(c.local);
-    for (int r = 0; r < kClusters; ++r) {
+    if (HadDown(c.local)) {
+      premise(RuleId::kObsHadDownSilent);
+    } else {
+      premise(RuleId::kObsViewShown);
+      premise(RuleId::kObsOwnState);
+    }
+    if (c.local == Local::kTransitioning) premise(RuleId::kAsmOwnStateInFailover);
+    if (!s.Observes(o)) continue;
+    for (int r = 0; r < s.size; ++r) {
       if (r == o) continue;
       const View& v = c.views[r];
       const Local peer = s.clusters[r].local;
-      const std::string_view st = kClusterStateNames.Name(v.state);
+      const std::string st(kClusterStateNames.Name(v.state));
       if (!up) {
+        premise(RuleId::kInvDownConnectorBlank);
         if (!(v == View{})) {
           out.push_back({RuleId::kInvDownConnectorBlank,
-                         ClusterName(o) + " is " + std::string(kLocalNames.Name(c.local)) +
-                             " but still holds " + ClusterName(r) + " as " + std::string(st) +
-                             (v.connected ? " with a TCP connection" : "") + HbText(v)});
+                         Label(o) + " is " + std::string(kLocalNames.Name(c.local)) +
+                             " but still holds " + Label(r) + " as " + st +
+                             (v.connected ? " with a TCP connection" : "") + HbText(s, v)});
         }
         continue;
       }
-      const bool alive = AnyAlive(v);
+      const bool alive = AnyAlive(s, v);
       switch (v.state) {
         case ClusterState::kBuild:
         case ClusterState::kRunning:
+          premise(RuleId::kInvRunningPeerRunning);
           if (peer != Local::kRunning) {
             out.push_back({RuleId::kInvRunningPeerRunning,
-                           where(o, r) + std::string(st) + " but " + ClusterName(r) + " is " +
+                           where(o, r) + st + " but " + Label(r) + " is " +
                                std::string(kLocalNames.Name(peer))});
           }
           break;
         case ClusterState::kExiting:
+          premise(RuleId::kInvExitingPeerExiting);
           if (peer != Local::kExiting) {
             out.push_back({RuleId::kInvExitingPeerExiting,
-                           where(o, r) + "EXITING but " + ClusterName(r) + " is " +
+                           where(o, r) + "EXITING but " + Label(r) + " is " +
                                std::string(kLocalNames.Name(peer))});
           }
           break;
@@ -414,45 +668,98 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out) {
         case ClusterState::kBuild:
         case ClusterState::kRunning:
         case ClusterState::kExiting:
+          premise(RuleId::kInvConnectedViews);
           if (!v.connected) {
-            out.push_back({RuleId::kInvConnectedViews,
-                           where(o, r) + std::string(st) + " without a TCP connection"});
+            out.push_back({RuleId::kInvConnectedViews, where(o, r) + st + " without a TCP connection"});
           }
           break;
         case ClusterState::kLostConn:
         case ClusterState::kExited:
+          premise(RuleId::kInvLostConnNoLink);
           if (v.connected) {
             out.push_back({RuleId::kInvLostConnNoLink,
-                           where(o, r) + std::string(st) + " but the TCP connection is up"});
+                           where(o, r) + st + " but the TCP connection is up"});
           }
           break;
         case ClusterState::kLostHb:
           break;
         default:
+          premise(RuleId::kInvIdleViewsNoLink);
           if (v.connected) {
             out.push_back({RuleId::kInvIdleViewsNoLink,
-                           where(o, r) + std::string(st) + " but the TCP connection is up"});
+                           where(o, r) + st + " but the TCP connection is up"});
           }
           break;
       }
-      if (v.state == ClusterState::kRunning && !alive) {
-        out.push_back({RuleId::kInvRunningHbAlive,
-                       where(o, r) + "RUNNING but no heartbeat is HBALIVE:" + HbText(v)});
+      if (v.state == ClusterState::kRunning) {
+        premise(RuleId::kInvRunningNotAllDead);
+        premise(RuleId::kInvRunningHbAlive);
+        if (AllDead(s, v)) {
+          out.push_back({RuleId::kInvRunningNotAllDead,
+                         where(o, r) + "RUNNING but every heartbeat is HBDEAD:" + HbText(s, v)});
+        } else if (!alive) {
+          out.push_back({RuleId::kInvRunningHbAlive,
+                         where(o, r) + "RUNNING but no heartbeat is HBALIVE:" + HbText(s, v)});
+        }
       }
-      if (v.state == ClusterState::kLostHb && alive) {
-        out.push_back({RuleId::kInvLostHbNoneAlive,
-                       where(o, r) + "LOST_HB but a heartbeat is HBALIVE:" + HbText(v)});
+      if (v.state == ClusterState::kLostHb) {
+        premise(RuleId::kInvLostHbNoneAlive);
+        if (alive) {
+          out.push_back({RuleId::kInvLostHbNoneAlive,
+                         where(o, r) + "LOST_HB but a heartbeat is HBALIVE:" + HbText(s, v)});
+        }
       }
-      if ((v.state == ClusterState::kBuild || v.state == ClusterState::kLostConn ||
-           v.state == ClusterState::kTransitioning) &&
-          !alive) {
-        out.push_back({RuleId::kInvLostConnHbAlive,
-                       where(o, r) + std::string(st) + " but no heartbeat is HBALIVE:" + HbText(v)});
+      if (v.state == ClusterState::kBuild || v.state == ClusterState::kLostConn ||
+          v.state == ClusterState::kTransitioning) {
+        premise(RuleId::kInvLostConnHbAlive);
+        if (!alive) {
+          out.push_back({RuleId::kInvLostConnHbAlive,
+                         where(o, r) + st + " but no heartbeat is HBALIVE:" + HbText(s, v)});
+        }
       }
-      if (v.connected && !ConnectorUp(peer)) {
-        out.push_back({RuleId::kInvLinkNeedsConnectors,
-                       ClusterName(o) + " has a TCP connection to " + ClusterName(r) +
-                           " whose connector is down (" + std::string(kLocalNames.Name(peer)) + ")"});
+      if (v.connected) {
+        premise(RuleId::kInvLinkNeedsConnectors);
+        if (!ConnectorUp(peer)) {
+          out.push_back({RuleId::kInvLinkNeedsConnectors,
+                         Label(o) + " has a TCP connection to " + Label(r) +
+                             " whose connector is down (" + std::string(kLocalNames.Name(peer)) +
+                             ")"});
+        }
+      }
+    }
+  }
+}
+
+void VcsGco::CheckTransition(const State& before, const Op& op, const State& after,
+                             std::vector<FindingT>& out) {
+  const auto* answers = std::get_if<InquiryAnswers>(&op);
+  for (int o = 0; o < after.size; ++o) {
+    if (!after.Observes(o)) continue;
+    for (int r = 0; r < after.size; ++r) {
+      if (r == o) continue;
+      const View& b = before.view(o, r);
+      const View& a = after.view(o, r);
+      const std::string who = Label(o) + " sees " + Label(r);
+      if (a.state == ClusterState::kFaulted && b.state != ClusterState::kFaulted) {
+        const bool on_answers = answers && answers->observer == o && answers->remote == r &&
+                                answers->not_down == 0;
+        if (b.state != ClusterState::kInquiry || !on_answers) {
+          out.push_back({RuleId::kStepFaultedFromInquiry,
+                         who + " FAULTED after " + std::string(kClusterStateNames.Name(b.state)) +
+                             " on " + std::string(OpName(op)) +
+                             ", not after INQUIRY on answers that all say down"});
+        }
+        if (AnyAlive(after, a)) {
+          out.push_back({RuleId::kStepFaultedWhenSilent,
+                         who + " FAULTED while a heartbeat to it is HBALIVE:" + HbText(after, a)});
+        }
+      }
+      if (a.state == ClusterState::kExited && b.state != ClusterState::kExited &&
+          b.state != ClusterState::kExiting) {
+        out.push_back({RuleId::kStepExitedFromExiting,
+                       who + " EXITED straight from " +
+                           std::string(kClusterStateNames.Name(b.state)) +
+                           " without the exit notice (EXITING)"});
       }
     }
   }
@@ -460,24 +767,157 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out) {
 
 Observation VcsGco::Observe(const State& s) {
   Observation obs;
-  for (int o = 0; o < kClusters; ++o) {
+  for (int o = 0; o < s.size; ++o) {
     const Cluster& c = s.clusters[o];
     ClusterReport& rep = obs.clusters[o];
-    if (IsDown(c.local)) continue;
-    rep.reporting = true;
+    rep.reporting = !HadDown(c.local);
+    if (HadDown(c.local)) continue;
     rep.local = c.local;
-    for (int r = 0; r < kClusters; ++r) {
+    if (!s.Observes(o)) continue;  // its views are not modelled
+    for (int r = 0; r < s.size; ++r) {
       if (r == o) continue;
       rep.remote[r] = c.views[r].state;
-      rep.hb[r] = c.views[r].hb;
+      for (int h = 0; h < kMaxHeartbeats; ++h) {
+        if (s.HasHeartbeat(h)) rep.hb[r][h] = c.views[r].hb[h];
+      }
     }
   }
   return obs;
 }
 
+Fit VcsGco::Consistent(const State& s, const Observation& obs, std::vector<FindingT>* why) {
+  Fit fit = Fit::kMatch;
+  auto note = [&](Fit f, RuleId rule, std::string detail) {
+    if (f > fit) fit = f;
+    if (why) why->push_back({rule, std::move(detail)});
+  };
+  for (int o = 0; o < kMaxClusters; ++o) {
+    const ClusterReport& rep = obs.clusters[o];
+    const bool any_remote =
+        std::any_of(rep.remote.begin(), rep.remote.end(), [](const auto& x) { return x.has_value(); }) ||
+        std::any_of(rep.hb.begin(), rep.hb.end(), [](const auto& a) {
+          return std::any_of(a.begin(), a.end(), [](const auto& x) { return x.has_value(); });
+        });
+    if (!s.HasCluster(o)) {
+      if (rep.reporting || rep.local || any_remote) {
+        note(Fit::kMismatch, RuleId::kObsViewShown,
+             "a report of cluster #" + std::to_string(o) + ", which is not configured");
+      }
+      continue;
+    }
+    const Cluster& c = s.clusters[o];
+    const std::string who = Label(o);
+    if (HadDown(c.local)) {
+      if ((rep.reporting && *rep.reporting) || rep.local || any_remote) {
+        note(Fit::kMismatch, RuleId::kObsHadDownSilent,
+             who + " is " + std::string(kLocalNames.Name(c.local)) + " (HAD down) but reported");
+      }
+      continue;
+    }
+    if (rep.reporting && !*rep.reporting) {
+      note(Fit::kMismatch, RuleId::kObsHadDownSilent,
+           who + " did not answer but its HAD runs (" + std::string(kLocalNames.Name(c.local)) +
+               ")");
+    }
+    if (rep.local && *rep.local != c.local) {
+      const bool failover_running =
+          c.local == Local::kTransitioning && *rep.local == Local::kRunning;
+      note(failover_running ? Fit::kDeparture : Fit::kMismatch,
+           failover_running ? RuleId::kAsmOwnStateInFailover : RuleId::kObsOwnState,
+           who + " shows itself " + std::string(kLocalNames.Name(*rep.local)) + ", model: " +
+               std::string(kLocalNames.Name(c.local)));
+    }
+    // While its own connector moves, what a cluster shows of the others
+    // rests on GCO-INV-DOWN-CONNECTOR-HOLDS-NOTHING, an assumption.
+    const bool moving = c.local == Local::kTransitioning;
+    const Fit view_fit = moving ? Fit::kDeparture : Fit::kMismatch;
+    const RuleId view_rule = moving ? RuleId::kInvDownConnectorBlank : RuleId::kObsViewShown;
+    for (int r = 0; r < kMaxClusters; ++r) {
+      const auto& seen = rep.remote[r];
+      const bool absent = r == o || !s.HasCluster(r);
+      if (seen && !s.Observes(o) && !absent) {
+        // Not modelled: nothing to hold it against.
+      } else if (seen) {
+        if (absent) {
+          note(Fit::kMismatch, RuleId::kObsViewShown,
+               who + " shows a remote cluster #" + std::to_string(r) + " it does not have");
+        } else if (*seen != c.views[r].state) {
+          note(view_fit, view_rule,
+               who + " shows " + Label(r) + " " +
+                   std::string(kClusterStateNames.Name(*seen)) + ", model: " +
+                   std::string(kClusterStateNames.Name(c.views[r].state)));
+        }
+      }
+      for (int h = 0; h < kMaxHeartbeats; ++h) {
+        const auto& hb = rep.hb[r][h];
+        if (!hb) continue;
+        const std::string hb_name(kHeartbeatNames.Name(static_cast<Heartbeat>(h)));
+        if (!absent && s.HasHeartbeat(h) && !s.Observes(o)) continue;  // not modelled
+        if (absent || !s.HasHeartbeat(h)) {
+          note(Fit::kMismatch, RuleId::kObsViewShown,
+               who + " shows heartbeat " + hb_name + " to #" + std::to_string(r) +
+                   ", which is not configured");
+        } else if (*hb != c.views[r].hb[h]) {
+          note(view_fit, view_rule,
+               who + " shows " + hb_name + " to " + Label(r) + " " +
+                   std::string(kHbStateNames.Name(*hb)) + ", model: " +
+                   std::string(kHbStateNames.Name(c.views[r].hb[h])));
+        }
+      }
+    }
+  }
+  return fit;
+}
+
+void VcsGco::NodeStatuses(const State& s, std::vector<int>& out) {
+  for (int o = 0; o < s.size; ++o) {
+    if (!s.Observes(o)) continue;
+    const bool shown = !HadDown(s.clusters[o].local);
+    for (int r = 0; r < s.size; ++r) {
+      if (r != o) out.push_back(shown ? static_cast<int>(s.view(o, r).state) : -1);
+    }
+  }
+  for (int o = 0; o < s.size; ++o) {
+    if (!s.Observes(o)) continue;
+    const bool shown = !HadDown(s.clusters[o].local);
+    for (int r = 0; r < s.size; ++r) {
+      if (r == o) continue;
+      for (int h = 0; h < kMaxHeartbeats; ++h) {
+        if (!s.HasHeartbeat(h)) continue;
+        out.push_back(shown ? kHbStatusBase + static_cast<int>(s.view(o, r).hb[h]) : -1);
+      }
+    }
+  }
+}
+
+State VcsGco::Canonical(const State& s) {
+  State t = s;
+  for (int o = 0; o < kMaxClusters; ++o) {
+    Cluster& c = t.clusters[o];
+    if (!t.HasCluster(o)) {
+      c = Cluster{};
+      continue;
+    }
+    for (int r = 0; r < kMaxClusters; ++r) {
+      View& v = c.views[r];
+      if (r == o || !t.HasCluster(r) || !t.Observes(o)) {
+        v = View{};
+        continue;
+      }
+      for (int h = 0; h < kMaxHeartbeats; ++h) {
+        if (!t.HasHeartbeat(h)) v.hb[h] = HbState::kHbUnknown;
+      }
+    }
+  }
+  return t;
+}
+
 std::size_t VcsGco::Hash(const State& s) {
-  std::size_t h = 0;
-  for (const Cluster& c : s.clusters) {
+  std::size_t h = s.size;
+  HashCombine(h, s.hb_mask);
+  HashCombine(h, s.observers);
+  for (int o = 0; o < s.size && o < kMaxClusters; ++o) {
+    const Cluster& c = s.clusters[o];
     std::uint64_t packed = static_cast<std::uint64_t>(c.local);
     for (const View& v : c.views) {
       packed = (packed << 4) | static_cast<std::uint64_t>(v.state);
@@ -489,91 +929,53 @@ std::size_t VcsGco::Hash(const State& s) {
   return h;
 }
 
-std::string VcsGco::Show(const State& s) {
+std::string VcsGco::Show(const State& s, const Nodes& n) {
   std::string out = "{";
-  for (int o = 0; o < kClusters; ++o) {
+  for (int o = 0; o < s.size; ++o) {
     const Cluster& c = s.clusters[o];
     if (o) out += "; ";
-    out += ClusterName(o) + " " + std::string(kLocalNames.Name(c.local));
-    if (!ConnectorUp(c.local) && c.views == Cluster{}.views) continue;
+    out += Name(n, o) + " " + std::string(kLocalNames.Name(c.local));
+    if (!s.Observes(o) || (!ConnectorUp(c.local) && c.views == Cluster{}.views)) continue;
     out += ":";
-    for (int r = 0; r < kClusters; ++r) {
+    for (int r = 0; r < s.size; ++r) {
       if (r == o) continue;
       const View& v = c.views[r];
-      out += " " + ClusterName(r) + "=" + std::string(kClusterStateNames.Name(v.state));
+      out += " " + Name(n, r) + "=" + std::string(kClusterStateNames.Name(v.state));
       if (v.connected) out += "+tcp";
-      std::string hb = HbText(v);
+      std::string hb = HbText(s, v);
       if (!hb.empty()) out += "(" + hb.substr(1) + ")";
     }
   }
   return out + "}";
 }
 
-std::string VcsGco::Show(const Op& op) {
-  struct Printer {
-    static std::string Pair(std::uint8_t o, std::uint8_t r) {
-      return ClusterName(o) + "->" + ClusterName(r);
-    }
-    static std::string Hb(std::uint8_t h) {
-      return h < kHeartbeats ? std::string(kHeartbeatNames.Name(static_cast<Heartbeat>(h)))
-                             : "heartbeat#" + std::to_string(h);
-    }
-    std::string operator()(const HeartbeatAlive& o) const {
-      return "heartbeat_alive " + Pair(o.observer, o.remote) + " " + Hb(o.heartbeat);
-    }
-    std::string operator()(const HeartbeatDead& o) const {
-      return "heartbeat_dead " + Pair(o.observer, o.remote) + " " + Hb(o.heartbeat);
-    }
-    std::string operator()(const Connect& o) const { return "connect " + Pair(o.observer, o.remote); }
-    std::string operator()(const SnapshotDone& o) const {
-      return "snapshot_done " + Pair(o.observer, o.remote);
-    }
-    std::string operator()(const ConnectionLost& o) const {
-      return "connection_lost " + Pair(o.observer, o.remote);
-    }
-    std::string operator()(const Inquire& o) const { return "inquire " + Pair(o.observer, o.remote); }
-    std::string operator()(const InquiryAnswers& o) const {
-      std::string says;
-      for (int c = 0; c < 8; ++c) {
-        if (o.not_down & (1u << c)) says += (says.empty() ? "" : ", ") + ClusterName(c);
-      }
-      return "inquiry_answers " + Pair(o.observer, o.remote) +
-             (says.empty() ? " (every answer: down)" : " (not down per " + says + ")");
-    }
-    std::string operator()(const StopCluster& o) const { return "stop_cluster " + ClusterName(o.cluster); }
-    std::string operator()(const ClusterExited& o) const {
-      return "cluster_exited " + ClusterName(o.cluster);
-    }
-    std::string operator()(const ClusterCrash& o) const { return "cluster_crash " + ClusterName(o.cluster); }
-    std::string operator()(const StartCluster& o) const { return "start_cluster " + ClusterName(o.cluster); }
-    std::string operator()(const ConnectorFailover& o) const {
-      return "connector_failover " + ClusterName(o.cluster);
-    }
-    std::string operator()(const ConnectorOnline& o) const {
-      return "connector_online " + ClusterName(o.cluster);
-    }
-  };
-  return std::visit(Printer{}, op);
-}
-
-std::string VcsGco::Show(const Observation& obs) {
+std::string VcsGco::Show(const Observation& obs, const Nodes& n) {
   std::string out = "[";
-  for (int o = 0; o < kClusters; ++o) {
+  bool first = true;
+  for (int o = 0; o < kMaxClusters; ++o) {
     const ClusterReport& rep = obs.clusters[o];
-    if (o) out += "; ";
-    out += ClusterName(o);
-    if (!rep.reporting) {
+    if (rep == ClusterReport{}) continue;
+    if (!first) out += "; ";
+    first = false;
+    out += Name(n, o);
+    if (rep.reporting && !*rep.reporting) {
       out += " silent";
       continue;
     }
-    out += " " + std::string(kLocalNames.Name(rep.local)) + ":";
-    for (int r = 0; r < kClusters; ++r) {
-      if (r == o) continue;
-      out += " " + ClusterName(r) + "=" + std::string(kClusterStateNames.Name(rep.remote[r]));
-      View v;
-      v.hb = rep.hb[r];
-      std::string hb = HbText(v);
-      if (!hb.empty()) out += "(" + hb.substr(1) + ")";
+    if (rep.local) out += " " + std::string(kLocalNames.Name(*rep.local));
+    out += ":";
+    for (int r = 0; r < kMaxClusters; ++r) {
+      std::string hb;
+      for (int h = 0; h < kMaxHeartbeats; ++h) {
+        if (!rep.hb[r][h]) continue;
+        hb += (hb.empty() ? "" : " ") +
+              std::string(kHeartbeatNames.Name(static_cast<Heartbeat>(h))) + "=" +
+              std::string(kHbStateNames.Name(*rep.hb[r][h]));
+      }
+      if (!rep.remote[r] && hb.empty()) continue;
+      out += " " + Name(n, r) + "=" +
+             (rep.remote[r] ? std::string(kClusterStateNames.Name(*rep.remote[r])) : "?");
+      if (!hb.empty()) out += "(" + hb + ")";
     }
   }
   return out + "]";

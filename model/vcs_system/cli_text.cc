@@ -46,8 +46,8 @@ std::string Quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
 
 SysState StateValue(std::string_view s, const std::string& where) {
   if (auto v = kSysStateNames.Parse(s)) return *v;
-  throw ParseError(where, "unknown system state " + Quoted(s) + " (expected " +
-                              kSysStateNames.Choices() + ")");
+  throw ParseError(
+      where, "unknown system state " + Quoted(s) + " (expected " + kSysStateNames.Choices() + ")");
 }
 
 void CheckNew(const std::vector<SystemRow>& rows, std::string_view name, const std::string& where) {
@@ -72,8 +72,8 @@ std::vector<SystemRow> ParseHasysState(std::string_view text) {
     if (f.empty()) continue;
     if (!header) {
       if (f.size() != 3 || f[0] != "#System" || f[1] != "Attribute" || f[2] != "Value") {
-        throw ParseError(Where(l), "expected the header \"#System Attribute Value\", got " +
-                                       Quoted(l.text));
+        throw ParseError(Where(l),
+                         "expected the header \"#System Attribute Value\", got " + Quoted(l.text));
       }
       header = true;
       continue;
@@ -88,7 +88,8 @@ std::vector<SystemRow> ParseHasysState(std::string_view text) {
     CheckNew(rows, f[0], Where(l));
     rows.push_back({std::string(f[0]), StateValue(f[2], Where(l)), false});
   }
-  if (!header) throw ParseError("line 1", "empty output: expected the header \"#System Attribute Value\"");
+  if (!header)
+    throw ParseError("line 1", "empty output: expected the header \"#System Attribute Value\"");
   return rows;
 }
 
@@ -125,11 +126,13 @@ std::vector<SystemRow> ParseHastatusSummary(std::string_view text) {
           break;
         }
         if (f[0] != "A") {
-          throw ParseError(Where(l), "expected a system row starting with \"A\", got " + Quoted(l.text));
+          throw ParseError(Where(l),
+                           "expected a system row starting with \"A\", got " + Quoted(l.text));
         }
         if (f.size() != 4) {
           throw ParseError(Where(l), "expected \"A <system> <state> <frozen>\" (4 columns), got " +
-                                         std::to_string(f.size()) + " column(s): " + Quoted(l.text));
+                                         std::to_string(f.size()) +
+                                         " column(s): " + Quoted(l.text));
         }
         if (f[3] != "0" && f[3] != "1") {
           throw ParseError(Where(l), "Frozen must be 0 or 1, got " + Quoted(f[3]));
@@ -141,15 +144,18 @@ std::vector<SystemRow> ParseHastatusSummary(std::string_view text) {
         break;
     }
   }
-  if (where == kBefore) throw ParseError("", "no \"-- SYSTEM STATE\" section in the hastatus -sum output");
+  if (where == kBefore)
+    throw ParseError("", "no \"-- SYSTEM STATE\" section in the hastatus -sum output");
   if (where == kHeader) {
-    throw ParseError("", "the \"-- SYSTEM STATE\" section ends before its \"-- System State Frozen\" header");
+    throw ParseError(
+        "", "the \"-- SYSTEM STATE\" section ends before its \"-- System State Frozen\" header");
   }
   return rows;
 }
 
 std::string FormatHastatusSummary(std::span<const SystemRow> rows) {
-  std::string out = "-- SYSTEM STATE\n-- " + Pad("System", 20) + " " + Pad("State", 20) + " Frozen\n\n";
+  std::string out =
+      "-- SYSTEM STATE\n-- " + Pad("System", 20) + " " + Pad("State", 20) + " Frozen\n\n";
   for (const SystemRow& r : rows) {
     out += "A  " + Pad(r.system, 20) + " " + Pad(kSysStateNames.Name(r.state), 20) + " " +
            (r.frozen ? "1" : "0") + "\n";
@@ -169,39 +175,145 @@ SysState ParseBareSysState(std::string_view text) {
     words = f;
     line = l.number;
   }
-  if (words.empty()) throw ParseError("line 1", "empty output: expected a system state such as RUNNING");
+  if (words.empty())
+    throw ParseError("line 1", "empty output: expected a system state such as RUNNING");
   return StateValue(words[0], "line " + std::to_string(line));
 }
 
-std::vector<SystemRow> RowsFor(const Observation& obs, int observer) {
-  std::vector<SystemRow> rows;
-  for (int j = 0; j < kSystems; ++j) {
-    if (obs.listed[observer] & (1u << j)) rows.push_back({SystemName(j), obs.table[observer][j], false});
+std::vector<GroupRow> ParseHagrpState(std::string_view text) {
+  std::vector<GroupRow> rows;
+  bool header = false;
+  for (const Line& l : SplitLines(text)) {
+    auto f = Fields(l.text);
+    if (f.empty()) continue;
+    if (!header) {
+      if (f.size() != 4 || f[0] != "#Group" || f[1] != "Attribute" || f[2] != "System" ||
+          f[3] != "Value") {
+        throw ParseError(Where(l), "expected the header \"#Group Attribute System Value\", got " +
+                                       Quoted(l.text));
+      }
+      header = true;
+      continue;
+    }
+    if (f.size() < 4) {
+      throw ParseError(Where(l), "expected \"<group> State <system> |<value>|\", got " +
+                                     std::to_string(f.size()) + " column(s): " + Quoted(l.text));
+    }
+    if (f[1] != "State")
+      throw ParseError(Where(l), "expected the attribute State, got " + Quoted(f[1]));
+    // The value may hold spaces ("|OFFLINE|STATE UNKNOWN|"): the rest of the line.
+    std::string_view rest = l.text.substr(static_cast<std::size_t>(f[3].data() - l.text.data()));
+    while (!rest.empty() && IsSpace(rest.back())) rest.remove_suffix(1);
+    if (rest.size() < 2 || rest.front() != '|' || rest.back() != '|') {
+      throw ParseError(Where(l), "expected the value between pipes, got " + Quoted(rest));
+    }
+    rest = rest.substr(1, rest.size() - 2);
+    rows.push_back({std::string(f[0]), std::string(f[2]), std::string(rest)});
+  }
+  if (!header) {
+    throw ParseError("line 1",
+                     "empty output: expected the header \"#Group Attribute System Value\"");
   }
   return rows;
 }
 
-void SetRows(Observation& obs, int observer, std::span<const SystemRow> rows) {
+std::string FormatHagrpState(std::span<const GroupRow> rows) {
+  std::string out =
+      Pad("#Group", 16) + " " + Pad("Attribute", 14) + " " + Pad("System", 20) + " Value\n";
+  for (const GroupRow& r : rows) {
+    out += Pad(r.group, 16) + " " + Pad("State", 14) + " " + Pad(r.system, 20) + " |" + r.value +
+           "|\n";
+  }
+  return out;
+}
+
+namespace {
+
+int SystemIndex(const Nodes& nodes, int observer, std::string_view name) {
+  if (auto i = nodes.Find(name)) return *i;
+  throw ParseError(nodes.Name(observer),
+                   "unknown system " + Quoted(name) + " (expected " + nodes.Choices() + ")");
+}
+
+void CheckObserver(const Nodes& nodes, int observer) {
+  if (observer < 0 || observer >= static_cast<int>(nodes.size()) || observer >= kMaxSystems) {
+    throw ParseError("observer", "system #" + std::to_string(observer) +
+                                     " is not in the configuration (" + nodes.Choices() + ")");
+  }
+}
+
+}  // namespace
+
+void AddListing(Observation& obs, const Nodes& nodes, int observer,
+                std::span<const SystemRow> rows) {
+  CheckObserver(nodes, observer);
   if (rows.empty()) {
-    throw ParseError(SystemName(observer), "no system rows: a running engine lists at least itself");
+    throw ParseError(nodes.Name(observer),
+                     "no system rows: a running engine lists at least itself");
   }
-  std::uint8_t listed = 0;
-  std::array<SysState, kSystems> table;
-  table.fill(SysState::kUnknown);
+  SystemSet listed = 0;
+  std::array<std::optional<SysState>, kMaxSystems> states{};
   for (const SystemRow& r : rows) {
-    auto id = SystemId(r.system);
-    if (!id) {
-      throw ParseError(SystemName(observer), "unknown system " + Quoted(r.system) +
-                                                 " (expected sys0.." + SystemName(kSystems - 1) + ")");
+    const int id = SystemIndex(nodes, observer, r.system);
+    if (listed & (1u << id)) {
+      throw ParseError(nodes.Name(observer), "system " + Quoted(r.system) + " appears twice");
     }
-    if (listed & (1u << *id)) {
-      throw ParseError(SystemName(observer), "system " + Quoted(r.system) + " appears twice");
-    }
-    listed |= static_cast<std::uint8_t>(1u << *id);
-    table[*id] = r.state;
+    listed = static_cast<SystemSet>(listed | (1u << id));
+    states[id] = r.state;
   }
+  obs.answered[observer] = true;
   obs.listed[observer] = listed;
-  obs.table[observer] = table;
+  obs.state[observer] = states;
+}
+
+void AddBareState(Observation& obs, const Nodes& nodes, int observer, std::string_view system,
+                  SysState state) {
+  CheckObserver(nodes, observer);
+  const int id = SystemIndex(nodes, observer, system);
+  obs.answered[observer] = true;
+  obs.state[observer][id] = state;
+}
+
+void AddGroupStates(Observation& obs, const Nodes& nodes, int observer,
+                    std::span<const GroupRow> rows) {
+  CheckObserver(nodes, observer);
+  std::array<int, kMaxSystems> online{}, offline{}, other{};
+  for (const GroupRow& r : rows) {
+    const int id = SystemIndex(nodes, observer, r.system);
+    if (r.value == "ONLINE") {
+      ++online[id];
+    } else if (r.value == "OFFLINE") {
+      ++offline[id];
+    } else {
+      ++other[id];
+    }
+  }
+  obs.answered[observer] = true;
+  for (int j = 0; j < kMaxSystems; ++j) {
+    if (online[j] > 0) {
+      obs.groups_online[observer][j] = true;
+    } else if (offline[j] > 0 && other[j] == 0) {
+      obs.groups_online[observer][j] = false;
+    }
+  }
+}
+
+void AddNoEngine(Observation& obs, int observer) {
+  if (observer < 0 || observer >= kMaxSystems) {
+    throw ParseError("observer", "system #" + std::to_string(observer) + " is out of range");
+  }
+  obs.answered[observer] = false;
+}
+
+std::vector<SystemRow> RowsFor(const Observation& obs, const Nodes& nodes, int observer) {
+  std::vector<SystemRow> rows;
+  if (!obs.listed[observer]) return rows;
+  for (int j = 0; j < kMaxSystems; ++j) {
+    if ((*obs.listed[observer] & (1u << j)) && obs.state[observer][j]) {
+      rows.push_back({nodes.Name(j), *obs.state[observer][j], false});
+    }
+  }
+  return rows;
 }
 
 }  // namespace haspec::vcs_system

@@ -9,12 +9,20 @@
 //   $ hasys -state sys0                     A  sys1                 FAULTED              0
 //   RUNNING
 //
-// Usage:
+//   $ hagrp -state
+//   #Group   Attribute   System      Value
+//   vxfen    State       sys0        |ONLINE|
+//
+// Usage: parse the text into rows, then turn the rows into a *partial*
+// observation of the one system the command ran on. Nothing else is filled:
+// other engines stay "not seen" (not "down"), and no value of an earlier
+// output is carried forward.
 //
 //   std::vector<SystemRow> rows = ParseHasysState(text);   // throws ParseError
 //   Observation obs;
-//   SetRows(obs, /*observer=*/0, rows);                    // names must be sys0..sys3
-//   std::string again = FormatHastatusSummary(RowsFor(obs, 0));
+//   AddListing(obs, nodes, /*observer=*/0, rows);          // names from the Config
+//   AddGroupStates(obs, nodes, 0, ParseHagrpState(hagrp_text));
+//   std::string again = FormatHastatusSummary(RowsFor(obs, nodes, 0));
 //
 // Parse errors name the line ("line 4") and say what was expected there.
 #ifndef HASPEC_MODEL_VCS_SYSTEM_CLI_TEXT_H_
@@ -25,17 +33,28 @@
 #include <string_view>
 #include <vector>
 
+#include "model/core/nodes.h"
 #include "model/vcs_system/vcs_system.h"
 
 namespace haspec::vcs_system {
 
 // One system row. `frozen` comes from hastatus -sum's Frozen column; hasys
-// -state has none and leaves it false.
+// -state has none and leaves it false. The model does not keep Frozen: it is
+// parsed and printed, never put in an observation.
 struct SystemRow {
   std::string system;
   SysState state = SysState::kUnknown;
   bool frozen = false;
   friend bool operator==(const SystemRow&, const SystemRow&) = default;
+};
+
+// One `hagrp -state` row: the value without its pipes ("ONLINE",
+// "OFFLINE|STATE UNKNOWN").
+struct GroupRow {
+  std::string group;
+  std::string system;
+  std::string value;
+  friend bool operator==(const GroupRow&, const GroupRow&) = default;
 };
 
 // `hasys -state` with no argument: a "#System Attribute Value" header, then
@@ -46,17 +65,37 @@ std::string FormatHasysState(std::span<const SystemRow> rows);
 // The "-- SYSTEM STATE" section of `hastatus -sum` (other sections are
 // skipped): its column header, then "A <system> <state> <frozen>" rows.
 std::vector<SystemRow> ParseHastatusSummary(std::string_view text);
-// Only the SYSTEM STATE section; groups are not modelled.
 std::string FormatHastatusSummary(std::span<const SystemRow> rows);
 
 // `hasys -state <system>`: the bare state value on one line.
 SysState ParseBareSysState(std::string_view text);
 
-// The rows `observer` prints, in system order (empty if its engine is down).
-std::vector<SystemRow> RowsFor(const Observation& obs, int observer);
-// Replaces observer `observer`'s table with `rows`. Throws ParseError for a
-// system name other than sys0..sys3, a repeated system, or no rows at all.
-void SetRows(Observation& obs, int observer, std::span<const SystemRow> rows);
+// `hagrp -state`: a "#Group Attribute System Value" header, then
+// "<group> State <system> |<value>|" rows.
+std::vector<GroupRow> ParseHagrpState(std::string_view text);
+std::string FormatHagrpState(std::span<const GroupRow> rows);
+
+// What one full listing (hasys -state, or hastatus -sum's system section)
+// typed on `observer` shows: its engine answered, the systems it lists, and
+// each one's state. Throws ParseError for a name outside `nodes` or a
+// repeated system. Touches no other observer.
+void AddListing(Observation& obs, const Nodes& nodes, int observer,
+                std::span<const SystemRow> rows);
+// `hasys -state <system>` typed on `observer`: one state; the listing stays
+// not seen.
+void AddBareState(Observation& obs, const Nodes& nodes, int observer, std::string_view system,
+                  SysState state);
+// `hagrp -state` typed on `observer`: per system, ONLINE when any group row
+// says ONLINE, OFFLINE when every row says OFFLINE; any other mix (FAULTED,
+// PARTIAL, ...) and systems without rows stay not seen.
+void AddGroupStates(Observation& obs, const Nodes& nodes, int observer,
+                    std::span<const GroupRow> rows);
+// An ha command on `observer` failed with "Cannot connect to VCS engine".
+void AddNoEngine(Observation& obs, int observer);
+
+// The rows `observer`'s listing shows, in system order (empty unless its
+// listing was seen).
+std::vector<SystemRow> RowsFor(const Observation& obs, const Nodes& nodes, int observer);
 
 }  // namespace haspec::vcs_system
 

@@ -1,6 +1,7 @@
-// JSON codecs for the VCS system-state machine: states, ops and observations.
-// Systems are named "sys0".."sys3" (a bare node id is accepted on input);
-// states use the product's SysState spellings.
+// JSON codecs for the VCS system-state machine: states, observations and
+// configurations. Systems are named by the configuration's Nodes; states use
+// the product's SysState spellings. Ops are derived (model/core/op_codec.h).
+#include <nlohmann/json.hpp>
 #include <string>
 
 #include "model/core/json_util.h"
@@ -12,219 +13,277 @@ namespace {
 using nlohmann::json;
 using namespace json_util;
 
-std::uint8_t SystemValue(const json& f, const std::string& path) {
-  if (f.is_number_integer()) return static_cast<std::uint8_t>(IntValue(f, 0, kSystems - 1, path));
-  if (f.is_string()) {
-    auto s = f.get<std::string>();
-    if (auto id = SystemId(s)) return static_cast<std::uint8_t>(*id);
-    throw ParseError(path, "unknown system \"" + s + "\" (expected sys0.." +
-                               SystemName(kSystems - 1) + ")");
+int SystemValue(const json& f, const Nodes& nodes, const std::string& path) {
+  if (!f.is_string()) {
+    throw ParseError(path, "expected a system name, got " + TypeName(f));
   }
-  throw ParseError(path, "expected a system name such as \"sys1\", got " + TypeName(f));
+  auto name = f.get<std::string>();
+  if (auto i = nodes.Find(name)) return *i;
+  throw ParseError(path, "unknown system \"" + name + "\" (expected " + nodes.Choices() + ")");
 }
 
-std::uint8_t SystemField(const json& j, std::string_view key, std::string_view where) {
-  return SystemValue(Field(j, key, where), Path(where, key));
-}
-
-std::uint8_t GenField(const json& j, std::string_view key, std::string_view where) {
-  const json* f = OptionalField(j, key, where);
-  return f ? static_cast<std::uint8_t>(IntValue(*f, 0, 255, Path(where, key))) : 0;
-}
-
-json MaskToJson(std::uint8_t mask) {
+json SetToJson(SystemSet mask, const Nodes& nodes) {
   json a = json::array();
-  for (int i = 0; i < kSystems; ++i) {
-    if (mask & (1u << i)) a.push_back(SystemName(i));
+  for (int i = 0; i < kMaxSystems; ++i) {
+    if (mask & (1u << i)) a.push_back(nodes.Name(i));
   }
   return a;
 }
 
-std::uint8_t MaskValue(const json& f, const std::string& path) {
-  if (!f.is_array()) throw ParseError(path, "expected an array of system names, got " + TypeName(f));
-  std::uint8_t mask = 0;
+SystemSet SetValue(const json& f, const Nodes& nodes, const std::string& path) {
+  if (!f.is_array())
+    throw ParseError(path, "expected an array of system names, got " + TypeName(f));
+  SystemSet mask = 0;
   for (std::size_t i = 0; i < f.size(); ++i) {
-    mask |= static_cast<std::uint8_t>(1u << SystemValue(f[i], path + "[" + std::to_string(i) + "]"));
+    const std::string p = path + "[" + std::to_string(i) + "]";
+    const int id = SystemValue(f[i], nodes, p);
+    if (mask & (1u << id)) throw ParseError(p, nodes.Name(id) + " is listed twice");
+    mask = static_cast<SystemSet>(mask | (1u << id));
   }
   return mask;
 }
 
-struct OpEncoder {
-  json operator()(const Hastart& o) const {
-    return {{"sys", SystemName(o.sys)}, {"mode", kStartModeNames.Name(o.mode)}};
-  }
-  json operator()(const Join& o) const { return {{"sys", SystemName(o.sys)}}; }
-  json operator()(const Discover& o) const { return {{"sys", SystemName(o.sys)}}; }
-  json operator()(const LocalBuildDone& o) const {
-    return {{"sys", SystemName(o.sys)}, {"hacf_error", o.hacf_error}};
-  }
-  json operator()(const RemoteBuildDone& o) const { return {{"sys", SystemName(o.sys)}}; }
-  json operator()(const ConfigChange& o) const { return {{"on", SystemName(o.on)}}; }
-  json operator()(const HasysForce& o) const { return {{"target", SystemName(o.target)}}; }
-  json operator()(const HasysDelete& o) const {
-    return {{"on", SystemName(o.on)}, {"target", SystemName(o.target)}};
-  }
-  json operator()(const HasysAdd& o) const {
-    return {{"on", SystemName(o.on)}, {"target", SystemName(o.target)}};
-  }
-  json operator()(const Hastop& o) const { return {{"sys", SystemName(o.sys)}, {"force", o.force}}; }
-  json operator()(const AgentsStopped& o) const { return {{"sys", SystemName(o.sys)}}; }
-  json operator()(const EngineExited& o) const { return {{"sys", SystemName(o.sys)}}; }
-  json operator()(const Crash& o) const { return {{"sys", SystemName(o.sys)}}; }
-  json operator()(const GroupOnline& o) const { return {{"sys", SystemName(o.sys)}}; }
-  json operator()(const EditMainCf& o) const {
-    return {{"sys", SystemName(o.sys)}, {"main_cf", kMainCfNames.Name(o.main_cf)}};
-  }
-};
+// Configuration labels are small numbers; "none" is written as null.
+constexpr std::int64_t kMaxLabel = 4 * kMaxSystems;
 
-Op DecodeOp(std::string_view name, const json& j, std::string_view w) {
-  auto sys = [&] { return SystemField(j, "sys", w); };
-  auto on = [&] { return SystemField(j, "on", w); };
-  auto target = [&] { return SystemField(j, "target", w); };
-  if (name == Hastart::kName) {
-    return Hastart{sys(), EnumField(kStartModeNames, j, "mode", w, StartMode::kPlain)};
-  }
-  if (name == Join::kName) return Join{sys()};
-  if (name == Discover::kName) return Discover{sys()};
-  if (name == LocalBuildDone::kName) return LocalBuildDone{sys(), BoolField(j, "hacf_error", w, false)};
-  if (name == RemoteBuildDone::kName) return RemoteBuildDone{sys()};
-  if (name == ConfigChange::kName) return ConfigChange{on()};
-  if (name == HasysForce::kName) return HasysForce{target()};
-  if (name == HasysDelete::kName) {
-    std::uint8_t o = on();
-    return HasysDelete{o, target()};
-  }
-  if (name == HasysAdd::kName) {
-    std::uint8_t o = on();
-    return HasysAdd{o, target()};
-  }
-  if (name == Hastop::kName) return Hastop{sys(), BoolField(j, "force", w, false)};
-  if (name == AgentsStopped::kName) return AgentsStopped{sys()};
-  if (name == EngineExited::kName) return EngineExited{sys()};
-  if (name == Crash::kName) return Crash{sys()};
-  if (name == GroupOnline::kName) return GroupOnline{sys()};
-  if (name == EditMainCf::kName) return EditMainCf{sys(), EnumField(kMainCfNames, j, "main_cf", w)};
-  throw UnknownOp<Op>(name, w);
+json LabelToJson(std::uint8_t v) { return v == kNoConfig ? json(nullptr) : json(v); }
+
+std::uint8_t LabelField(const json& j, std::string_view key, std::string_view where,
+                        std::uint8_t dflt) {
+  const json* f = OptionalField(j, key, where);
+  if (!f) return dflt;
+  if (f->is_null()) return kNoConfig;
+  return static_cast<std::uint8_t>(IntValue(*f, 0, kMaxLabel, Path(where, key)));
 }
 
 }  // namespace
 
-json VcsSystem::OpToJson(const Op& op) {
-  return EncodeOp<OpEncoder>(op);
-}
-
-Op VcsSystem::OpFromJson(const json& j) { return DecodeOp(StringField(j, "op", ""), j, ""); }
-
-json VcsSystem::StateToJson(const State& s) {
+json VcsSystem::StateToJson(const State& s, const Nodes& nodes) {
   json systems = json::array();
-  for (int i = 0; i < kSystems; ++i) {
+  for (int i = 0; i < s.n; ++i) {
     const Sys& x = s.sys[i];
     json seen = json::object();
-    for (int j = 0; j < kSystems; ++j) {
-      if (x.seen[j] != SysState::kUnknown) seen[SystemName(j)] = kSysStateNames.Name(x.seen[j]);
+    for (int j = 0; j < s.n; ++j) {
+      const View v = x.ViewOf(j);
+      if (v != View::kNotSeen) seen[nodes.Name(j)] = v == View::kFaulted ? "FAULTED" : "EXITED";
     }
-    json e = {{"system", SystemName(i)},
+    json e = {{"system", nodes.Name(i)},
               {"state", kSysStateNames.Name(x.state)},
-              {"prev", kSysStateNames.Name(x.prev)},
               {"main_cf", kMainCfNames.Name(x.main_cf)},
-              {"disk_gen", x.disk_gen},
+              {"disk_cfg", x.disk_cfg},
               {"current", x.current},
               {"groups_online", x.groups_online},
-              {"run_gen", x.run_gen},
+              {"run_cfg", LabelToJson(x.run_cfg)},
               {"seen", seen}};
     if (x.state == SysState::kRemoteBuild) {
-      e["source"] = SystemName(x.source);
-      e["snapshot_gen"] = x.snapshot_gen;
-      e["queued"] = x.queued;
+      e["source"] = nodes.Name(x.source);
+      e["snapshot_cfg"] = LabelToJson(x.snapshot_cfg);
+      e["build_cfg"] = LabelToJson(x.build_cfg);
     }
     systems.push_back(std::move(e));
   }
-  return {{"machine", VcsSystem::kName}, {"entries", MaskToJson(s.entries)}, {"systems", systems}};
+  return {{"machine", VcsSystem::kName},
+          {"entries", SetToJson(s.entries, nodes)},
+          {"systems", systems}};
 }
 
-State VcsSystem::StateFromJson(const json& j) {
+State VcsSystem::StateFromJson(const json& j, const Nodes& nodes) {
+  RequireObject(j, "");
+  if (nodes.size() == 0 || nodes.size() > static_cast<std::size_t>(kMaxSystems)) {
+    throw ParseError("", "the configuration names " + std::to_string(nodes.size()) +
+                             " systems (expected 1.." + std::to_string(kMaxSystems) + ")");
+  }
   State s;
+  s.n = static_cast<std::uint8_t>(nodes.size());
+  s.entries = static_cast<SystemSet>((1u << s.n) - 1);
   if (const json* m = OptionalField(j, "machine", "")) {
     if (!m->is_string() || m->get<std::string>() != VcsSystem::kName) {
-      throw ParseError("machine", "expected \"" + std::string(VcsSystem::kName) + "\", got " + m->dump());
+      throw ParseError("machine",
+                       "expected \"" + std::string(VcsSystem::kName) + "\", got " + m->dump());
     }
   }
-  if (const json* e = OptionalField(j, "entries", "")) s.entries = MaskValue(*e, "entries");
+  if (const json* e = OptionalField(j, "entries", "")) s.entries = SetValue(*e, nodes, "entries");
   const json& systems = Field(j, "systems", "");
-  if (!systems.is_array()) throw ParseError("systems", "expected an array, got " + TypeName(systems));
-  std::uint8_t listed = 0;
+  if (!systems.is_array()) {
+    throw ParseError("systems", "expected an array, got " + TypeName(systems));
+  }
+  SystemSet listed = 0;
   for (std::size_t k = 0; k < systems.size(); ++k) {
-    std::string w = "systems[" + std::to_string(k) + "]";
+    const std::string w = "systems[" + std::to_string(k) + "]";
     const json& e = systems[k];
-    std::uint8_t i = SystemField(e, "system", w);
-    if (listed & (1u << i)) throw ParseError(w + ".system", SystemName(i) + " is listed twice");
-    listed |= static_cast<std::uint8_t>(1u << i);
+    RequireObject(e, w);
+    const int i = SystemValue(Field(e, "system", w), nodes, Path(w, "system"));
+    if (listed & (1u << i)) throw ParseError(Path(w, "system"), nodes.Name(i) + " is listed twice");
+    listed = static_cast<SystemSet>(listed | (1u << i));
     Sys& x = s.sys[i];
     x.state = EnumField(kSysStateNames, e, "state", w);
-    x.prev = EnumField(kSysStateNames, e, "prev", w, SysState::kExited);
     x.main_cf = EnumField(kMainCfNames, e, "main_cf", w, MainCf::kValid);
-    x.disk_gen = GenField(e, "disk_gen", w);
+    x.disk_cfg = LabelField(e, "disk_cfg", w, 0);
+    if (x.disk_cfg == kNoConfig) {
+      throw ParseError(Path(w, "disk_cfg"), "main.cf always holds a configuration label");
+    }
     x.current = BoolField(e, "current", w, false);
     x.groups_online = BoolField(e, "groups_online", w, false);
-    x.run_gen = GenField(e, "run_gen", w);
+    x.run_cfg = LabelField(e, "run_cfg", w, kNoConfig);
     if (x.state == SysState::kRemoteBuild) {
-      x.source = SystemField(e, "source", w);
-      x.snapshot_gen = GenField(e, "snapshot_gen", w);
-      x.queued = GenField(e, "queued", w);
+      x.source =
+          static_cast<std::uint8_t>(SystemValue(Field(e, "source", w), nodes, Path(w, "source")));
+      x.snapshot_cfg = LabelField(e, "snapshot_cfg", w, kNoConfig);
+      x.build_cfg = LabelField(e, "build_cfg", w, x.snapshot_cfg);
     }
     if (const json* seen = OptionalField(e, "seen", w)) {
-      std::string sw = w + ".seen";
-      if (!seen->is_object()) throw ParseError(sw, "expected an object of system: state, got " + TypeName(*seen));
+      const std::string sw = Path(w, "seen");
+      if (!seen->is_object()) {
+        throw ParseError(sw, "expected an object of system: state, got " + TypeName(*seen));
+      }
       for (auto it = seen->begin(); it != seen->end(); ++it) {
-        std::uint8_t other = SystemValue(json(it.key()), sw);
-        SysState v = EnumValue(kSysStateNames, it.value(), Path(sw, it.key()));
-        if (v != SysState::kUnknown && v != SysState::kExited && v != SysState::kFaulted) {
-          throw ParseError(Path(sw, it.key()), "a gone system is seen as EXITED, FAULTED or UNKNOWN, not " +
-                                                   std::string(kSysStateNames.Name(v)));
+        const int other = SystemValue(json(it.key()), nodes, sw);
+        const SysState v = EnumValue(kSysStateNames, it.value(), Path(sw, it.key()));
+        if (v != SysState::kExited && v != SysState::kFaulted) {
+          throw ParseError(Path(sw, it.key()),
+                           "a gone system is seen as EXITED or FAULTED (omit it when not seen), "
+                           "not " +
+                               std::string(kSysStateNames.Name(v)));
         }
-        x.seen[other] = v;
+        x.SetView(other, v == SysState::kFaulted ? View::kFaulted : View::kExited);
       }
     }
   }
   return s;
 }
 
-json VcsSystem::ObservationToJson(const Observation& o) {
+json VcsSystem::ObservationToJson(const Observation& o, const Nodes& nodes) {
   json observers = json::array();
-  for (int i = 0; i < kSystems; ++i) {
-    if (!o.listed[i]) continue;
-    json rows = json::array();
-    for (int j = 0; j < kSystems; ++j) {
-      if (o.listed[i] & (1u << j)) {
-        rows.push_back({{"system", SystemName(j)}, {"state", kSysStateNames.Name(o.table[i][j])}});
-      }
+  for (int i = 0; i < kMaxSystems; ++i) {
+    json e = json::object();
+    if (o.answered[i]) e["answered"] = *o.answered[i];
+    if (o.listed[i]) e["listed"] = SetToJson(*o.listed[i], nodes);
+    json states = json::object(), groups = json::object();
+    for (int j = 0; j < kMaxSystems; ++j) {
+      if (o.state[i][j]) states[nodes.Name(j)] = kSysStateNames.Name(*o.state[i][j]);
+      if (o.groups_online[i][j]) groups[nodes.Name(j)] = *o.groups_online[i][j];
     }
-    observers.push_back({{"observer", SystemName(i)}, {"systems", rows}});
+    if (!states.empty()) e["states"] = states;
+    if (!groups.empty()) e["groups_online"] = groups;
+    if (e.empty()) continue;
+    e["observer"] = nodes.Name(i);
+    observers.push_back(std::move(e));
   }
   return {{"observers", observers}};
 }
 
-Observation VcsSystem::ObservationFromJson(const json& j) {
+Observation VcsSystem::ObservationFromJson(const json& j, const Nodes& nodes) {
+  RequireObject(j, "");
   Observation o;
-  const json& observers = Field(j, "observers", "");
-  if (!observers.is_array()) throw ParseError("observers", "expected an array, got " + TypeName(observers));
-  for (std::size_t k = 0; k < observers.size(); ++k) {
-    std::string w = "observers[" + std::to_string(k) + "]";
-    const json& e = observers[k];
-    std::uint8_t i = SystemField(e, "observer", w);
-    if (o.listed[i]) throw ParseError(w + ".observer", SystemName(i) + " is listed twice");
-    const json& rows = Field(e, "systems", w);
-    if (!rows.is_array()) throw ParseError(w + ".systems", "expected an array, got " + TypeName(rows));
-    if (rows.empty()) throw ParseError(w + ".systems", "an answering engine lists at least itself");
-    for (std::size_t r = 0; r < rows.size(); ++r) {
-      std::string rw = w + ".systems[" + std::to_string(r) + "]";
-      std::uint8_t sys = SystemField(rows[r], "system", rw);
-      if (o.listed[i] & (1u << sys)) throw ParseError(rw + ".system", SystemName(sys) + " is listed twice");
-      o.listed[i] |= static_cast<std::uint8_t>(1u << sys);
-      o.table[i][sys] = EnumField(kSysStateNames, rows[r], "state", rw);
+  const json* observers = OptionalField(j, "observers", "");
+  if (!observers) return o;
+  if (!observers->is_array()) {
+    throw ParseError("observers", "expected an array, got " + TypeName(*observers));
+  }
+  SystemSet seen_observers = 0;
+  for (std::size_t k = 0; k < observers->size(); ++k) {
+    const std::string w = "observers[" + std::to_string(k) + "]";
+    const json& e = (*observers)[k];
+    RequireObject(e, w);
+    for (auto it = e.begin(); it != e.end(); ++it) {
+      const std::string& key = it.key();
+      if (key != "observer" && key != "answered" && key != "listed" && key != "states" &&
+          key != "groups_online") {
+        throw ParseError(Path(w, key),
+                         "unknown field (expected observer, answered, listed, states, "
+                         "groups_online)");
+      }
+    }
+    const int i = SystemValue(Field(e, "observer", w), nodes, Path(w, "observer"));
+    if (seen_observers & (1u << i)) {
+      throw ParseError(Path(w, "observer"), nodes.Name(i) + " is listed twice");
+    }
+    seen_observers = static_cast<SystemSet>(seen_observers | (1u << i));
+    if (const json* a = OptionalField(e, "answered", w)) {
+      if (!a->is_boolean()) {
+        throw ParseError(Path(w, "answered"), "expected true or false, got " + TypeName(*a));
+      }
+      o.answered[i] = a->get<bool>();
+    }
+    if (const json* l = OptionalField(e, "listed", w)) {
+      o.listed[i] = SetValue(*l, nodes, Path(w, "listed"));
+    }
+    if (const json* st = OptionalField(e, "states", w)) {
+      const std::string sw = Path(w, "states");
+      if (!st->is_object()) throw ParseError(sw, "expected an object of system: state");
+      for (auto it = st->begin(); it != st->end(); ++it) {
+        const int sys = SystemValue(json(it.key()), nodes, Path(sw, it.key()));
+        o.state[i][sys] = EnumValue(kSysStateNames, it.value(), Path(sw, it.key()));
+        if (o.listed[i] && !(*o.listed[i] & (1u << sys))) {
+          throw ParseError(Path(sw, it.key()), "a state for a system the listing leaves out");
+        }
+      }
+    }
+    if (const json* g = OptionalField(e, "groups_online", w)) {
+      const std::string gw = Path(w, "groups_online");
+      if (!g->is_object()) throw ParseError(gw, "expected an object of system: true or false");
+      for (auto it = g->begin(); it != g->end(); ++it) {
+        const int sys = SystemValue(json(it.key()), nodes, Path(gw, it.key()));
+        if (!it.value().is_boolean()) {
+          throw ParseError(Path(gw, it.key()),
+                           "expected true or false, got " + TypeName(it.value()));
+        }
+        o.groups_online[i][sys] = it.value().get<bool>();
+      }
     }
   }
   return o;
+}
+
+json VcsSystem::ConfigToJson(const Config& c) {
+  return {{"systems", c.nodes.names()},
+          {"no_entry", SetToJson(c.no_entry, c.nodes)},
+          {"stale", SetToJson(c.stale, c.nodes)},
+          {"invalid", SetToJson(c.invalid, c.nodes)}};
+}
+
+Config VcsSystem::ConfigFromJson(const json& j) {
+  RequireObject(j, "");
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& key = it.key();
+    if (key != "systems" && key != "no_entry" && key != "stale" && key != "invalid" &&
+        key != "machine") {
+      throw ParseError(key, "unknown field (expected systems, no_entry, stale, invalid)");
+    }
+  }
+  Config c;
+  if (const json* sys = OptionalField(j, "systems", "")) {
+    if (!sys->is_array()) throw ParseError("systems", "expected an array of system names");
+    if (sys->empty() || sys->size() > static_cast<std::size_t>(kMaxSystems)) {
+      throw ParseError("systems", std::to_string(sys->size()) + " systems (expected 1.." +
+                                      std::to_string(kMaxSystems) + ")");
+    }
+    std::vector<std::string> names;
+    for (std::size_t k = 0; k < sys->size(); ++k) {
+      const std::string p = "systems[" + std::to_string(k) + "]";
+      const json& n = (*sys)[k];
+      if (!n.is_string() || n.get<std::string>().empty()) {
+        throw ParseError(p, "expected a non-empty system name, got " + n.dump());
+      }
+      const std::string name = n.get<std::string>();
+      for (const std::string& other : names) {
+        if (other == name) throw ParseError(p, "duplicate system name \"" + name + "\"");
+      }
+      names.push_back(name);
+    }
+    c.nodes = Nodes(std::move(names));
+  }
+  if (const json* f = OptionalField(j, "no_entry", ""))
+    c.no_entry = SetValue(*f, c.nodes, "no_entry");
+  if (const json* f = OptionalField(j, "stale", "")) c.stale = SetValue(*f, c.nodes, "stale");
+  if (const json* f = OptionalField(j, "invalid", "")) c.invalid = SetValue(*f, c.nodes, "invalid");
+  if (c.stale & c.invalid) {
+    throw ParseError("invalid",
+                     "a main.cf is either stale or invalid, not both (" +
+                         SetToJson(static_cast<SystemSet>(c.stale & c.invalid), c.nodes).dump() +
+                         ")");
+  }
+  return c;
 }
 
 static_assert(CodecMachine<VcsSystem>);

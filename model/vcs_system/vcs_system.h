@@ -1,23 +1,25 @@
 // The Veritas Cluster Server (VCS) engine's system states: how HAD on each
 // system of a cluster starts, joins, builds its running configuration,
-// waits for an administrator, and leaves.
+// waits for an administrator, and leaves, and how each engine shows its peers.
 //
-// A cluster has kSystems systems, sys0..sys3; the number is also the node id
-// ("lowest-numbered" in the documents). For each system the state holds what
-// its own engine reports, the state it was in before (so invariants can say
-// how a state was entered), its main.cf on disk, the running configuration it
-// holds (as a generation number), its REMOTE_BUILD bookkeeping, whether its
-// service groups are online, and what it knows about systems that have gone
-// (FAULTED, EXITED or never seen). Peers see a running engine's state as it
-// reports it; a gone engine as FAULTED or EXITED. See model/vcs_system/README.md.
+// A configuration names 1..kMaxSystems systems (Config::nodes, the product's
+// own host names); a system's index is its node id, so "the lowest-numbered
+// system" is the one listed first. For each system the state holds what its
+// own engine reports (EXITED or FAULTED once the engine is gone: how it last
+// left), its main.cf on disk, the running configuration it holds, its
+// REMOTE_BUILD bookkeeping, whether its service groups are online, and how
+// its engine shows each gone peer (view[observer][subject]: FAULTED, EXITED,
+// or not seen leaving). Configurations are labels, renumbered after every
+// step, so the state space is finite. See model/vcs_system/README.md.
 //
-//   using haspec::vcs_system::VcsSystem;
 //   namespace v = haspec::vcs_system;
-//   VcsSystem::State s = VcsSystem::Initial();           // all engines stopped
-//   s = VcsSystem::Step(s, v::Hastart{0}).next;          // sys0 INITING
-//   s = VcsSystem::Step(s, v::Join{0}).next;             // CURRENT_DISCOVER_WAIT
-//   s = VcsSystem::Step(s, v::Discover{0}).next;         // LOCAL_BUILD
-//   auto o = VcsSystem::Step(s, v::LocalBuildDone{0});   // RUNNING
+//   using v::VcsSystem;
+//   v::Config c = VcsSystem::DefaultConfig();              // sys0, sys1
+//   VcsSystem::State s = VcsSystem::Initial(c);            // all engines stopped
+//   s = VcsSystem::Step(s, v::Hastart{0}).next;            // sys0 INITING
+//   s = VcsSystem::Step(s, v::Join{0}).next;               // CURRENT_DISCOVER_WAIT
+//   s = VcsSystem::Step(s, v::Discover{0}).next;           // LOCAL_BUILD
+//   auto o = VcsSystem::Step(s, v::LocalBuildDone{0});     // RUNNING
 //
 // When one step changes other systems too (a finished build releases the
 // systems waiting for it, the last RUNNING system leaving sends builders to
@@ -28,25 +30,31 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "model/core/machine.h"
 #include "model/core/machine_base.h"
 #include "model/core/names.h"
+#include "model/core/nodes.h"
+#include "model/core/op_spec.h"
 #include "model/core/outcome.h"
 #include "model/core/rule.h"
 
 namespace haspec::vcs_system {
 
-inline constexpr int kSystems = 4;
-inline constexpr std::uint8_t kAllSystems = (1u << kSystems) - 1;
+// VCS clusters hold up to 64 systems; 16 keeps a state at about 200 bytes
+// and every system set in one 16-bit mask. Exhaustive exploration is
+// tractable for 2 systems (28 k states); 3 systems exceed 3 M states. Walks,
+// properties and replay run at any size.
+inline constexpr int kMaxSystems = 16;
+using SystemSet = std::uint16_t;
 
 enum class RuleId : std::uint16_t {
 #define HASPEC_RULE(e, id, kind, basis, src, quote, stmt) e,
@@ -54,7 +62,8 @@ enum class RuleId : std::uint16_t {
 #undef HASPEC_RULE
 };
 
-// The sixteen system states of seed 004 (SysState attribute values).
+// The sixteen system states of seed 004 (SysState attribute values), in the
+// order of Statuses(): a status index is the enumerator's value.
 enum class SysState : std::uint8_t {
   kIniting,
   kCurrentDiscoverWait,
@@ -73,29 +82,98 @@ enum class SysState : std::uint8_t {
   kFaulted,
   kUnknown,
 };
+inline constexpr char kSeed004[] = "004_8f69e7f3cbec2e41.txt";
 inline constexpr NameTable<SysState, 16> kSysStateNames{{{
-    {SysState::kIniting, "INITING", "INITING"},
-    {SysState::kCurrentDiscoverWait, "CURRENT_DISCOVER_WAIT", "CURRENT_DISCOVER_WAIT"},
-    {SysState::kCurrentPeerWait, "CURRENT_PEER_WAIT", "CURRENT_PEER_WAIT"},
-    {SysState::kStaleDiscoverWait, "STALE_DISCOVER_WAIT", "STALE_DISCOVER_WAIT"},
-    {SysState::kStalePeerWait, "STALE_PEER_WAIT", "STALE_PEER_WAIT"},
-    {SysState::kStaleAdminWait, "STALE_ADMIN_WAIT", "STALE_ADMIN_WAIT"},
-    {SysState::kAdminWait, "ADMIN_WAIT", "ADMIN_WAIT"},
-    {SysState::kLocalBuild, "LOCAL_BUILD", "LOCAL_BUILD"},
-    {SysState::kRemoteBuild, "REMOTE_BUILD", "REMOTE_BUILD"},
-    {SysState::kRunning, "RUNNING", "RUNNING"},
-    {SysState::kLeaving, "LEAVING", "LEAVING"},
-    {SysState::kExiting, "EXITING", "EXITING"},
-    {SysState::kExited, "EXITED", "EXITED"},
-    {SysState::kExitingForcibly, "EXITING_FORCIBLY", "EXITING_FORCIBLY"},
-    {SysState::kFaulted, "FAULTED", "FAULTED"},
-    {SysState::kUnknown, "UNKNOWN", "UNKNOWN"},
+    {SysState::kIniting,
+     "INITING",
+     "INITING",
+     {},
+     kSeed004,
+     "The system has joined the cluster. This is the initial state"},
+    {SysState::kCurrentDiscoverWait,
+     "CURRENT_DISCOVER_WAIT",
+     "CURRENT_DISCOVER_WAIT",
+     {},
+     kSeed004,
+     "has joined the cluster and its configuration file is valid"},
+    {SysState::kCurrentPeerWait,
+     "CURRENT_PEER_WAIT",
+     "CURRENT_PEER_WAIT",
+     {},
+     kSeed004,
+     "The system has a valid configuration file and another system"},
+    {SysState::kStaleDiscoverWait,
+     "STALE_DISCOVER_WAIT",
+     "STALE_DISCOVER_WAIT",
+     {},
+     kSeed004,
+     "has joined the cluster with an invalid configuration file"},
+    {SysState::kStalePeerWait,
+     "STALE_PEER_WAIT",
+     "STALE_PEER_WAIT",
+     {},
+     kSeed004,
+     "The system has an invalid configuration file and another system"},
+    {SysState::kStaleAdminWait,
+     "STALE_ADMIN_WAIT",
+     "STALE_ADMIN_WAIT",
+     {},
+     kSeed004,
+     "The system has an invalid configuration and there is no other system"},
+    {SysState::kAdminWait,
+     "ADMIN_WAIT",
+     "ADMIN_WAIT",
+     {},
+     kSeed004,
+     "The running configuration was lost."},
+    {SysState::kLocalBuild,
+     "LOCAL_BUILD",
+     "LOCAL_BUILD",
+     {},
+     kSeed004,
+     "The system is building the running configuration from the disk configuration."},
+    {SysState::kRemoteBuild,
+     "REMOTE_BUILD",
+     "REMOTE_BUILD",
+     {},
+     kSeed004,
+     "building a running configuration that it obtained from a peer"},
+    {SysState::kRunning,
+     "RUNNING",
+     "RUNNING",
+     {},
+     kSeed004,
+     "The system is an active member of the cluster."},
+    {SysState::kLeaving,
+     "LEAVING",
+     "LEAVING",
+     {},
+     kSeed004,
+     "The system is leaving the cluster gracefully."},
+    {SysState::kExiting, "EXITING", "EXITING", {}, kSeed004, "The system is leaving the cluster."},
+    {SysState::kExited, "EXITED", "EXITED", {}, kSeed004, "The system has left the cluster."},
+    {SysState::kExitingForcibly,
+     "EXITING_FORCIBLY",
+     "EXITING_FORCIBLY",
+     {},
+     kSeed004,
+     "An hastop -force command has forced the system to leave the cluster"},
+    {SysState::kFaulted,
+     "FAULTED",
+     "FAULTED",
+     {},
+     kSeed004,
+     "The system has left the cluster unexpectedly."},
+    {SysState::kUnknown,
+     "UNKNOWN",
+     "UNKNOWN",
+     {},
+     kSeed004,
+     "does not have a system entry in the configuration"},
 }}};
 
 // An engine runs in every state but the two that only peers can see.
-constexpr bool EngineUp(SysState s) {
-  return s != SysState::kExited && s != SysState::kFaulted;
-}
+constexpr bool EngineUp(SysState s) { return s != SysState::kExited && s != SysState::kFaulted; }
 
 // The system's main.cf on disk. kStale is valid but marked stale (the 4.1
 // guide's "designated stale"); kInvalid covers missing and broken files.
@@ -114,108 +192,232 @@ inline constexpr NameTable<StartMode, 3> kStartModeNames{{{
     {StartMode::kForce, "force", "hastart -force", "-force"},
 }}};
 
+// How a running engine shows a peer whose engine is gone.
+enum class View : std::uint8_t {
+  kNotSeen = 0,  // it did not see the peer leave (nor learn it from a snapshot)
+  kExited = 1,   // it saw the peer stop
+  kFaulted = 2,  // it saw the peer fail
+};
+
+// A configuration label: equal labels are the same configuration. kNoConfig:
+// none held. Labels are renumbered 0, 1, ... in order of first appearance
+// after every step (Normalize), so they stay small.
+inline constexpr std::uint8_t kNoConfig = 0xff;
+
 struct Sys {
   SysState state = SysState::kExited;  // own report; EXITED/FAULTED: engine gone
-  SysState prev = SysState::kExited;   // the state before `state`
   MainCf main_cf = MainCf::kValid;
-  bool current = false;        // engine up, started with a config it treats as valid
+  bool current = false;        // INITING, CURRENT_*, STALE_*: started treating main.cf as valid
   bool groups_online = false;  // service groups online on this system
-  std::uint8_t disk_gen = 0;   // configuration generation in main.cf
-  std::uint8_t run_gen = 0;    // running configuration held (RUNNING, LEAVING)
-  std::uint8_t source = 0;     // REMOTE_BUILD: the peer being copied
-  std::uint8_t snapshot_gen = 0;  // REMOTE_BUILD: generation of that copy
-  std::uint8_t queued = 0;     // REMOTE_BUILD: changes made since the copy
-  // seen[s]: how this engine shows system s while s's engine is gone:
-  // FAULTED, EXITED, or UNKNOWN (not seen leave). All UNKNOWN when this
-  // engine is not running; entries for running systems stay UNKNOWN.
-  std::array<SysState, kSystems> seen{SysState::kUnknown, SysState::kUnknown,
-                                      SysState::kUnknown, SysState::kUnknown};
+  std::uint8_t disk_cfg = 0;   // the configuration in main.cf
+  std::uint8_t run_cfg = kNoConfig;       // RUNNING, LEAVING: the running configuration held
+  std::uint8_t source = 0;                // REMOTE_BUILD: the peer being copied
+  std::uint8_t snapshot_cfg = kNoConfig;  // REMOTE_BUILD: the configuration copied
+  std::uint8_t build_cfg = kNoConfig;     // REMOTE_BUILD: the copy plus the changes queued since
+  std::uint32_t views = 0;                // 2 bits per subject: View; all kNotSeen unless joined
   friend bool operator==(const Sys&, const Sys&) = default;
+
+  View ViewOf(int subject) const { return static_cast<View>((views >> (2 * subject)) & 3u); }
+  void SetView(int subject, View v) {
+    views = (views & ~(3u << (2 * subject))) | (static_cast<std::uint32_t>(v) << (2 * subject));
+  }
 };
 
 struct State {
-  std::array<Sys, kSystems> sys{};
-  std::uint8_t entries = kAllSystems;  // bit i: sys<i> has a system entry
+  std::uint8_t n = 0;     // systems in the configuration's node list
+  SystemSet entries = 0;  // bit i: system i has a system entry in the configuration
+  std::array<Sys, kMaxSystems> sys{};
   friend bool operator==(const State&, const State&) = default;
 };
 
-// ---- Ops. System fields are node ids 0..kSystems-1. ---------------------
-// Commands are typed on a system (`on` or `sys`); events happen to one.
-struct Hastart { static constexpr std::string_view kName = "hastart";
-  std::uint8_t sys; StartMode mode = StartMode::kPlain; };
-// INITING: the engine has registered with the cluster and checked main.cf.
-struct Join { static constexpr std::string_view kName = "join";
-  std::uint8_t sys; };
-// *_DISCOVER_WAIT: the engine has heard from its peers and decides.
-struct Discover { static constexpr std::string_view kName = "discover";
-  std::uint8_t sys; };
-// LOCAL_BUILD ends; `hacf_error` is the environment's choice.
-struct LocalBuildDone { static constexpr std::string_view kName = "local_build_done";
-  std::uint8_t sys; bool hacf_error = false; };
-// REMOTE_BUILD ends: the snapshot and the queued changes are in.
-struct RemoteBuildDone { static constexpr std::string_view kName = "remote_build_done";
-  std::uint8_t sys; };
-// Any configuration-changing command (haconf, hagrp -modify, ...).
-struct ConfigChange { static constexpr std::string_view kName = "config_change";
-  std::uint8_t on; };
-struct HasysForce { static constexpr std::string_view kName = "hasys_force";
-  std::uint8_t target; };
-struct HasysDelete { static constexpr std::string_view kName = "hasys_delete";
-  std::uint8_t on; std::uint8_t target; };
-struct HasysAdd { static constexpr std::string_view kName = "hasys_add";
-  std::uint8_t on; std::uint8_t target; };
-struct Hastop { static constexpr std::string_view kName = "hastop";
-  std::uint8_t sys; bool force = false; };
-// LEAVING: groups offline, agents stopped, configuration written.
-struct AgentsStopped { static constexpr std::string_view kName = "agents_stopped";
-  std::uint8_t sys; };
-// EXITING or EXITING_FORCIBLY: the engine process is gone.
-struct EngineExited { static constexpr std::string_view kName = "engine_exited";
-  std::uint8_t sys; };
-// The node fails (or drops out of the membership).
-struct Crash { static constexpr std::string_view kName = "crash";
-  std::uint8_t sys; };
-struct GroupOnline { static constexpr std::string_view kName = "group_online";
-  std::uint8_t sys; };
-struct EditMainCf { static constexpr std::string_view kName = "edit_main_cf";
-  std::uint8_t sys; MainCf main_cf = MainCf::kValid; };
+// What a cluster looks like before anything starts.
+struct Config {
+  Nodes nodes = Nodes::Numbered(2, "sys");  // index = node id
+  SystemSet no_entry = 0;  // systems without a system entry (hastart leaves them UNKNOWN)
+  SystemSet stale = 0;     // systems whose main.cf is valid but marked stale
+  SystemSet invalid = 0;   // systems whose main.cf is missing or invalid
+  friend bool operator==(const Config&, const Config&) = default;
+};
 
-using Op = std::variant<Hastart, Join, Discover, LocalBuildDone, RemoteBuildDone,
-                        ConfigChange, HasysForce, HasysDelete, HasysAdd, Hastop,
-                        AgentsStopped, EngineExited, Crash, GroupOnline, EditMainCf>;
-
-// What `hasys -state` (or the system rows of `hastatus -sum`) prints on each
-// system whose engine runs. Cells outside `listed` are UNKNOWN.
-struct Observation {
-  // listed[o]: bit s = a row for sys<s> on sys<o>; 0 = sys<o>'s engine is not
-  // running, so the command fails there.
-  std::array<std::uint8_t, kSystems> listed{};
-  std::array<std::array<SysState, kSystems>, kSystems> table{};  // [observer][system]
-  Observation() {
-    for (auto& row : table) row.fill(SysState::kUnknown);
+// ---- Ops: declared once (model/core/op_spec.h) --------------------------
+struct Hastart {
+  HASPEC_OP(Hastart, "hastart", kCommand, "hastart [-stale or -force] typed on sys")
+  std::uint8_t sys = 0;
+  StartMode mode = StartMode::kPlain;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&Hastart::sys, "sys", "the system to start"),
+                      EnumField(&Hastart::mode, "mode", kStartModeNames, "hastart's option")
+                          .Optional(StartMode::kPlain)};
   }
+};
+struct Join {
+  HASPEC_OP(Join, "join", kCompletion,
+            "INITING ends: the engine has registered with the cluster and checked main.cf")
+  std::uint8_t sys = 0;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&Join::sys, "sys", "the system in INITING")};
+  }
+};
+struct Discover {
+  HASPEC_OP(Discover, "discover", kCompletion,
+            "*_DISCOVER_WAIT ends: the engine has heard from its peers and decides")
+  std::uint8_t sys = 0;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&Discover::sys, "sys", "the discovering system")};
+  }
+};
+struct LocalBuildDone {
+  HASPEC_OP(LocalBuildDone, "local_build_done", kCompletion,
+            "LOCAL_BUILD ends, with or without an error from hacf")
+  std::uint8_t sys = 0;
+  bool hacf_error = false;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&LocalBuildDone::sys, "sys", "the building system"),
+                      BoolField(&LocalBuildDone::hacf_error, "hacf_error",
+                                "hacf reports the configuration invalid")
+                          .Optional(false)
+                          .EnvChoice()};
+  }
+};
+struct RemoteBuildDone {
+  HASPEC_OP(RemoteBuildDone, "remote_build_done", kCompletion,
+            "REMOTE_BUILD ends: the snapshot and the changes queued meanwhile are in")
+  std::uint8_t sys = 0;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&RemoteBuildDone::sys, "sys", "the building system")};
+  }
+};
+struct ConfigChange {
+  HASPEC_OP(ConfigChange, "config_change", kCommand,
+            "any configuration command (haconf, hagrp -modify, ...) typed on `on`")
+  std::uint8_t on = 0;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&ConfigChange::on, "on", "the system it is typed on")};
+  }
+};
+struct HasysForce {
+  HASPEC_OP(HasysForce, "hasys_force", kCommand,
+            "hasys -force target: build the configuration from target's main.cf")
+  std::uint8_t target = 0;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&HasysForce::target, "target", "the system whose main.cf to use")};
+  }
+};
+struct HasysDelete {
+  HASPEC_OP(HasysDelete, "hasys_delete", kCommand, "hasys -delete target, typed on `on`")
+  std::uint8_t on = 0;
+  std::uint8_t target = 0;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&HasysDelete::on, "on", "the system it is typed on"),
+                      NodeField(&HasysDelete::target, "target", "the system to remove")};
+  }
+};
+struct HasysAdd {
+  HASPEC_OP(HasysAdd, "hasys_add", kCommand, "hasys -add target, typed on `on`")
+  std::uint8_t on = 0;
+  std::uint8_t target = 0;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&HasysAdd::on, "on", "the system it is typed on"),
+                      NodeField(&HasysAdd::target, "target", "the system to add")};
+  }
+};
+struct Hastop {
+  HASPEC_OP(Hastop, "hastop", kCommand, "hastop -local (or -sys) [-force]")
+  std::uint8_t sys = 0;
+  bool force = false;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&Hastop::sys, "sys", "the system to stop"),
+                      BoolField(&Hastop::force, "force", "hastop -force").Optional(false)};
+  }
+};
+struct AgentsStopped {
+  HASPEC_OP(AgentsStopped, "agents_stopped", kCompletion,
+            "LEAVING ends: groups offline, agents stopped, configuration written")
+  std::uint8_t sys = 0;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&AgentsStopped::sys, "sys", "the leaving system")};
+  }
+};
+struct EngineExited {
+  HASPEC_OP(EngineExited, "engine_exited", kCompletion,
+            "EXITING or EXITING_FORCIBLY ends: the engine process is gone")
+  std::uint8_t sys = 0;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&EngineExited::sys, "sys", "the exiting system")};
+  }
+};
+struct Crash {
+  HASPEC_OP(Crash, "crash", kEvent, "the node fails or drops out of the cluster membership")
+  std::uint8_t sys = 0;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&Crash::sys, "sys", "the failing system")};
+  }
+};
+struct GroupOnline {
+  HASPEC_OP(GroupOnline, "group_online", kCommand,
+            "service groups come online on sys (AutoStart, hagrp -online)")
+  std::uint8_t sys = 0;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&GroupOnline::sys, "sys", "the system")};
+  }
+};
+struct EditMainCf {
+  HASPEC_OP(EditMainCf, "edit_main_cf", kEvent,
+            "main.cf on sys is edited, broken or marked stale outside VCS")
+  std::uint8_t sys = 0;
+  MainCf main_cf = MainCf::kValid;
+  static constexpr auto Fields() {
+    return std::tuple{NodeField(&EditMainCf::sys, "sys", "the system"),
+                      EnumField(&EditMainCf::main_cf, "main_cf", kMainCfNames, "its new main.cf")};
+  }
+};
+
+using Op = std::variant<Hastart, Join, Discover, LocalBuildDone, RemoteBuildDone, ConfigChange,
+                        HasysForce, HasysDelete, HasysAdd, Hastop, AgentsStopped, EngineExited,
+                        Crash, GroupOnline, EditMainCf>;
+
+// What the product shows, each fact optional (std::nullopt: not seen):
+//   answered[o]   whether an ha command typed on o reached a running engine
+//                 (false: "V-16-1-10600 Cannot connect to VCS engine");
+//   listed[o]     the systems o's full `hasys -state` / `hastatus -sum`
+//                 listed (a system absent from a seen listing has no row);
+//   state[o][s]   the SysState o shows for s (a row, or `hasys -state s`);
+//   groups_online[o][s]  whether o's `hagrp -state` shows s's service
+//                 groups ONLINE (true) or all OFFLINE (false).
+// A one-host output fills one observer's facts and leaves every other
+// observer not seen: unseen engines are not seen, not down.
+struct Observation {
+  std::array<std::optional<bool>, kMaxSystems> answered{};
+  std::array<std::optional<SystemSet>, kMaxSystems> listed{};
+  std::array<std::array<std::optional<SysState>, kMaxSystems>, kMaxSystems> state{};
+  std::array<std::array<std::optional<bool>, kMaxSystems>, kMaxSystems> groups_online{};
   friend bool operator==(const Observation&, const Observation&) = default;
 };
 
-struct VcsSystem : MachineBase<VcsSystem, State, Op, RuleId, Observation> {
+struct VcsSystem : MachineBase<VcsSystem, State, Op, RuleId, Observation, Config> {
   static constexpr std::string_view kName = "vcs-system";
   static constexpr std::string_view kTitle =
-      "Veritas Cluster Server system states (HAD start, build, ADMIN_WAIT, "
-      "stop, peers' views)";
+      "Veritas Cluster Server system states (HAD start, build, ADMIN_WAIT, stop, peers' views)";
 
-  HASPEC_MACHINE_FUNCTIONS
+  HASPEC_MACHINE(VcsSystem)
   static void CheckAdvisories(const State& s, std::vector<FindingT>& out);
+  // Rules about a step: how a state was entered or left.
+  static void CheckTransition(const State& before, const Op& op, const State& after,
+                              std::vector<FindingT>& out);
+  // Configuration labels renumbered and meaningless fields cleared. System
+  // order is kept: "lowest-numbered" and per-observer views tell systems apart.
+  static State Canonical(const State& s);
 };
 
 static_assert(Machine<VcsSystem>);
 
-// "sys2".
-std::string SystemName(int id);
-// The id of "sys0".."sys3", or nullopt.
-std::optional<int> SystemId(std::string_view name);
-
-// How observer `o` shows system `s` (meaningful when both are listed).
-SysState ViewOf(const State& st, int o, int s);
+// How observer `o` shows system `subject` (meaningful when o's engine is up
+// and lists the subject): its own report if its engine runs, else FAULTED or
+// EXITED as o saw it leave, EXITED if o never saw it (assumption
+// VCS-OBS-NOT-SEEN-EXITED), UNKNOWN without an entry.
+SysState ViewOf(const State& st, int o, int subject);
+// The systems `o`'s engine lists (0 when its engine is down).
+SystemSet ListedBy(const State& st, int o);
 
 }  // namespace haspec::vcs_system
 

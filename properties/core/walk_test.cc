@@ -43,18 +43,26 @@ TEST(Walk, CoverageCountsPremisesNotEvaluations) {
 }
 
 template <class M>
-void ExpectCaught(std::string_view rule_id) {
+void ExpectCaught(std::string_view rule_id,
+                  const typename M::Config& config = M::DefaultConfig()) {
   WalkOptions opt{.seed = 1, .walks = 2000, .steps = 200};
-  auto r = Walk<M>(opt);
+  auto r = Walk<M>(opt, config);
   ASSERT_TRUE(r.violation.has_value()) << "the walk missed a broken " << rule_id;
   EXPECT_EQ(RuleOf<M>(r.violation->finding.rule).id, rule_id) << r.violation->finding.detail;
-  typename M::State s = M::Initial();
+  typename M::State s = M::Initial(config);
   for (const auto& op : r.violation->trace) s = M::Step(s, op).next;
   EXPECT_EQ(s, r.violation->state) << "the reported trace does not replay to the reported state";
 }
 
-TEST(Walk, CatchesTwoPrimaries) { ExpectCaught<dsm::mutants::PromoteKeepsOldPrimary>("DSM-INV-ONE-PRIMARY"); }
-TEST(Walk, CatchesFifthNode) { ExpectCaught<dsm::mutants::FifthNode>("DSM-INV-CLUSTER-SIZE"); }
+TEST(Walk, CatchesTwoPrimaries) {
+  ExpectCaught<dsm::mutants::PromoteKeepsOldPrimary>("DSM-INV-ONE-PRIMARY");
+}
+TEST(Walk, CatchesFifthNode) {
+  // Five members need five slots; the default configuration has three.
+  dsm::Config five;
+  five.nodes = Nodes::Numbered(5);
+  ExpectCaught<dsm::mutants::FifthNode>("DSM-INV-CLUSTER-SIZE", five);
+}
 TEST(Walk, CatchesOutOfSyncPrimary) {
   ExpectCaught<dsm::mutants::OutOfSyncPrimary>("DSM-INV-OUT-OF-SYNC-SECONDARY-ONLY");
 }

@@ -30,7 +30,7 @@ const std::vector<MutantCase>& Cases() {
       HASPEC_CASE(ReconfigurationNeverFails, FailedReconfigurationMakesSecondaryOutOfSync,
                   "DSM-TR-RECONFIG-FAIL-OUT-OF-SYNC"),
       HASPEC_CASE(OutOfSyncPrimary, FailedReconfigurationMakesSecondaryOutOfSync,
-                  "DSM-INV-OUT-OF-SYNC-SECONDARY-ONLY"),
+                  "DSM-INV-OUT-OF-SYNC-SECONDARY-ONLY", "DSM-PRE-FALL-BEHIND-SECONDARY"),
       HASPEC_CASE(DeletedNodeRejoins, DeletedNodeIsNeverRegisteredAgain,
                   "DSM-PRE-DELETED-NEVER-REJOINS"),
       HASPEC_CASE(DeletesFromAnywhere, DeleteOnlyThroughTheApiOnThePrimary,
@@ -60,6 +60,11 @@ const std::vector<MutantCase>& Cases() {
                   "DSM-STATUS-PRECEDENCE", "DSM-STATUS-LOST-CONNECTIVITY"),
       HASPEC_CASE(ActiveDespiteServiceDown, StatusFollowsTheDocumentedConditions,
                   "DSM-STATUS-ACTIVE", "DSM-STATUS-CRITICAL"),
+      HASPEC_CASE(FirstReasonOnly, RefusalsNameEveryReasonAUserCanActOn, "DSM-PRE-CLUSTER-FULL"),
+      HASPEC_CASE(NodeUpRestartsServices, NodeUpKeepsServicesUnlessTheDocumentsReadingIsUsed,
+                  "DSM-TR-NODE-UP-KEEPS-SERVICES"),
+      HASPEC_CASE(HidesDownService, ViewsShowTheModelsFacts, "DSM-OBS-APPLIANCE-STATUS"),
+      HASPEC_CASE(ListsRetiredNodes, ViewsShowTheModelsFacts, "DSM-OBS-HA-NODES"),
   };
   return cases;
 }
@@ -74,7 +79,7 @@ using MachineUnderTest = Dsm;
 
 TEST(DsmRuleCoverage, EveryRuleIsExercised) {
   testing::ExpectEveryRuleExercised<Dsm>(Cases(), {HASPEC_DSM_PROPERTIES(HASPEC_PROPERTY_ENTRY)},
-                                          {.seed = 1, .walks = 300, .steps = 200});
+                                         {.seed = 1, .walks = 300, .steps = 200});
 }
 
 }  // namespace

@@ -3,10 +3,10 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <nlohmann/json.hpp>
 #include <string>
 
-#include <nlohmann/json.hpp>
-
+#include "model/core/op_codec.h"
 #include "model/core/parse_error.h"
 #include "model/jsa/status_log.h"
 #include "properties/jsa/jsa_properties.h"
@@ -16,21 +16,27 @@ namespace {
 
 using nlohmann::json;
 
+const Nodes kNames = Jsa::DefaultConfig().nodes;
+
 RC_GTEST_PROP(JsaCodec, StatesOpsAndObservationsRoundTrip, ()) {
   const auto t = *testing::GenTraceFrom<Jsa>(*rc::gen::arbitrary<bool>() ? Jsa::Initial()
-                                                                          : props::Pair<Jsa>(true));
+                                                                         : props::Pair<Jsa>(true));
+  // The product's own host names, as a configuration gives them.
+  const Nodes names({"qradar-pri", "qradar-sec"});
   for (const State& s : t.states) {
-    RC_ASSERT(Jsa::StateFromJson(json::parse(Jsa::StateToJson(s).dump())) == s);
-    const Observation o = Jsa::Observe(s);
-    RC_ASSERT(Jsa::ObservationFromJson(Jsa::ObservationToJson(o)) == o);
+    for (const Nodes* n : {&kNames, &names}) {
+      RC_ASSERT(Jsa::StateFromJson(json::parse(Jsa::StateToJson(s, *n).dump()), *n) == s);
+      const Observation o = Jsa::Observe(s);
+      RC_ASSERT(Jsa::ObservationFromJson(Jsa::ObservationToJson(o, *n), *n) == o);
+    }
   }
   std::vector<Op> ops;
   Jsa::CandidateOps(t.last, ops);
   ops.push_back(RepairHost{kSecondary, true});
   for (const Op& op : ops) {
-    const Op back = Jsa::OpFromJson(json::parse(Jsa::OpToJson(op).dump()));
-    RC_ASSERT(Jsa::Show(back) == Jsa::Show(op));
-    RC_ASSERT(Jsa::Step(t.last, back).next == Jsa::Step(t.last, op).next);
+    const Op back = OpFromJson<Op>(json::parse(OpToJson(op, names).dump()), names);
+    RC_ASSERT(back == op);
+    RC_ASSERT(Jsa::Show(back, names) == Jsa::Show(op, names));
   }
 }
 
@@ -43,16 +49,21 @@ TEST(JsaCodec, BadJsonNamesTheFieldAndTheProblem) {
   };
   const Row ops[] = {
       {R"({"op":"fly"})", "op: unknown op \"fly\" (expected one of create_pair"},
-      {R"({"op":"host_fails"})", "host: missing field"},
-      {R"({"op":"host_fails","host":"tertiary"})", "host: unknown value \"tertiary\" (expected primary or secondary)"},
-      {R"({"op":"host_fails","host":2})", "host: out of range: 2 (expected 0..1)"},
+      {R"({"op":"host_fails"})", "host: missing field (node name)"},
+      {R"({"op":"host_fails","host":"tertiary"})",
+       "host: unknown node \"tertiary\" (expected primary or secondary)"},
+      {R"({"op":"host_fails","host":2})", "host: expected a node name, got number"},
+      {R"({"op":"set_offline","host":"primary","force":true})",
+       "force: unknown field of op set_offline (its fields: host)"},
       {R"({"op":"host_fails","host":"primary","cause":"flood"})",
-       "cause: unknown value \"flood\" (expected power, heartbeat, raid, nfs_read_only or not_capable)"},
-      {R"({"op":"connectivity_test","sweep_ok":"no"})", "sweep_ok: expected true or false, got string"},
+       "cause: unknown value \"flood\" (expected power, heartbeat, raid, nfs_read_only or "
+       "not_capable)"},
+      {R"({"op":"connectivity_test","sweep_ok":"no"})",
+       "sweep_ok: expected true or false, got string"},
   };
   for (const Row& r : ops) {
-    EXPECT_EQ(ErrorOf([&] { Jsa::OpFromJson(json::parse(r.json)); }).rfind(r.want, 0), 0u)
-        << r.json << " -> " << ErrorOf([&] { Jsa::OpFromJson(json::parse(r.json)); });
+    auto decode = [&] { OpFromJson<Op>(json::parse(r.json), kNames); };
+    EXPECT_EQ(ErrorOf(decode).rfind(r.want, 0), 0u) << r.json << " -> " << ErrorOf(decode);
   }
   const Row states[] = {
       {R"({"hosts":[]})", "hosts: the primary is missing"},
@@ -60,21 +71,37 @@ TEST(JsaCodec, BadJsonNamesTheFieldAndTheProblem) {
        "hosts: \"paired\" is true but the secondary is missing"},
       {R"({"hosts":[{"role":"primary","status":"Dormant","version":1}]})",
        "hosts[0].status: unknown value \"Dormant\" (expected ACTIVE, STANDBY"},
-      {R"({"hosts":[{"role":"primary","status":"Active","version":300}]})",
-       "hosts[0].version: out of range: 300 (expected 1..200)"},
+      {R"({"secondary_release":"sideways","hosts":[{"role":"primary","status":"Active"}]})",
+       "secondary_release: unknown value \"sideways\" (expected same, behind or ahead)"},
+      {R"({"hosts":[{"role":"primary","host":"secondary","status":"Active"}]})",
+       "hosts[0].host: host \"secondary\" is not the primary (primary)"},
       {R"({"hosts":[{"role":"primary","status":"Active","version":1},{"role":"secondary","status":"Standby","version":1}]})",
        "hosts[1].role: a secondary is listed but \"paired\" is false"},
       {R"({"paired":true,"hosts":[{"role":"primary","status":"Active","version":1},{"role":"primary","status":"Standby","version":1}]})",
        "hosts[1].role: the primary is listed twice"},
   };
   for (const Row& r : states) {
-    EXPECT_EQ(ErrorOf([&] { Jsa::StateFromJson(json::parse(r.json)); }).rfind(r.want, 0), 0u)
-        << r.json << " -> " << ErrorOf([&] { Jsa::StateFromJson(json::parse(r.json)); });
+    auto decode = [&] { Jsa::StateFromJson(json::parse(r.json), kNames); };
+    EXPECT_EQ(ErrorOf(decode).rfind(r.want, 0), 0u) << r.json << " -> " << ErrorOf(decode);
   }
-  EXPECT_EQ(ErrorOf([] { Jsa::ObservationFromJson(json::parse(R"({"secondary":"STANDBY"})")); }),
-            "primary: missing: every observation shows the primary");
-  EXPECT_EQ(ErrorOf([] { Jsa::ObservationFromJson(json::parse(R"({"primary":"ACTIVE","tertiary":"ACTIVE"})")); }),
-            "tertiary: unknown host role (expected primary or secondary)");
+  const Row observations[] = {
+      {R"({"hosts":{"tertiary":{"status":"ACTIVE"}}})",
+       "hosts.tertiary: unknown host \"tertiary\" (expected primary or secondary)"},
+      {R"({"hosts":{"primary":"absent"}})", "hosts.primary: the primary host is never absent"},
+      {R"({"hosts":{"secondary":"gone"}})",
+       "hosts.secondary: expected an object (status, vip, services) or \"absent\", got string"},
+      {R"({"hosts":{"primary":{"status":"Dormant"}}})",
+       "hosts.primary.status: unknown value \"Dormant\" (expected ACTIVE"},
+      {R"({"hosts":{"primary":{"colour":"red"}}})",
+       "hosts.primary.colour: unknown field (expected status, vip, services)"},
+      {R"({"active":"tertiary"})", "active: unknown host \"tertiary\""},
+      {R"({"licensed":"yes"})", "licensed: expected true or false, got string"},
+      {R"({"weather":"fine"})", "weather: unknown field (expected hosts, active"},
+  };
+  for (const Row& r : observations) {
+    auto decode = [&] { Jsa::ObservationFromJson(json::parse(r.json), kNames); };
+    EXPECT_EQ(ErrorOf(decode).rfind(r.want, 0), 0u) << r.json << " -> " << ErrorOf(decode);
+  }
 }
 
 // The [RECON] example of dossier 4.4, read as the assumed format.
@@ -111,28 +138,45 @@ TEST(JsaStatusLog, AcceptsLabelsNamesQuotesCommentsAndAnyFieldOrder) {
   const auto obs = ObservationsFromLog(lines);
   ASSERT_EQ(obs.size(), 3u);
   EXPECT_EQ(Jsa::Show(obs[0].observation), "[primary Needs License]");
-  EXPECT_EQ(Jsa::Show(obs[1].observation), "[primary Needs License; secondary Needs Upgrade]");
-  EXPECT_EQ(Jsa::Show(obs[2].observation), "[primary Setting Offline; secondary Needs Upgrade]");
+  // Each line group shows only the hosts it names: nothing is carried forward.
+  EXPECT_EQ(Jsa::Show(obs[1].observation), "[secondary Needs Upgrade]");
+  EXPECT_EQ(Jsa::Show(obs[2].observation), "[primary Setting Offline]");
 }
 
-TEST(JsaStatusLog, SecondaryBeforeAnyPrimaryIsAnError) {
-  const auto lines = ParseStatusLog(
-      "# header\n"
-      "2024-05-01T10:00:00Z host=s role=secondary status=Standby\n"
-      "2024-05-01T10:00:01Z host=p role=primary status=Active\n");
-  try {
-    ObservationsFromLog(lines);
-    FAIL() << "no error";
-  } catch (const ParseError& e) {
-    EXPECT_EQ(e.where(), "line 2");
-    EXPECT_EQ(e.problem(), "the secondary is shown before any primary status");
-  }
-  // A primary in the same second as the secondary is fine.
-  const auto same = ObservationsFromLog(ParseStatusLog(
-      "2024-05-01T10:00:00Z host=s role=secondary status=Standby\n"
-      "2024-05-01T10:00:00Z host=p role=primary status=Active\n"));
+// A line about the secondary alone is a partial observation: the secondary
+// exists, the primary is not seen.
+TEST(JsaStatusLog, SecondaryAloneIsAPartialObservation) {
+  const auto obs = ObservationsFromLog(
+      ParseStatusLog("# header\n"
+                     "2024-05-01T10:00:00Z host=s role=secondary status=Standby\n"
+                     "2024-05-01T10:00:01Z host=p role=primary status=Active\n"));
+  ASSERT_EQ(obs.size(), 2u);
+  EXPECT_EQ(Jsa::Show(obs[0].observation), "[secondary Standby]");
+  EXPECT_EQ(obs[0].observation.secondary, true);
+  EXPECT_FALSE(obs[0].observation.hosts[kPrimary].status.has_value());
+  EXPECT_EQ(Jsa::Show(obs[1].observation), "[primary Active]");
+  EXPECT_FALSE(obs[1].observation.secondary.has_value());
+  // A primary in the same second as the secondary joins its observation.
+  const auto same = ObservationsFromLog(
+      ParseStatusLog("2024-05-01T10:00:00Z host=s role=secondary status=Standby\n"
+                     "2024-05-01T10:00:00Z host=p role=primary status=Active\n"));
   ASSERT_EQ(same.size(), 1u);
   EXPECT_EQ(Jsa::Show(same[0].observation), "[primary Active; secondary Standby]");
+}
+
+// With a configuration, each line's host must be the configured host of its
+// role.
+TEST(JsaStatusLog, ChecksHostNamesAgainstTheConfiguration) {
+  const Nodes names({"qradar-pri", "qradar-sec"});
+  EXPECT_EQ(
+      ParseStatusLog("2024-05-01T10:00:00Z host=qradar-sec role=secondary status=Standby\n", &names)
+          .size(),
+      1u);
+  EXPECT_EQ(ErrorOf([&] {
+              ParseStatusLog("2024-05-01T10:00:00Z host=qradar-pri role=secondary status=Standby",
+                             &names);
+            }),
+            "line 1: host \"qradar-pri\" is not the configured secondary \"qradar-sec\"");
 }
 
 TEST(JsaStatusLog, ErrorsNameTheLineAndTheProblem) {
@@ -157,15 +201,18 @@ TEST(JsaStatusLog, ErrorsNameTheLineAndTheProblem) {
       {"2024-05-01T10:00:00Z host=a role=tertiary status=Active",
        "line 1: unknown role \"tertiary\" (expected primary or secondary)"},
       {"2024-05-01T10:00:00Z host=a role=primary status=Dormant",
-       "line 1: unknown status \"Dormant\" (expected Active, Standby, Failed, Synchronizing, Online, "
-       "Offline, Restoring, Needs License, Setting Offline, Setting Online, Needs Upgrade or Upgrading)"},
+       "line 1: unknown status \"Dormant\" (expected Active, Standby, Failed, Synchronizing, "
+       "Online, "
+       "Offline, Restoring, Needs License, Setting Offline, Setting Online, Needs Upgrade or "
+       "Upgrading)"},
       {"2024-05-01T10:00:00Z host=a role=primary status=Active extra=1",
        "line 1: unknown field \"extra\" (expected host, role or status)"},
       {"2024-05-01T10:00:00Z host=a role=primary status=Needs Licence",
        "line 1: unknown status \"Needs Licence\""},
       {"2024-05-01T10:00:00Z host=a role=primary color=red status=Active",
        "line 1: unknown field \"color\" (expected host, role or status)"},
-      {"2024-05-01T10:00:00Z host=a host=b role=primary status=Active", "line 1: host= given twice"},
+      {"2024-05-01T10:00:00Z host=a host=b role=primary status=Active",
+       "line 1: host= given twice"},
       {"2024-05-01T10:00:00Z host=a role=primary status=\"Needs License",
        "line 1: status= has an unterminated quote"},
       {"2024-05-01T10:00:00Z host=a role=primary garbage status=Active",

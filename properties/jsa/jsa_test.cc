@@ -24,11 +24,17 @@ HASPEC_JSA_PROPERTIES(HASPEC_X)
 // outcome; a refused op leaves the state as it was.
 RC_GTEST_PROP(JsaHa, StepIsTotalAndRefusalsChangeNothing, ()) {
   const auto t = *testing::GenTraceFrom<Jsa>(*rc::gen::arbitrary<bool>() ? Jsa::Initial()
-                                                                          : props::Pair<Jsa>(true));
+                                                                         : props::Pair<Jsa>(true));
   const auto h = *rc::gen::inRange<int>(0, 256);
   const auto h8 = static_cast<std::uint8_t>(h);
-  const Op ops[] = {SetOffline{h8}, SetOnline{h8}, RepairHost{h8, true}, RestoreHost{h8},
-                    HostFails{h8, Cause::kRaid}, ProcessExits{h8}, DiskFull{h8}, Complete{h8}};
+  const Op ops[] = {SetOffline{h8},
+                    SetOnline{h8},
+                    RepairHost{h8, true},
+                    RestoreHost{h8},
+                    HostFails{h8, Cause::kRaid},
+                    ProcessExits{h8},
+                    DiskFull{h8},
+                    Complete{h8}};
   for (const Op& op : ops) {
     auto o = Jsa::Step(t.last, op);
     if (!o.accepted) RC_ASSERT(o.next == t.last);
@@ -71,7 +77,12 @@ State Pair(bool replication) {
   return replication ? Steps(s, {Complete{kSecondary}}) : s;
 }
 
-std::string Statuses(const State& s) { return Jsa::Show(Jsa::Observe(s)); }
+// What System and License Management shows: the status of each host.
+std::string Statuses(const State& s) {
+  Observation o;
+  for (int h = 0; h < (s.paired ? kHosts : 1); ++h) o.hosts[h].status = s.hosts[h].status;
+  return Jsa::Show(o);
+}
 
 // A documented path to each of the twelve statuses of seed 003.
 TEST(JsaStatuses, EveryStatusIsReachedAlongADocumentedPath) {
@@ -90,7 +101,8 @@ TEST(JsaStatuses, EveryStatusIsReachedAlongADocumentedPath) {
       {Status::kSynchronizing, kSecondary, Steps(Jsa::Initial(), {CreatePair{true}})},
       {Status::kSettingOffline, kSecondary, off},
       {Status::kOffline, kSecondary, Steps(off, {Complete{kSecondary}})},
-      {Status::kSettingOnline, kSecondary, Steps(off, {Complete{kSecondary}, SetOnline{kSecondary}})},
+      {Status::kSettingOnline, kSecondary,
+       Steps(off, {Complete{kSecondary}, SetOnline{kSecondary}})},
       {Status::kOnline, kSecondary,
        Steps(off, {Complete{kSecondary}, SetOnline{kSecondary}, Complete{kSecondary}})},
       {Status::kRestoring, kPrimary, Steps(failed, {RepairHost{kPrimary}, RestoreHost{kPrimary}})},
@@ -101,14 +113,14 @@ TEST(JsaStatuses, EveryStatusIsReachedAlongADocumentedPath) {
   std::set<Status> seen;
   for (const Case& c : cases) {
     SCOPED_TRACE(std::string(kStatusNames.Label(c.status)));
-    EXPECT_EQ(Jsa::Observe(c.state).hosts[c.host], c.status) << Statuses(c.state);
+    EXPECT_EQ(Jsa::Observe(c.state).hosts[c.host].status, c.status) << Statuses(c.state);
     std::vector<Jsa::FindingT> f;
     Jsa::CheckInvariants(c.state, f);
     EXPECT_TRUE(f.empty()) << f.front().detail;
     seen.insert(c.status);
   }
   EXPECT_EQ(seen.size(), kStatusNames.size());
-  EXPECT_EQ(Jsa::StatusNames().size(), 12u);
+  EXPECT_EQ(Jsa::Statuses().size(), 12u);
 }
 
 // Random walks reach every status on both hosts (except the secondary-only
@@ -154,9 +166,15 @@ TEST(JsaTransitions, EachDocumentedTransitionAsOneStep) {
   const State plain = Pair(false);
   const State over = Steps(pair, {HostFails{kPrimary, Cause::kHeartbeat}});
   const State recovered = Steps(over, {RepairHost{kPrimary, true}, RestoreHost{kPrimary},
-                                     Complete{kPrimary}, Complete{kPrimary}});
+                                       Complete{kPrimary}, Complete{kPrimary}});
   const State sec_off = Steps(pair, {SetOffline{kSecondary}, Complete{kSecondary}});
   const State behind = Steps(pair, {PatchPrimary{}});
+  // A primary that is Standby without having failed, holding the active
+  // role, beside a returning secondary: reached only through a departure
+  // (a restored primary landing Standby instead of Active, dossier 4.2).
+  State waiting = pair;
+  waiting.hosts[kPrimary] = Host{Status::kStandby};
+  waiting.hosts[kSecondary] = Host{Status::kOnline};
   const Row rows[] = {
       {"new pair with replication", Jsa::Initial(), CreatePair{true}, RuleId::kCreatePair,
        "[primary Active; secondary Synchronizing]"},
@@ -208,14 +226,11 @@ TEST(JsaTransitions, EachDocumentedTransitionAsOneStep) {
        RuleId::kOnlineSettles, "[primary Active; secondary Online]"},
       {"online rejoins as standby", Steps(sec_off, {SetOnline{kSecondary}, Complete{kSecondary}}),
        Complete{kSecondary}, RuleId::kLandStandby, "[primary Active; secondary Standby]"},
-      {"online with no active peer", Steps(sec_off, {HostFails{kPrimary}, SetOnline{kSecondary},
-                                                   Complete{kSecondary}}),
+      {"online with no active peer",
+       Steps(sec_off, {HostFails{kPrimary}, SetOnline{kSecondary}, Complete{kSecondary}}),
        Complete{kSecondary}, RuleId::kLandActive, "[primary Failed; secondary Active]"},
-      {"secondary waits for a primary that did not fail",
-       Steps(sec_off, {SetOffline{kPrimary}, Complete{kPrimary}, SetOnline{kSecondary},
-                       Complete{kSecondary}}),
-       Complete{kSecondary}, RuleId::kLandStandbyPrimaryNotFailed,
-       "[primary Offline; secondary Standby]"},
+      {"secondary waits for a primary that did not fail", waiting, Complete{kSecondary},
+       RuleId::kLandStandbyPrimaryNotFailed, "[primary Standby; secondary Standby]"},
       {"repair", over, RepairHost{kPrimary, false}, RuleId::kRepair,
        "[primary Failed; secondary Active]"},
       {"restore", Steps(over, {RepairHost{kPrimary}}), RestoreHost{kPrimary}, RuleId::kRestore,
@@ -225,15 +240,16 @@ TEST(JsaTransitions, EachDocumentedTransitionAsOneStep) {
       {"recovered primary stays standby",
        Steps(over, {RepairHost{kPrimary}, RestoreHost{kPrimary}, Complete{kPrimary}}),
        Complete{kPrimary}, RuleId::kRecoveredPrimary, "[primary Standby; secondary Active]"},
-      {"switch primary to active", recovered, SwitchPrimaryToActive{},
-       RuleId::kSwitchPrimaryActive, "[primary Active; secondary Standby]"},
+      {"switch primary to active", recovered, SwitchPrimaryToActive{}, RuleId::kSwitchPrimaryActive,
+       "[primary Active; secondary Standby]"},
       {"license lost", pair, LicenseLost{}, RuleId::kLicenseLost,
        "[primary Needs License; secondary Needs License]"},
       {"license applied", Steps(pair, {LicenseLost{}}), ApplyLicense{}, RuleId::kLicenseApplied,
        "[primary Active; secondary Standby]"},
       {"restored while unlicensed",
-       Steps(over, {RepairHost{kPrimary}, RestoreHost{kPrimary}, LicenseLost{}}), Complete{kPrimary},
-       RuleId::kLandNeedsLicense, "[primary Needs License; secondary Needs License]"},
+       Steps(over, {RepairHost{kPrimary}, RestoreHost{kPrimary}, LicenseLost{}}),
+       Complete{kPrimary}, RuleId::kLandNeedsLicense,
+       "[primary Needs License; secondary Needs License]"},
       {"primary patched", pair, PatchPrimary{}, RuleId::kLandNeedsUpgrade,
        "[primary Active; secondary Needs Upgrade]"},
       {"primary patched, secondary offline", sec_off, PatchPrimary{}, RuleId::kPatchPrimary,
@@ -267,7 +283,24 @@ TEST(JsaTransitions, EachPreconditionRefusesItsOp) {
   const State pair = Pair(false);
   const State over = Steps(pair, {HostFails{kPrimary, Cause::kPower}});
   const Row rows[] = {
-      {"second pair", pair, CreatePair{true}, RuleId::kPreCreatePair},
+      {"second pair", pair, CreatePair{true}, RuleId::kPrePairExists},
+      {"pair from a failed primary", Steps(Jsa::Initial(), {HostFails{kPrimary}}), CreatePair{true},
+       RuleId::kPreCreateFromActive},
+      {"the only active host offline", Steps(pair, {HostFails{kSecondary}}), SetOffline{kPrimary},
+       RuleId::kPreOfflineNeedsStandbyPeer},
+      {"repair a working host", pair, RepairHost{kSecondary}, RuleId::kPreRepairFailedOnly},
+      {"repair twice", Steps(over, {RepairHost{kPrimary}}), RepairHost{kPrimary},
+       RuleId::kPreRepairOnce},
+      {"restore a working host", pair, RestoreHost{kSecondary}, RuleId::kPreRestoreFailedOnly},
+      {"switch with a failed primary", over, SwitchPrimaryToActive{},
+       RuleId::kPreSwitchPrimaryStandby},
+      {"license applied twice", pair, ApplyLicense{}, RuleId::kPreLicenseNeeded},
+      {"license lost twice", Steps(pair, {LicenseLost{}}), LicenseLost{}, RuleId::kPreLicenseHeld},
+      {"upgrade an up-to-date secondary", pair, StartUpgrade{}, RuleId::kPreUpgradeNeedsUpgrade},
+      {"a failed host fails", over, HostFails{kPrimary}, RuleId::kPreNotFailed},
+      {"ping test without a pair", Jsa::Initial(), ConnectivityTest{false, true, false},
+       RuleId::kPreNetNeedsPair},
+      {"complete with nothing under way", pair, Complete{kPrimary}, RuleId::kPreCompleteUnderWay},
       {"set a failed host offline", over, SetOffline{kPrimary}, RuleId::kPreSetOfflineFrom},
       {"set an active host online", pair, SetOnline{kPrimary}, RuleId::kPreSetOnlineFrom},
       {"restore before repair", over, RestoreHost{kPrimary}, RuleId::kPreRestoreNeedsRepair},
@@ -279,7 +312,8 @@ TEST(JsaTransitions, EachPreconditionRefusesItsOp) {
       {"patch a failed primary", over, PatchPrimary{}, RuleId::kPrePatchActivePrimary},
       {"ping test with nobody active", Steps(over, {HostFails{kSecondary}}),
        ConnectivityTest{false, true, false}, RuleId::kPreNetNeedsActive},
-      {"secondary op without a pair", Jsa::Initial(), SetOffline{kSecondary}, RuleId::kPreTarget},
+      {"secondary op without a pair", Jsa::Initial(), SetOffline{kSecondary},
+       RuleId::kPreHostInPair},
   };
   for (const Row& r : rows) {
     SCOPED_TRACE(r.what);
@@ -300,9 +334,11 @@ TEST(JsaInvariants, FindingsNameHostsAndStatuses) {
   Jsa::CheckInvariants(s, f);
   std::string all;
   for (const auto& x : f) all += std::string(RuleOf<Jsa>(x.rule).id) + ": " + x.detail + "\n";
-  EXPECT_NE(all.find("JSA-INV-ONE-ACTIVE: primary and secondary are both Active"), std::string::npos)
+  EXPECT_NE(all.find("JSA-INV-ONE-ACTIVE: primary and secondary are both Active"),
+            std::string::npos)
       << all;
-  EXPECT_NE(all.find("the secondary is Active but the primary is Active"), std::string::npos) << all;
+  EXPECT_NE(all.find("the secondary is Active but the primary is Active"), std::string::npos)
+      << all;
 }
 
 // model/jsa/README.md names every rule of the catalogue.

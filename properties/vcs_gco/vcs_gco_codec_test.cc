@@ -9,6 +9,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "model/core/op_codec.h"
 #include "model/core/parse_error.h"
 #include "model/vcs_gco/listings.h"
 #include "properties/core/harness.h"
@@ -19,34 +20,35 @@ namespace {
 
 using nlohmann::json;
 
+const Nodes kNames = props::PropConfig().nodes;
+
 rc::Gen<testing::Trace<VcsGco>> GenAnyTrace() {
   return rc::gen::mapcat(rc::gen::arbitrary<bool>(), [](bool mesh) {
-    return testing::GenTraceFrom<VcsGco>(mesh ? props::Mesh<VcsGco>() : VcsGco::Initial());
+    return testing::GenTraceFrom<VcsGco>(mesh ? props::Mesh<VcsGco>() : props::Init<VcsGco>());
   });
 }
 
 RC_GTEST_PROP(VcsGcoCodec, StatesOpsAndObservationsRoundTripThroughJson, ()) {
   auto t = *GenAnyTrace();
-  RC_ASSERT(VcsGco::StateFromJson(VcsGco::StateToJson(t.last)) == t.last);
-  for (const Op& op : t.ops) {
-    RC_ASSERT(VcsGco::OpToJson(VcsGco::OpFromJson(VcsGco::OpToJson(op))) == VcsGco::OpToJson(op));
-  }
+  const Nodes& n = kNames;
+  RC_ASSERT(VcsGco::StateFromJson(VcsGco::StateToJson(t.last, n), n) == t.last);
+  for (const Op& op : t.ops) RC_ASSERT(OpFromJson<Op>(OpToJson(op, n), n) == op);
   Observation o = VcsGco::Observe(t.last);
-  RC_ASSERT(VcsGco::ObservationFromJson(VcsGco::ObservationToJson(o)) == o);
+  RC_ASSERT(VcsGco::ObservationFromJson(VcsGco::ObservationToJson(o, n), n) == o);
 }
 
 RC_GTEST_PROP(VcsGcoListings, ObservationsRoundTripThroughTheListings, ()) {
   auto t = *GenAnyTrace();
   Observation o = VcsGco::Observe(t.last);
-  std::string text = PrintObservationText(o);
+  std::string text = PrintObservationText(o, kNames);
   RC_LOG() << text;
-  RC_ASSERT(ParseObservationText(text) == o);
+  RC_ASSERT(ParseObservationText(text, kNames) == o);
 }
 
 RC_GTEST_PROP(VcsGcoListings, LowerCaseSeedSpellingsParseToTheSameObservation, ()) {
   auto t = *GenAnyTrace();
   Observation o = VcsGco::Observe(t.last);
-  std::string text = PrintObservationText(o);
+  std::string text = PrintObservationText(o, kNames);
   // Lower-case every state word, as seed 002 prints them.
   std::string lowered;
   for (std::size_t i = 0; i < text.size();) {
@@ -62,7 +64,7 @@ RC_GTEST_PROP(VcsGcoListings, LowerCaseSeedSpellingsParseToTheSameObservation, (
     lowered += line + "\n";
     i = e + 1;
   }
-  RC_ASSERT(ParseObservationText(lowered) == o);
+  RC_ASSERT(ParseObservationText(lowered, kNames) == o);
 }
 
 using testing::ErrorOf;
@@ -78,75 +80,62 @@ TEST(VcsGcoNames, BothSpellingsParseOneIsPrinted) {
   EXPECT_EQ(kHbStateNames.Parse("ALIVE"), HbState::kHbAlive);  // [RECON] hastatus sample
   EXPECT_EQ(kClusterStateNames.Parse("Lost_Hb"), ClusterState::kLostHb);
   EXPECT_FALSE(kClusterStateNames.Parse("LOST HB"));
-  EXPECT_EQ(ParseClusterName("CLUS2"), 2);
-  EXPECT_EQ(ParseClusterName("clus3"), -1);
-  json j = VcsGco::StateToJson(VcsGco::Initial());
+  json j = VcsGco::StateToJson(props::Init<VcsGco>(), kNames);
   EXPECT_EQ(j["clusters"][0]["views"][0]["state"], "INIT");
   EXPECT_EQ(j["clusters"][0]["views"][0]["heartbeats"]["Icmp"], "HBUNKNOWN");
 }
 
 TEST(VcsGcoCodec, StateAcceptsLowerCaseAndDefaults) {
-  json j = json::parse(R"({"clusters": [
+  json j = json::parse(R"({"heartbeats": ["Icmp", "IcmpS"], "observers": ["clus0", "clus1"],
+      "clusters": [
       {"cluster": "clus0", "views": [{"cluster": "clus1", "state": "running", "connected": true,
                                        "heartbeats": {"icmp": "hbalive"}}]},
-      {"cluster": 1, "state": "exiting"},
-      {"cluster": "CLUS2"}]})");
-  State s = VcsGco::StateFromJson(j);
+      {"cluster": "clus1", "state": "exiting"},
+      {"cluster": "clus2"}]})");
+  State s = VcsGco::StateFromJson(j, kNames);
   EXPECT_EQ(s.view(0, 1).state, ClusterState::kRunning);
   EXPECT_TRUE(s.view(0, 1).connected);
   EXPECT_EQ(s.view(0, 1).hb[0], HbState::kHbAlive);
   EXPECT_EQ(s.view(0, 1).hb[1], HbState::kHbUnknown);
   EXPECT_EQ(s.clusters[1].local, Local::kExiting);
   EXPECT_EQ(s.view(0, 2), View{});
+  EXPECT_EQ(s.observers, 3);
 }
 
 TEST(VcsGcoCodec, ErrorsNameTheField) {
-  EXPECT_EQ(ErrorOf([] { VcsGco::StateFromJson(json::parse(R"({"clusters": {}})")); }),
-            "clusters: expected an array, got object");
-  EXPECT_EQ(ErrorOf([] {
-              VcsGco::StateFromJson(json::parse(
-                  R"({"clusters": [{"cluster": "clus0", "views": [{"cluster": "clus1", "state": "UP"}]}]})"));
-            }),
-            "clusters[0].views[0].state: unknown value \"UP\" (expected INIT, BUILD, RUNNING, LOST_HB, "
-            "LOST_CONN, UNKNOWN, FAULTED, EXITING, EXITED, INQUIRY or TRANSITIONING)");
-  EXPECT_EQ(ErrorOf([] {
-              VcsGco::StateFromJson(json::parse(
-                  R"({"clusters": [{"cluster": "clus0", "views": [{"cluster": "clus0", "state": "INIT"}]}]})"));
-            }),
+  auto err = [](const char* text) {
+    return ErrorOf([&] { VcsGco::StateFromJson(json::parse(text), kNames); });
+  };
+  EXPECT_EQ(err(R"({"clusters": {}})"), "clusters: expected an array, got object");
+  EXPECT_EQ(err(R"({"observers": ["clus0"], "clusters": [{"cluster": "clus0",
+                    "views": [{"cluster": "clus1", "state": "UP"}]}]})"),
+            "clusters[0].views[0].state: unknown value \"UP\" (expected INIT, BUILD, RUNNING, "
+            "LOST_HB, LOST_CONN, UNKNOWN, FAULTED, EXITING, EXITED, INQUIRY or TRANSITIONING)");
+  EXPECT_EQ(err(R"({"clusters": [{"cluster": "clus0", "views": [{"cluster": "clus0", "state": "INIT"}]}]})"),
             "clusters[0].views[0].cluster: clus0 cannot hold a view of itself");
-  EXPECT_EQ(ErrorOf([] {
-              VcsGco::StateFromJson(json::parse(R"({"clusters": [{"cluster": "clus0"}, {"cluster": "clus1"}]})"));
-            }),
+  EXPECT_EQ(err(R"({"clusters": [{"cluster": "clus0"}, {"cluster": "clus1"}]})"),
             "clusters: clus2 is missing");
-  EXPECT_EQ(ErrorOf([] {
-              VcsGco::StateFromJson(json::parse(R"({"clusters": [{"cluster": "clus0",
-                  "views": [{"cluster": "clus1", "state": "INIT", "heartbeats": {"Tcp": "HBALIVE"}}]}]})"));
-            }),
+  EXPECT_EQ(err(R"({"clusters": [{"cluster": "clus1", "views": []}]})"),
+            "clusters[0].views: clus1 is not an observer: its views are not modelled");
+  EXPECT_EQ(err(R"({"clusters": [{"cluster": "clus0",
+                    "views": [{"cluster": "clus1", "state": "INIT", "heartbeats": {"Tcp": "HBALIVE"}}]}]})"),
             "clusters[0].views[0].heartbeats.Tcp: unknown heartbeat (expected Icmp or IcmpS)");
-  EXPECT_EQ(ErrorOf([] { VcsGco::OpFromJson(json::parse(R"({"op": "connect", "observer": "clus0"})")); }),
-            "remote: missing field");
-  EXPECT_EQ(ErrorOf([] {
-              VcsGco::OpFromJson(json::parse(R"({"op": "heartbeat_dead", "observer": "clus0",
-                                                 "remote": "clus9", "heartbeat": "Icmp"})"));
-            }),
-            "remote: unknown cluster \"clus9\" (expected clus0..clus2)");
-  EXPECT_EQ(ErrorOf([] { VcsGco::OpFromJson(json::parse(R"({"op": "reboot"})")); }).substr(0, 26),
+  EXPECT_EQ(err(R"({"clusters": [{"cluster": "clus0",
+                    "views": [{"cluster": "clus1", "state": "INIT", "heartbeats": {"IcmpS": "HBALIVE"}}]}]})"),
+            "clusters[0].views[0].heartbeats.IcmpS: heartbeat not configured (configured: [\"Icmp\"])");
+  EXPECT_EQ(ErrorOf([] { OpFromJson<Op>(json::parse(R"({"op": "connect", "observer": "clus0"})"), kNames); }),
+            "remote: missing field (node name)");
+  EXPECT_EQ(ErrorOf([] { OpFromJson<Op>(json::parse(R"({"op": "reboot"})"), kNames); }).substr(0, 26),
             "op: unknown op \"reboot\" (e");
-  EXPECT_EQ(ErrorOf([] {
-              VcsGco::OpFromJson(json::parse(R"({"op": "inquiry_answers", "observer": 0, "remote": 1,
-                                                 "not_down": "clus2"})"));
-            }),
-            "not_down: expected an array of cluster names, got string");
 }
 
 TEST(VcsGcoCodec, OpsUseClusterAndHeartbeatNames) {
-  EXPECT_EQ(VcsGco::OpToJson(HeartbeatAlive{0, 2, 1}),
+  EXPECT_EQ(OpToJson(Op{HeartbeatAlive{0, 2, Heartbeat::kIcmpS}}, kNames),
             json::parse(R"({"op": "heartbeat_alive", "observer": "clus0", "remote": "clus2",
                             "heartbeat": "IcmpS"})"));
-  EXPECT_EQ(VcsGco::OpToJson(InquiryAnswers{1, 0, 4}),
+  EXPECT_EQ(OpToJson(Op{InquiryAnswers{1, 0, 4}}, kNames),
             json::parse(R"({"op": "inquiry_answers", "observer": "clus1", "remote": "clus0",
                             "not_down": ["clus2"]})"));
-  EXPECT_EQ(VcsGco::Show(InquiryAnswers{1, 0, 4}), "inquiry_answers clus1->clus0 (not down per clus2)");
 }
 
 // What an operator on clus0 would paste: full hastatus -sum (other sections
@@ -181,8 +170,8 @@ N  clus1:sysC           RUNNING              0
 )";
 
 TEST(VcsGcoListings, ParsesARealisticBlock) {
-  ClusterReport r = ParseClusterReport(kClus0, 0);
-  EXPECT_TRUE(r.reporting);
+  ClusterReport r = ParseClusterReport(kClus0, kNames, 0);
+  EXPECT_EQ(r.reporting, true);
   EXPECT_EQ(r.local, Local::kRunning);
   EXPECT_EQ(r.remote[1], ClusterState::kRunning);
   EXPECT_EQ(r.remote[2], ClusterState::kLostHb);
@@ -190,19 +179,19 @@ TEST(VcsGcoListings, ParsesARealisticBlock) {
   EXPECT_EQ(r.hb[1][1], HbState::kHbDead);
   EXPECT_EQ(r.hb[2][1], HbState::kHbUnknown);
   // Printed back in one spelling, and parsed back to the same report.
-  std::string printed = PrintClusterReport(0, r);
+  std::string printed = PrintClusterReport(kNames, 0, r);
   EXPECT_NE(printed.find("L  Icmp            clus1                HBALIVE"), std::string::npos) << printed;
   EXPECT_NE(printed.find("M  clus2           LOST_HB"), std::string::npos) << printed;
-  EXPECT_EQ(ParseClusterReport(printed, 0), r);
+  EXPECT_EQ(ParseClusterReport(printed, kNames, 0), r);
 }
 
 TEST(VcsGcoListings, SilentClusterShowsTheEngineError) {
   Observation o = VcsGco::Observe(VcsGco::Step(props::Mesh<VcsGco>(), ClusterCrash{2}).next);
-  std::string text = PrintObservationText(o);
+  std::string text = PrintObservationText(o, kNames);
   EXPECT_NE(text.find("==> clus2 <==\nVCS ERROR V-16-1-10600 Cannot connect to VCS engine\n"),
             std::string::npos)
       << text;
-  EXPECT_EQ(ParseObservationText(text), o);
+  EXPECT_EQ(ParseObservationText(text, kNames), o);
 }
 
 std::string Replace(std::string s, std::string_view from, std::string_view to) {
@@ -214,13 +203,14 @@ std::string Replace(std::string s, std::string_view from, std::string_view to) {
 
 TEST(VcsGcoListings, ErrorsNameTheLineAndTheProblem) {
   const std::string good = kClus0;
-  auto err = [](const std::string& text) { return ErrorOf([&] { ParseClusterReport(text, 0); }); };
+  auto err = [](const std::string& text) { return ErrorOf([&] { ParseClusterReport(text, kNames, 0); }); };
   EXPECT_EQ(err(Replace(good, "M  clus2           lost_hb", "M  clus2           LOST-HB")),
             "line 23: unknown remote cluster state \"LOST-HB\" (expected INIT, BUILD, RUNNING, LOST_HB, "
             "LOST_CONN, UNKNOWN, FAULTED, EXITING, EXITED, INQUIRY or TRANSITIONING)");
   EXPECT_EQ(err(Replace(good, "L  IcmpS           clus2", "L  Tcp             clus2")),
             "line 17: unknown heartbeat \"Tcp\" (expected Icmp or IcmpS)");
-  EXPECT_EQ(err(Replace(good, "L  Icmp            clus2", "L  Icmp            clus1")),
+  EXPECT_EQ(err(Replace(good, "L  Icmp            clus2                HBDEAD",
+                        "L  Icmp            clus1                HBALIVE")),
             "line 16: second row for heartbeat Icmp to clus1 (first on line 14)");
   EXPECT_EQ(err(Replace(good, "M  clus1           RUNNING", "M  clus1           BUILD")),
             "line 22: clus1 is BUILD in REMOTE CLUSTER STATE but RUNNING on line 3");
@@ -229,28 +219,28 @@ TEST(VcsGcoListings, ErrorsNameTheLineAndTheProblem) {
             "remote clusters belong here");
   EXPECT_EQ(err(Replace(good, "L  IcmpS           clus2                HBUNKNOWN", "L  IcmpS  clus2")),
             "line 17: WAN HEARTBEAT STATE row \"L IcmpS clus2\" is not \"L <heartbeat> <to cluster> <state>\"");
-  EXPECT_EQ(err(Replace(good, "L  IcmpS           clus2                HBUNKNOWN\n", "")),
-            "clus0 block: no WAN HEARTBEAT STATE row for heartbeat IcmpS to clus2");
-  EXPECT_EQ(err(Replace(good, "clus0            ClusState            RUNNING\n", "")),
-            "clus0 block: no ClusState row for clus0 (add the output of haclus -state), and no "
-            "\"Cannot connect to VCS engine\" line either");
+  // A row left out is not seen, not an error.
+  ClusterReport partial = ParseClusterReport(
+      Replace(good, "L  IcmpS           clus2                HBUNKNOWN\n", ""), kNames, 0);
+  EXPECT_FALSE(partial.hb[2][1].has_value());
+  EXPECT_EQ(partial.hb[2][0], HbState::kHbDead);
   EXPECT_EQ(err("M  clus1  RUNNING\n"),
-            "line 1: row before any heading (expected \"#Cluster Attribute Value\" or a \"-- ... STATE\" "
-            "title first)");
+            "line 1: row before any heading (expected \"#Cluster Attribute Value\", \"#Heartbeat "
+            "Cluster State\" or a \"-- ... STATE\" title first)");
 }
 
 TEST(VcsGcoListings, ObservationErrorsNameTheLine) {
-  const std::string good = PrintObservationText(VcsGco::Observe(props::Mesh<VcsGco>()));
-  EXPECT_EQ(ErrorOf([&] { ParseObservationText(Replace(good, "==> clus2 <==", "==> clus1 <==")); }),
+  const std::string good = PrintObservationText(VcsGco::Observe(props::Mesh<VcsGco>()), kNames);
+  EXPECT_EQ(ErrorOf([&] { ParseObservationText(Replace(good, "==> clus2 <==", "==> clus1 <=="), kNames); }),
             "line 37: second block for clus1 (first on line 19)");
-  EXPECT_EQ(ErrorOf([&] { ParseObservationText(Replace(good, "==> clus2 <==", "==> clus7 <==")); }),
-            "line 37: unknown cluster \"clus7\" in block header (expected clus0..clus2)");
-  EXPECT_EQ(ErrorOf([&] { ParseObservationText("hello\n" + good); }),
-            "line 1: text before the first \"==> clusN <==\" block header");
-  // Line numbers inside a block count from the top of the whole text.
-  EXPECT_EQ(ErrorOf([&] { ParseObservationText(Replace(good, "M  clus0           RUNNING", "M  clus0  UP")); })
-                .substr(0, 8),
-            "line 34:");
+  EXPECT_EQ(ErrorOf([&] { ParseObservationText(Replace(good, "==> clus2 <==", "==> clus7 <=="), kNames); }),
+            "line 37: unknown cluster \"clus7\" in block header (expected clus0, clus1 or clus2)");
+  EXPECT_EQ(ErrorOf([&] { ParseObservationText("hello\n" + good, kNames); }),
+            "line 1: text before the first \"==> <cluster> <==\" block header");
+  // A cluster without a block is not seen at all.
+  Observation o = ParseObservationText(good.substr(0, good.find("==> clus1 <==")), kNames);
+  EXPECT_EQ(o.clusters[1], ClusterReport{});
+  EXPECT_EQ(o.clusters[0].local, Local::kRunning);
 }
 
 }  // namespace

@@ -39,12 +39,31 @@ using testing::GenTraceFrom;
   X(HeartbeatReportsSetTheHeartbeatState)             \
   X(StartedConnectorHoldsEveryRemoteAtInit)           \
   X(EventsNameTwoDifferentClusters)                   \
+  X(HeartbeatBackDuringInquiryIsNeverFaulted)         \
   X(ObservationShowsEveryView)
 
 template <class M>
 using S = typename M::State;
 
 inline std::uint8_t U8(int v) { return static_cast<std::uint8_t>(v); }
+inline Heartbeat Hb(int h) { return static_cast<Heartbeat>(h); }
+
+// The properties run on three clusters, each observing the others, with
+// both heartbeats: the documents' sequences need a third cluster to answer
+// inquiries and two heartbeats for "all heartbeats lost".
+inline constexpr int kClusters = 3;
+inline constexpr int kHeartbeats = 2;
+inline Config PropConfig() {
+  Config c;
+  c.heartbeats = 3;
+  c.observers = 7;
+  return c;
+}
+template <class M>
+typename M::State Init() {
+  return M::Initial(PropConfig());
+}
+inline std::string ClusterName(int c) { return PropConfig().nodes.Name(c); }
 
 // A random (observer, remote) pair of different clusters.
 inline std::pair<int, int> GenPair() {
@@ -64,7 +83,7 @@ inline int Third(int a, int b) {
 // Brings the view (o, r) from init to running over heartbeat h.
 template <class M>
 S<M> Join(S<M> s, int o, int r, int h = 0) {
-  s = Apply<M>(s, HeartbeatAlive{U8(o), U8(r), U8(h)}).next;
+  s = Apply<M>(s, HeartbeatAlive{U8(o), U8(r), Hb(h)}).next;
   s = Apply<M>(s, Connect{U8(o), U8(r)}).next;
   return Apply<M>(s, SnapshotDone{U8(o), U8(r)}).next;
 }
@@ -72,7 +91,7 @@ S<M> Join(S<M> s, int o, int r, int h = 0) {
 // Every cluster sees every other one running, over heartbeat Icmp.
 template <class M>
 S<M> Mesh() {
-  S<M> s = M::Initial();
+  S<M> s = Init<M>();
   for (int o = 0; o < kClusters; ++o) {
     for (int r = 0; r < kClusters; ++r) {
       if (o != r) s = Join<M>(s, o, r);
@@ -86,8 +105,8 @@ S<M> Mesh() {
 // "all heartbeats HBDEAD" holds literally.
 template <class M>
 S<M> Silence(S<M> s, int o, int r) {
-  for (int h = 0; h < kHeartbeats; ++h) s = Apply<M>(s, HeartbeatAlive{U8(o), U8(r), U8(h)}).next;
-  for (int h = 0; h < kHeartbeats; ++h) s = Apply<M>(s, HeartbeatDead{U8(o), U8(r), U8(h)}).next;
+  for (int h = 0; h < kHeartbeats; ++h) s = Apply<M>(s, HeartbeatAlive{U8(o), U8(r), Hb(h)}).next;
+  for (int h = 0; h < kHeartbeats; ++h) s = Apply<M>(s, HeartbeatDead{U8(o), U8(r), Hb(h)}).next;
   if (s.view(o, r).connected) s = Apply<M>(s, ConnectionLost{U8(o), U8(r)}).next;
   return s;
 }
@@ -108,7 +127,7 @@ void ExpectView(const S<M>& s, int o, int r, ClusterState want, int connected = 
 
 // What cluster o's operators see of r, via Observe.
 template <class M>
-ClusterState Seen(const S<M>& s, int o, int r) {
+std::optional<ClusterState> Seen(const S<M>& s, int o, int r) {
   return M::Observe(s).clusters[o].remote[r];
 }
 
@@ -128,7 +147,7 @@ typename M::OutcomeT ExpectStep(const S<M>& s, const Op& op, bool accepted, Rule
 template <class M>
 void InvariantsHoldAfterEveryStep() {
   const bool mesh = *rc::gen::arbitrary<bool>();
-  testing::InvariantsHoldAfterEveryStep<M>(mesh ? Mesh<M>() : M::Initial());
+  testing::InvariantsHoldAfterEveryStep<M>(mesh ? Mesh<M>() : Init<M>());
 }
 
 // G1: INIT -> BUILD -> RUNNING.
@@ -136,7 +155,7 @@ template <class M>
 void RemoteClusterJoinsThroughBuild() {
   auto [o, r] = GenPair();
   const int h = *rc::gen::inRange(0, kHeartbeats);
-  S<M> s = Checked<M>(M::Initial(), HeartbeatAlive{U8(o), U8(r), U8(h)}).next;
+  S<M> s = Checked<M>(Init<M>(), HeartbeatAlive{U8(o), U8(r), Hb(h)}).next;
   ExpectView<M>(s, o, r, ClusterState::kInit, 0);
   auto c = ExpectStep<M>(s, Connect{U8(o), U8(r)}, true, RuleId::kJoinBuild);
   ExpectView<M>(c.next, o, r, ClusterState::kBuild, 1);
@@ -150,14 +169,14 @@ void RemoteClusterJoinsThroughBuild() {
 template <class M>
 void ConnectNeedsALiveHeartbeat() {
   auto [o, r] = GenPair();
-  S<M> s = M::Initial();
+  S<M> s = Init<M>();
   for (int h = 0; h < kHeartbeats; ++h) {
-    if (*rc::gen::arbitrary<bool>()) s = Checked<M>(s, HeartbeatDead{U8(o), U8(r), U8(h)}).next;
+    if (*rc::gen::arbitrary<bool>()) s = Checked<M>(s, HeartbeatDead{U8(o), U8(r), Hb(h)}).next;
   }
   auto refused = ExpectStep<M>(s, Connect{U8(o), U8(r)}, false, RuleId::kPreHbAliveToConnect);
   RC_ASSERT(refused.next == s);
   const int h = *rc::gen::inRange(0, kHeartbeats);
-  s = Checked<M>(s, HeartbeatAlive{U8(o), U8(r), U8(h)}).next;
+  s = Checked<M>(s, HeartbeatAlive{U8(o), U8(r), Hb(h)}).next;
   ExpectStep<M>(s, Connect{U8(o), U8(r)}, true, RuleId::kJoinBuild);
 }
 
@@ -170,7 +189,7 @@ void EventsNeedTheObserversConnector() {
   if (how == 1) s = Checked<M>(Checked<M>(s, StopCluster{U8(o)}).next, ClusterExited{U8(o)}).next;
   if (how == 2) s = Checked<M>(s, ConnectorFailover{U8(o)}).next;
   const int h = *rc::gen::inRange(0, kHeartbeats);
-  const Op ops[] = {HeartbeatAlive{U8(o), U8(r), U8(h)}, HeartbeatDead{U8(o), U8(r), U8(h)},
+  const Op ops[] = {HeartbeatAlive{U8(o), U8(r), Hb(h)}, HeartbeatDead{U8(o), U8(r), Hb(h)},
                     Connect{U8(o), U8(r)}, SnapshotDone{U8(o), U8(r)}, ConnectionLost{U8(o), U8(r)},
                     Inquire{U8(o), U8(r)}, InquiryAnswers{U8(o), U8(r), 0}};
   for (const Op& op : ops) {
@@ -179,14 +198,15 @@ void EventsNeedTheObserversConnector() {
   }
   const ClusterReport rep = M::Observe(s).clusters[o];
   if (how == 2) {  // HAD still answers while the connector moves
-    RC_ASSERT(rep.reporting);
+    RC_ASSERT(rep.reporting == true);
     for (int x = 0; x < kClusters; ++x) {
       if (x == o) continue;
       RC_ASSERT(rep.remote[x] == ClusterState::kInit);
-      for (HbState hb : rep.hb[x]) RC_ASSERT(hb == HbState::kHbUnknown);
+      for (int k = 0; k < kHeartbeats; ++k) RC_ASSERT(rep.hb[x][k] == HbState::kHbUnknown);
     }
   } else {
-    RC_ASSERT(!rep.reporting);
+    RC_ASSERT(rep.reporting == false);
+    RC_ASSERT(!rep.local);
   }
 }
 
@@ -195,12 +215,12 @@ template <class M>
 void LosingEveryHeartbeatMakesLostHb() {
   auto [o, r] = GenPair();
   S<M> s = Mesh<M>();
-  for (int h = 0; h < kHeartbeats; ++h) s = Checked<M>(s, HeartbeatAlive{U8(o), U8(r), U8(h)}).next;
+  for (int h = 0; h < kHeartbeats; ++h) s = Checked<M>(s, HeartbeatAlive{U8(o), U8(r), Hb(h)}).next;
   const int first = *rc::gen::inRange(0, kHeartbeats);
   for (int i = 0; i < kHeartbeats; ++i) {
     const int h = (first + i) % kHeartbeats;
     const bool last = i + 1 == kHeartbeats;
-    auto d = ExpectStep<M>(s, HeartbeatDead{U8(o), U8(r), U8(h)}, true,
+    auto d = ExpectStep<M>(s, HeartbeatDead{U8(o), U8(r), Hb(h)}, true,
                            last ? RuleId::kAllHbLost : RuleId::kHeartbeatState);
     if (!last) {
       ExpectView<M>(d.next, o, r, ClusterState::kRunning, 1);
@@ -310,7 +330,7 @@ void ExitingBecomesExitedWhenTheConnectionDrops() {
   for (int x = 0; x < kClusters; ++x) {
     if (x != r) ExpectView<M>(e.next, x, r, ClusterState::kExited, 0);
   }
-  RC_ASSERT(!M::Observe(e.next).clusters[r].reporting);
+  RC_ASSERT(M::Observe(e.next).clusters[r].reporting == false);
   auto l = ExpectStep<M>(s, ConnectionLost{U8(o), U8(r)}, true, RuleId::kExited);
   ExpectView<M>(l.next, o, r, ClusterState::kExited, 0);
   RC_ASSERT(Seen<M>(l.next, o, r) == ClusterState::kExited);
@@ -321,12 +341,12 @@ void ConnectionLossWithHeartbeatsAliveIsLostConn() {
   auto [o, r] = GenPair();
   S<M> s = Mesh<M>();
   const int other = *rc::gen::inRange(0, 3);  // IcmpS: unknown, alive or dead
-  if (other == 1) s = Checked<M>(s, HeartbeatAlive{U8(o), U8(r), 1}).next;
-  if (other == 2) s = Checked<M>(s, HeartbeatDead{U8(o), U8(r), 1}).next;
+  if (other == 1) s = Checked<M>(s, HeartbeatAlive{U8(o), U8(r), Hb(1)}).next;
+  if (other == 2) s = Checked<M>(s, HeartbeatDead{U8(o), U8(r), Hb(1)}).next;
   auto l = ExpectStep<M>(s, ConnectionLost{U8(o), U8(r)}, true, RuleId::kConnLost);
   ExpectView<M>(l.next, o, r, ClusterState::kLostConn, 0);
   RC_ASSERT(Seen<M>(l.next, o, r) == ClusterState::kLostConn);
-  RC_ASSERT(AnyAlive(l.next.view(o, r)));
+  RC_ASSERT(AnyAlive(l.next, l.next.view(o, r)));
 }
 
 template <class M>
@@ -337,12 +357,12 @@ void HeartbeatReportsSetTheHeartbeatState() {
     auto [o, r] = GenPair();
     const int h = *rc::gen::inRange(0, kHeartbeats);
     const bool alive = *rc::gen::arbitrary<bool>();
-    const Op op = alive ? Op{HeartbeatAlive{U8(o), U8(r), U8(h)}} : Op{HeartbeatDead{U8(o), U8(r), U8(h)}};
+    const Op op = alive ? Op{HeartbeatAlive{U8(o), U8(r), Hb(h)}} : Op{HeartbeatDead{U8(o), U8(r), Hb(h)}};
     auto x = Checked<M>(s, op);
     RC_ASSERT(x.accepted);
     const HbState want = alive ? HbState::kHbAlive : HbState::kHbDead;
     const HbState got = x.next.view(o, r).hb[h];
-    const HbState shown = M::Observe(x.next).clusters[o].hb[r][h];
+    const HbState shown = M::Observe(x.next).clusters[o].hb[r][h].value_or(HbState::kHbUnknown);
     if (got != want || shown != want) {
       RC_FAIL("after " + M::Show(op) + " the heartbeat is " + std::string(kHbStateNames.Name(got)) +
               " and shown as " + std::string(kHbStateNames.Name(shown)) + ", expected " +
@@ -360,7 +380,7 @@ void StartedConnectorHoldsEveryRemoteAtInit() {
   if (l != Local::kExited && l != Local::kFaulted) s = Checked<M>(s, ClusterCrash{U8(c)}).next;
   auto st = ExpectStep<M>(s, StartCluster{U8(c)}, true, RuleId::kStartAtInit);
   const ClusterReport rep = M::Observe(st.next).clusters[c];
-  RC_ASSERT(rep.reporting);
+  RC_ASSERT(rep.reporting == true);
   RC_ASSERT(rep.local == Local::kRunning);
   for (int r = 0; r < kClusters; ++r) {
     if (r == c) continue;
@@ -375,21 +395,46 @@ void EventsNameTwoDifferentClusters() {
   S<M> s = (*GenTraceFrom<M>(Mesh<M>())).last;
   const int o = *rc::gen::inRange(0, kClusters);
   const int bad = *rc::gen::inRange(kClusters, 256);
-  const int h = *rc::gen::inRange(kHeartbeats, 256);
-  const Op ops[] = {HeartbeatAlive{U8(o), U8(o), 0}, HeartbeatDead{U8(o), U8((o + 1) % kClusters), U8(h)},
-                    Connect{U8(o), U8(o)},           Connect{U8(o), U8(bad)},
-                    Inquire{U8(bad), U8(o)},         InquiryAnswers{U8(o), U8(o), 0},
-                    StopCluster{U8(bad)},            StartCluster{U8(bad)}};
-  for (const Op& op : ops) {
-    auto x = ExpectStep<M>(s, op, false, RuleId::kPreTarget);
+  const int h = *rc::gen::inRange(kMaxHeartbeats, 256);
+  const std::pair<Op, RuleId> cases[] = {
+      {HeartbeatAlive{U8(o), U8(o), Hb(0)}, RuleId::kPreTwoClusters},
+      {HeartbeatDead{U8(o), U8((o + 1) % kClusters), Hb(h)}, RuleId::kPreHeartbeatConfigured},
+      {Connect{U8(o), U8(o)}, RuleId::kPreTwoClusters},
+      {Connect{U8(o), U8(bad)}, RuleId::kPreClusterConfigured},
+      {Inquire{U8(bad), U8(o)}, RuleId::kPreClusterConfigured},
+      {InquiryAnswers{U8(o), U8(o), 0}, RuleId::kPreTwoClusters},
+      {StopCluster{U8(bad)}, RuleId::kPreClusterConfigured},
+      {StartCluster{U8(bad)}, RuleId::kPreClusterConfigured}};
+  for (const auto& [op, rule] : cases) {
+    auto x = ExpectStep<M>(s, op, false, rule);
     RC_ASSERT(x.next == s);
   }
+}
+
+// Seed 002: faulted is "The remote cluster is down." A heartbeat that comes
+// back during inquiry ends it (GCO-ASM-HEARTBEAT-RETURNS-IN-INQUIRY), and
+// whatever answers follow, the view never becomes faulted while a
+// heartbeat to the cluster is alive (GCO-STEP-FAULTED-ONLY-WHEN-SILENT,
+// checked on every step by Checked).
+template <class M>
+void HeartbeatBackDuringInquiryIsNeverFaulted() {
+  auto [o, r] = GenPair();
+  S<M> s = InInquiry<M>(o, r);
+  if (s.clusters[r].local != Local::kRunning) s = Checked<M>(s, StartCluster{U8(r)}).next;
+  const int h = *rc::gen::inRange(0, kHeartbeats);
+  auto back = Checked<M>(s, HeartbeatAlive{U8(o), U8(r), Hb(h)});
+  for (unsigned mask = 0; mask < (1u << kClusters); ++mask) {
+    auto a = Checked<M>(back.next, InquiryAnswers{U8(o), U8(r), U8(mask)});
+    RC_ASSERT(a.next.view(o, r).state != ClusterState::kFaulted);
+  }
+  ExpectStep<M>(s, HeartbeatAlive{U8(o), U8(r), Hb(h)}, true, RuleId::kAsmHbReturnsInInquiry);
+  ExpectView<M>(back.next, o, r, ClusterState::kLostConn, 0);
 }
 
 // The dumb twin of Observe: what each cluster's listings must show.
 template <class M>
 void ObservationShowsEveryView() {
-  S<M> s = (*GenTraceFrom<M>(*rc::gen::arbitrary<bool>() ? Mesh<M>() : M::Initial())).last;
+  S<M> s = (*GenTraceFrom<M>(*rc::gen::arbitrary<bool>() ? Mesh<M>() : Init<M>())).last;
   const int c = *rc::gen::inRange(0, kClusters);
   if (s.clusters[c].local == Local::kRunning && *rc::gen::arbitrary<bool>()) {
     s = Apply<M>(s, StopCluster{U8(c)}).next;
@@ -406,10 +451,11 @@ void ObservationShowsEveryView() {
       if (r == o) continue;
       if (rep.remote[r] != cl.views[r].state) {
         RC_FAIL(ClusterName(o) + " lists " + ClusterName(r) + " as " +
-                std::string(kClusterStateNames.Name(rep.remote[r])) + " but its view is " +
+                std::string(kClusterStateNames.Name(rep.remote[r].value_or(ClusterState::kInit))) +
+                " but its view is " +
                 std::string(kClusterStateNames.Name(cl.views[r].state)) + " in " + M::Show(s));
       }
-      RC_ASSERT(rep.hb[r] == cl.views[r].hb);
+      for (int h = 0; h < kHeartbeats; ++h) RC_ASSERT(rep.hb[r][h] == cl.views[r].hb[h]);
     }
   }
 }

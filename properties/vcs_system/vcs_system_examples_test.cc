@@ -16,6 +16,13 @@ namespace {
 using S = SysState;
 using V = VcsSystem;
 
+// Four systems, as in the dossier's examples.
+State Init4() {
+  Config c;
+  c.nodes = Nodes::Numbered(4, "sys");
+  return V::Initial(c);
+}
+
 std::string Names(const std::vector<S>& path) {
   std::string out;
   for (S s : path) out += (out.empty() ? "" : " -> ") + std::string(kSysStateNames.Name(s));
@@ -29,7 +36,7 @@ State Apply(State s, std::initializer_list<Op> ops) {
     EXPECT_TRUE(o.accepted) << V::Show(op) << " was rejected by " << RuleOf<V>(o.rule).id << " in "
                             << V::Show(s);
     std::vector<V::FindingT> f;
-    V::CheckInvariants(o.next, f);
+    CheckStep<V>(s, op, o.next, f);
     for (const auto& x : f) ADD_FAILURE() << "after " << V::Show(op) << ": " << x.detail;
     s = o.next;
   }
@@ -55,14 +62,14 @@ State Joined(State s, std::uint8_t i, StartMode mode = StartMode::kPlain) {
   return Apply(s, {Hastart{i, mode}, Join{i}, Discover{i}});
 }
 
-State Sys0Running() { return Apply(Joined(V::Initial(), 0), {LocalBuildDone{0, false}}); }
+State Sys0Running() { return Apply(Joined(Init4(), 0), {LocalBuildDone{0, false}}); }
 
 void ExpectPath(const std::vector<S>& got, std::initializer_list<S> want) {
   EXPECT_EQ(Names(got), Names(std::vector<S>(want)));
 }
 
 TEST(VcsSystemExamples, E1OnlySystemWithValidConfiguration) {
-  ExpectPath(Path(V::Initial(), 0, {Hastart{0}, Join{0}, Discover{0}, LocalBuildDone{0, false}}),
+  ExpectPath(Path(Init4(), 0, {Hastart{0}, Join{0}, Discover{0}, LocalBuildDone{0, false}}),
              {S::kIniting, S::kCurrentDiscoverWait, S::kLocalBuild, S::kRunning});
 }
 
@@ -78,20 +85,20 @@ TEST(VcsSystemExamples, E3InvalidConfigurationWithARunningPeer) {
 }
 
 TEST(VcsSystemExamples, E4InvalidConfigurationAllPeersInStaleAdminWait) {
-  State s = Joined(Joined(V::Initial(), 0, StartMode::kStale), 1, StartMode::kStale);
+  State s = Joined(Joined(Init4(), 0, StartMode::kStale), 1, StartMode::kStale);
   s = Apply(s, {EditMainCf{2, MainCf::kInvalid}});
   ExpectPath(Path(s, 2, {Hastart{2}, Join{2}, Discover{2}}),
              {S::kIniting, S::kStaleDiscoverWait, S::kStaleAdminWait});
 }
 
 TEST(VcsSystemExamples, E5ValidConfigurationPeersInAdminWait) {
-  State s = Apply(Joined(V::Initial(), 0), {LocalBuildDone{0, true}});
+  State s = Apply(Joined(Init4(), 0), {LocalBuildDone{0, true}});
   ExpectPath(Path(s, 1, {Hastart{1}, Join{1}, Discover{1}}),
              {S::kIniting, S::kCurrentDiscoverWait, S::kAdminWait});
 }
 
 TEST(VcsSystemExamples, E6InvalidConfigurationPeersInAdminWait) {
-  State s = Apply(Joined(V::Initial(), 0), {LocalBuildDone{0, true}, EditMainCf{1, MainCf::kInvalid}});
+  State s = Apply(Joined(Init4(), 0), {LocalBuildDone{0, true}, EditMainCf{1, MainCf::kInvalid}});
   ExpectPath(Path(s, 1, {Hastart{1}, Join{1}, Discover{1}}),
              {S::kIniting, S::kStaleDiscoverWait, S::kAdminWait});
 }
@@ -101,53 +108,57 @@ TEST(VcsSystemExamples, E7RunningSystemStoppedWithHastop) {
   State end;
   ExpectPath(Path(s, 0, {Hastop{0, false}, AgentsStopped{0}, EngineExited{0}}, &end),
              {S::kRunning, S::kLeaving, S::kExiting, S::kExited});
-  EXPECT_EQ(V::Observe(end).table[1][0], S::kExited);
+  EXPECT_EQ(V::Observe(end).state[1][0], S::kExited);
 }
 
 TEST(VcsSystemExamples, SecondSystemJoinsDuringLocalBuild) {
-  State s = Joined(V::Initial(), 0);
-  ExpectPath(Path(s, 1, {Hastart{1}, Join{1}, Discover{1}, LocalBuildDone{0, false}, RemoteBuildDone{1}}),
-             {S::kIniting, S::kCurrentDiscoverWait, S::kCurrentPeerWait, S::kRemoteBuild, S::kRunning});
+  State s = Joined(Init4(), 0);
+  ExpectPath(
+      Path(s, 1, {Hastart{1}, Join{1}, Discover{1}, LocalBuildDone{0, false}, RemoteBuildDone{1}}),
+      {S::kIniting, S::kCurrentDiscoverWait, S::kCurrentPeerWait, S::kRemoteBuild, S::kRunning});
 }
 
 TEST(VcsSystemExamples, StaleAdminWaitWhenAValidSystemStarts) {
-  State s = Joined(V::Initial(), 0, StartMode::kStale);
-  ExpectPath(Path(s, 0, {Hastart{1}, Join{1}, Discover{1}, LocalBuildDone{1, false}, RemoteBuildDone{0}}),
-             {S::kStaleAdminWait, S::kStalePeerWait, S::kRemoteBuild, S::kRunning});
+  State s = Joined(Init4(), 0, StartMode::kStale);
+  ExpectPath(
+      Path(s, 0, {Hastart{1}, Join{1}, Discover{1}, LocalBuildDone{1, false}, RemoteBuildDone{0}}),
+      {S::kStaleAdminWait, S::kStalePeerWait, S::kRemoteBuild, S::kRunning});
 }
 
 TEST(VcsSystemExamples, HastopForce) {
-  State s = Apply(Sys0Running(), {GroupOnline{0}, Hastart{1}, Join{1}, Discover{1}, RemoteBuildDone{1}});
+  State s =
+      Apply(Sys0Running(), {GroupOnline{0}, Hastart{1}, Join{1}, Discover{1}, RemoteBuildDone{1}});
   State end;
   ExpectPath(Path(s, 0, {Hastop{0, true}, EngineExited{0}}, &end),
              {S::kRunning, S::kExitingForcibly, S::kExited});
-  EXPECT_EQ(V::Observe(end).table[1][0], S::kExited);
+  EXPECT_EQ(V::Observe(end).state[1][0], S::kExited);
   EXPECT_TRUE(end.sys[0].groups_online) << "hastop -force lets the service groups keep running";
 }
 
 TEST(VcsSystemExamples, CrashIsSeenAsFaulted) {
   State s = Apply(Sys0Running(), {Hastart{1}, Join{1}, Discover{1}, RemoteBuildDone{1}, Crash{0}});
-  EXPECT_EQ(V::Observe(s).table[1][0], S::kFaulted);
-  EXPECT_EQ(V::Observe(s).listed[0], 0u) << "a failed engine answers nothing";
+  EXPECT_EQ(V::Observe(s).state[1][0], S::kFaulted);
+  EXPECT_EQ(V::Observe(s).answered[0], false) << "a failed engine answers nothing";
+  EXPECT_FALSE(V::Observe(s).listed[0].has_value());
 }
 
 TEST(VcsSystemExamples, HasysForceRecoversAdminWait) {
-  State s = Apply(Joined(V::Initial(), 0), {LocalBuildDone{0, true}});
+  State s = Apply(Joined(Init4(), 0), {LocalBuildDone{0, true}});
   s = Joined(s, 1);
   ExpectPath(Path(s, 0, {HasysForce{0}, LocalBuildDone{0, false}}),
              {S::kAdminWait, S::kLocalBuild, S::kRunning});
   State end;
   ExpectPath(Path(s, 1, {HasysForce{0}, LocalBuildDone{0, false}, RemoteBuildDone{1}}, &end),
              {S::kAdminWait, S::kRemoteBuild, S::kRunning});
-  EXPECT_EQ(end.sys[1].run_gen, end.sys[0].run_gen);
+  EXPECT_EQ(end.sys[1].run_cfg, end.sys[0].run_cfg);
 }
 
 TEST(VcsSystemExamples, StaleAdminWaitRecoveredWithHastartForce) {
-  State s = Apply(V::Initial(), {EditMainCf{0, MainCf::kStale}});
+  State s = Apply(Init4(), {EditMainCf{0, MainCf::kStale}});
   s = Joined(s, 0);
   ExpectPath(Path(s, 0,
-                  {Hastop{0, false}, EngineExited{0}, Hastart{0, StartMode::kForce}, Join{0}, Discover{0},
-                   LocalBuildDone{0, false}}),
+                  {Hastop{0, false}, EngineExited{0}, Hastart{0, StartMode::kForce}, Join{0},
+                   Discover{0}, LocalBuildDone{0, false}}),
              {S::kStaleAdminWait, S::kExiting, S::kExited, S::kIniting, S::kCurrentDiscoverWait,
               S::kLocalBuild, S::kRunning});
 }

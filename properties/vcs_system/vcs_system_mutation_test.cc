@@ -41,8 +41,9 @@ const std::vector<MutantCase>& Cases() {
       HASPEC_CASE(UnconfiguredSystemJoins, SystemWithoutAnEntryStaysUnknown,
                   "VCS-TR-HASTART-UNKNOWN"),
       // Builds
-      HASPEC_CASE(DropsChangesMadeDuringRemoteBuild, ChangesDuringRemoteBuildAreAppliedBeforeRunning,
-                  "VCS-TR-REMOTE-BUILD-DONE", "VCS-INV-SAME-CONFIG"),
+      HASPEC_CASE(DropsChangesMadeDuringRemoteBuild,
+                  ChangesDuringRemoteBuildAreAppliedBeforeRunning, "VCS-TR-REMOTE-BUILD-DONE",
+                  "VCS-INV-SAME-CONFIG"),
       HASPEC_CASE(IgnoresHacfError, AdminWaitWhenTheRunningConfigurationIsLost,
                   "VCS-TR-HACF-ERROR-ADMIN-WAIT"),
       HASPEC_CASE(PeerWaitersStayAfterBuild, OneLocalBuildAtATimeOthersWaitThenCopyIt,
@@ -69,7 +70,8 @@ const std::vector<MutantCase>& Cases() {
       HASPEC_CASE(SecondForcedBuild, HasysForceRecoversAnAdminWaitCluster,
                   "VCS-PRE-FORCE-ONE-BUILD", "VCS-INV-ONE-LOCAL-BUILD"),
       // Leaving
-      HASPEC_CASE(HastopSkipsLeaving, HastopTakesGroupsOfflineThroughLeaving, "VCS-TR-HASTOP-LEAVING"),
+      HASPEC_CASE(HastopSkipsLeaving, HastopTakesGroupsOfflineThroughLeaving,
+                  "VCS-TR-HASTOP-LEAVING"),
       HASPEC_CASE(HastopLeavesGroupsOnline, HastopTakesGroupsOfflineThroughLeaving,
                   "VCS-TR-LEAVING-TO-EXITING", "VCS-INV-HASTOP-GROUPS-OFFLINE"),
       HASPEC_CASE(LeavingSkipsDiskWrite, HastopTakesGroupsOfflineThroughLeaving,
@@ -86,7 +88,7 @@ const std::vector<MutantCase>& Cases() {
       HASPEC_CASE(DeletesFaultedSystem, HasysDeleteOnlyForExitedOrUnknown,
                   "VCS-PRE-HASYS-DELETE-STATE"),
       HASPEC_CASE(JoinerForgetsGoneSystems, HasysDeleteOnlyForExitedOrUnknown,
-                  "VCS-PRE-HASYS-DELETE-STATE", "VCS-OBS-NEVER-SEEN-UNKNOWN"),
+                  "VCS-PRE-HASYS-DELETE-STATE", "VCS-OBS-NOT-SEEN-EXITED"),
       HASPEC_CASE(HasysAddDuplicates, HasysDeleteOnlyForExitedOrUnknown, "VCS-PRE-HASYS-ADD-NEW"),
       HASPEC_CASE(ConfigChangeDuringRemoteBuild, ChangesDuringRemoteBuildAreAppliedBeforeRunning,
                   "VCS-PRE-CONFIG-REJECTED-STATE"),
@@ -94,8 +96,10 @@ const std::vector<MutantCase>& Cases() {
                   "VCS-PRE-CONFIG-REJECTED-STATE"),
       HASPEC_CASE(ConfigChangeWhenNotRunning, ConfigCommandsRefusedWhereDocumented,
                   "VCS-PRE-CONFIG-NEEDS-RUNNING"),
-      HASPEC_CASE(CommandsOnStoppedEngine, ConfigCommandsRefusedWhereDocumented, "VCS-PRE-ENGINE-UP"),
-      HASPEC_CASE(ConfigChangeNotReplicated, ConfigCommandsRefusedWhereDocumented, "VCS-TR-CONFIG-CHANGE"),
+      HASPEC_CASE(CommandsOnStoppedEngine, ConfigCommandsRefusedWhereDocumented,
+                  "VCS-PRE-ENGINE-UP"),
+      HASPEC_CASE(ConfigChangeNotReplicated, ConfigCommandsRefusedWhereDocumented,
+                  "VCS-TR-CONFIG-CHANGE"),
       HASPEC_CASE(ConfigChangeNotReplicated, ChangesDuringRemoteBuildAreAppliedBeforeRunning,
                   "VCS-TR-CONFIG-CHANGE", "VCS-INV-SAME-CONFIG"),
       HASPEC_CASE(GroupsOnlineAnywhere, GroupsComeOnlineOnlyOnARunningSystem,
@@ -103,9 +107,11 @@ const std::vector<MutantCase>& Cases() {
       // What peers see
       HASPEC_CASE(CrashLooksLikeExit, PeersSeeAFailedSystemAsFaulted, "VCS-TR-CRASH-FAULTED"),
       HASPEC_CASE(CrashLooksLikeExit, EveryEngineShowsWhatItKnows, "VCS-TR-CRASH-FAULTED"),
-      HASPEC_CASE(ObservesPeerLagging, EveryEngineShowsWhatItKnows, "VCS-OBS-PEER-STATE"),
-      HASPEC_CASE(NeverSeenShownExited, EveryEngineShowsWhatItKnows, "VCS-OBS-NEVER-SEEN-UNKNOWN"),
-      HASPEC_CASE(NeverSeenShownExited, SystemWithoutAnEntryStaysUnknown, "VCS-OBS-NEVER-SEEN-UNKNOWN"),
+      HASPEC_CASE(ObservesBuilderAsRunning, EveryEngineShowsWhatItKnows, "VCS-OBS-PEER-STATE"),
+      HASPEC_CASE(NeverSeenShownUnknown, EveryEngineShowsWhatItKnows, "VCS-OBS-UNKNOWN-NO-ENTRY",
+                  "VCS-OBS-NOT-SEEN-EXITED"),
+      HASPEC_CASE(NeverSeenShownUnknown, SystemWithoutAnEntryStaysUnknown,
+                  "VCS-OBS-UNKNOWN-NO-ENTRY"),
   };
   return cases;
 }

@@ -20,34 +20,55 @@ using testing::Apply;
 using testing::GenTraceFrom;
 using testing::Trace;
 
-#define HASPEC_VCS_SYSTEM_PROPERTIES(X)               \
-  X(InvariantsHoldAfterEveryStep)                     \
-  X(DiscoveryFollowsThePeersStates)                   \
-  X(RemoteBuildCopiesTheLowestNumberedRunningSystem)  \
-  X(OneLocalBuildAtATimeOthersWaitThenCopyIt)         \
-  X(PeerWaitersDecideAgainWhenTheBuilderGoes)         \
-  X(StaleAdminWaitWaitsForAValidSystem)               \
-  X(ChangesDuringRemoteBuildAreAppliedBeforeRunning)  \
-  X(AdminWaitWhenTheRunningConfigurationIsLost)       \
-  X(HasysForceRecoversAnAdminWaitCluster)             \
-  X(AdminWaitIsLeftOnlyByTheDocumentedPaths)          \
-  X(HastartOptionsDecideCurrentOrStale)               \
-  X(SystemWithoutAnEntryStaysUnknown)                 \
-  X(HastopTakesGroupsOfflineThroughLeaving)           \
-  X(HastopForceLeavesGroupsRunning)                   \
-  X(PeersSeeAFailedSystemAsFaulted)                   \
-  X(EveryEngineShowsWhatItKnows)                      \
-  X(HasysDeleteOnlyForExitedOrUnknown)                \
-  X(ConfigCommandsRefusedWhereDocumented)             \
+#define HASPEC_VCS_SYSTEM_PROPERTIES(X)              \
+  X(InvariantsHoldAfterEveryStep)                    \
+  X(DiscoveryFollowsThePeersStates)                  \
+  X(RemoteBuildCopiesTheLowestNumberedRunningSystem) \
+  X(OneLocalBuildAtATimeOthersWaitThenCopyIt)        \
+  X(PeerWaitersDecideAgainWhenTheBuilderGoes)        \
+  X(StaleAdminWaitWaitsForAValidSystem)              \
+  X(ChangesDuringRemoteBuildAreAppliedBeforeRunning) \
+  X(AdminWaitWhenTheRunningConfigurationIsLost)      \
+  X(HasysForceRecoversAnAdminWaitCluster)            \
+  X(AdminWaitIsLeftOnlyByTheDocumentedPaths)         \
+  X(HastartOptionsDecideCurrentOrStale)              \
+  X(SystemWithoutAnEntryStaysUnknown)                \
+  X(HastopTakesGroupsOfflineThroughLeaving)          \
+  X(HastopForceLeavesGroupsRunning)                  \
+  X(PeersSeeAFailedSystemAsFaulted)                  \
+  X(EveryEngineShowsWhatItKnows)                     \
+  X(HasysDeleteOnlyForExitedOrUnknown)               \
+  X(ConfigCommandsRefusedWhereDocumented)            \
   X(GroupsComeOnlineOnlyOnARunningSystem)
 
 template <class M>
 using St = typename M::State;
 
+// Properties run on a four-system cluster, bigger than the default
+// configuration, so "the lowest-numbered RUNNING system" has a choice.
+inline constexpr int kSystems = 4;
+inline Config PropsConfig() {
+  Config c;
+  c.nodes = Nodes::Numbered(kSystems, "sys");
+  return c;
+}
+template <class M>
+St<M> Start() {
+  return M::Initial(PropsConfig());
+}
+inline std::string SystemName(int i) { return "sys" + std::to_string(i); }
+// What observer o shows for system j (must be listed).
+template <class M>
+SysState Shown(const St<M>& s, int o, int j) {
+  auto v = M::Observe(s).state[o][j];
+  if (!v) RC_FAIL(SystemName(o) + " does not list " + SystemName(j) + " in " + M::Show(s));
+  return v.value_or(SysState::kUnknown);
+}
+
 inline std::string Name(SysState s) { return std::string(kSysStateNames.Name(s)); }
 inline std::uint8_t U8(int i) { return static_cast<std::uint8_t>(i); }
 
-#define HASPEC_EXPECT_STATE(M, where, id, want)                                                   \
+#define HASPEC_EXPECT_STATE(M, where, id, want)                                                 \
   do {                                                                                          \
     const auto& s_ = (where);                                                                   \
     const int id_ = (id);                                                                       \
@@ -57,12 +78,10 @@ inline std::uint8_t U8(int i) { return static_cast<std::uint8_t>(i); }
     }                                                                                           \
   } while (0)
 
-// Applies `op`, fails on any broken invariant, returns the outcome.
+// Applies `op`, fails on any broken invariant or step rule, returns the outcome.
 template <class M>
 typename M::OutcomeT Checked(const St<M>& s, const Op& op) {
-  auto o = Apply<M>(s, op);
-  HASPEC_CHECK_INVARIANTS(M, op, o);
-  return o;
+  return testing::Checked<M>(s, op);
 }
 
 // Applies `op`, which must be accepted, and checks every invariant.
@@ -77,7 +96,8 @@ St<M> Do(const St<M>& s, const Op& op) {
 template <class M>
 void CheckTrace(const Trace<M>& t) {
   for (std::size_t i = 0; i < t.ops.size(); ++i) {
-    std::string broken = testing::BrokenInvariants<M>(t.states[i]);
+    std::string broken =
+        testing::BrokenByStep<M>(i == 0 ? t.start : t.states[i - 1], t.ops[i], t.states[i]);
     if (!broken.empty()) {
       RC_FAIL("after op " + std::to_string(i + 1) + " (" + M::Show(t.ops[i]) + "): " + broken +
               "\n  state: " + M::Show(t.states[i]));
@@ -105,7 +125,7 @@ St<M> FinishBuild(St<M> s, int i) {
 // sys0..sys<k-1> RUNNING: sys0 built from disk, the others copied it.
 template <class M>
 St<M> RunningCluster(int k) {
-  St<M> s = M::Initial();
+  St<M> s = Start<M>();
   for (int i = 0; i < k; ++i) {
     s = FinishBuild<M>(StartAndDiscover<M>(s, i), i);
     HASPEC_EXPECT_STATE(M, s, i, SysState::kRunning);
@@ -117,7 +137,7 @@ St<M> RunningCluster(int k) {
 // and wait with it in ADMIN_WAIT.
 template <class M>
 St<M> AdminWaitCluster(int k) {
-  St<M> s = StartAndDiscover<M>(M::Initial(), 0);
+  St<M> s = StartAndDiscover<M>(Start<M>(), 0);
   s = Do<M>(s, LocalBuildDone{0, true});
   for (int i = 1; i < k; ++i) s = StartAndDiscover<M>(s, i);
   return s;
@@ -126,7 +146,7 @@ St<M> AdminWaitCluster(int k) {
 // sys0..sys<k-1> started with stale configurations: all STALE_ADMIN_WAIT.
 template <class M>
 St<M> StaleAdminWaitCluster(int k) {
-  St<M> s = M::Initial();
+  St<M> s = Start<M>();
   for (int i = 0; i < k; ++i) s = StartAndDiscover<M>(s, i, StartMode::kStale);
   return s;
 }
@@ -135,10 +155,14 @@ St<M> StaleAdminWaitCluster(int k) {
 template <class M>
 St<M> GenStartState() {
   switch (*rc::gen::inRange(0, 4)) {
-    case 0: return M::Initial();
-    case 1: return RunningCluster<M>(*rc::gen::inRange(1, kSystems + 1));
-    case 2: return AdminWaitCluster<M>(*rc::gen::inRange(1, kSystems + 1));
-    default: return StaleAdminWaitCluster<M>(*rc::gen::inRange(1, kSystems + 1));
+    case 0:
+      return Start<M>();
+    case 1:
+      return RunningCluster<M>(*rc::gen::inRange(1, kSystems + 1));
+    case 2:
+      return AdminWaitCluster<M>(*rc::gen::inRange(1, kSystems + 1));
+    default:
+      return StaleAdminWaitCluster<M>(*rc::gen::inRange(1, kSystems + 1));
   }
 }
 
@@ -182,15 +206,16 @@ std::string DiscoveryMismatch(const St<M>& pre, int i, const St<M>& post) {
   const Sys& x = post.sys[i];
   std::string where = "discover " + SystemName(i) + " in " + M::Show(pre) + ": ";
   if (x.state != e.state) return where + "went to " + Name(x.state) + ", expected " + Name(e.state);
-  if (e.source >= 0 && (x.source != e.source || x.snapshot_gen != pre.sys[e.source].run_gen)) {
-    return where + "copies " + SystemName(x.source) + " generation " + std::to_string(x.snapshot_gen) +
-           ", expected the lowest-numbered RUNNING system " + SystemName(e.source) + " generation " +
-           std::to_string(pre.sys[e.source].run_gen);
+  if (e.source >= 0 && (x.source != e.source || x.snapshot_cfg != post.sys[e.source].run_cfg)) {
+    return where + "copies " + SystemName(x.source) + " configuration #" +
+           std::to_string(x.snapshot_cfg) + ", expected the lowest-numbered RUNNING system " +
+           SystemName(e.source) + " configuration #" + std::to_string(post.sys[e.source].run_cfg);
   }
   for (int j = 0; j < kSystems; ++j) {
     if (j == i) continue;
     SysState want = pre.sys[j].state;
-    if (e.state == SysState::kLocalBuild && want == SysState::kStaleAdminWait) want = SysState::kStalePeerWait;
+    if (e.state == SysState::kLocalBuild && want == SysState::kStaleAdminWait)
+      want = SysState::kStalePeerWait;
     if (post.sys[j].state != want) {
       return where + "peer " + SystemName(j) + " went from " + Name(pre.sys[j].state) + " to " +
              Name(post.sys[j].state) + ", expected " + Name(want);
@@ -243,33 +268,37 @@ void RemoteBuildCopiesTheLowestNumberedRunningSystem() {
   const int lowest = drop_first ? 1 : 0;
   const int joiner = k;
   auto mode = *rc::gen::element(StartMode::kPlain, StartMode::kStale);
-  auto o = Checked<M>(Do<M>(Do<M>(s, Hastart{U8(joiner), mode}), Join{U8(joiner)}), Discover{U8(joiner)});
+  auto o = Checked<M>(Do<M>(Do<M>(s, Hastart{U8(joiner), mode}), Join{U8(joiner)}),
+                      Discover{U8(joiner)});
   HASPEC_EXPECT_STATE(M, o.next, joiner, SysState::kRemoteBuild);
   if (o.next.sys[joiner].source != lowest) {
     RC_FAIL(SystemName(joiner) + " copies " + SystemName(o.next.sys[joiner].source) +
-            " but the lowest-numbered RUNNING system is " + SystemName(lowest) + " in " + M::Show(s));
+            " but the lowest-numbered RUNNING system is " + SystemName(lowest) + " in " +
+            M::Show(s));
   }
   St<M> r = Do<M>(o.next, RemoteBuildDone{U8(joiner)});
   HASPEC_EXPECT_STATE(M, r, joiner, SysState::kRunning);
-  RC_ASSERT(r.sys[joiner].run_gen == r.sys[lowest].run_gen);
+  RC_ASSERT(r.sys[joiner].run_cfg == r.sys[lowest].run_cfg);
 }
 
 template <class M>
 void OneLocalBuildAtATimeOthersWaitThenCopyIt() {
   int k = *rc::gen::inRange(2, kSystems + 1);
-  St<M> s = M::Initial();
+  St<M> s = Start<M>();
   std::vector<StartMode> modes;
   for (int i = 0; i < k; ++i) {
     // sys0 is valid so someone builds; the others at random.
-    modes.push_back(i == 0 ? StartMode::kPlain : *rc::gen::element(StartMode::kPlain, StartMode::kStale));
+    modes.push_back(i == 0 ? StartMode::kPlain
+                           : *rc::gen::element(StartMode::kPlain, StartMode::kStale));
     s = Do<M>(Do<M>(s, Hastart{U8(i), modes[i]}), Join{U8(i)});
   }
   s = Do<M>(s, Discover{0});
   HASPEC_EXPECT_STATE(M, s, 0, SysState::kLocalBuild);
   for (int i = 1; i < k; ++i) {
     s = Do<M>(s, Discover{U8(i)});
-    HASPEC_EXPECT_STATE(M, s, i, modes[i] == StartMode::kPlain ? SysState::kCurrentPeerWait
-                                                                : SysState::kStalePeerWait);
+    HASPEC_EXPECT_STATE(
+        M, s, i,
+        modes[i] == StartMode::kPlain ? SysState::kCurrentPeerWait : SysState::kStalePeerWait);
   }
   s = Do<M>(s, LocalBuildDone{0, false});
   HASPEC_EXPECT_STATE(M, s, 0, SysState::kRunning);
@@ -278,24 +307,27 @@ void OneLocalBuildAtATimeOthersWaitThenCopyIt() {
     RC_ASSERT(s.sys[i].source == 0);
   }
   for (int i = 1; i < k; ++i) s = Do<M>(s, RemoteBuildDone{U8(i)});
-  for (int i = 1; i < k; ++i) RC_ASSERT(s.sys[i].run_gen == s.sys[0].run_gen);
+  for (int i = 1; i < k; ++i) RC_ASSERT(s.sys[i].run_cfg == s.sys[0].run_cfg);
 }
 
 template <class M>
 void PeerWaitersDecideAgainWhenTheBuilderGoes() {
   int k = *rc::gen::inRange(2, kSystems + 1);
-  St<M> s = M::Initial();
+  St<M> s = Start<M>();
   std::vector<StartMode> modes;
   for (int i = 0; i < k; ++i) {
-    modes.push_back(i == 0 ? StartMode::kPlain : *rc::gen::element(StartMode::kPlain, StartMode::kStale));
+    modes.push_back(i == 0 ? StartMode::kPlain
+                           : *rc::gen::element(StartMode::kPlain, StartMode::kStale));
     s = StartAndDiscover<M>(s, i, modes[i]);
   }
   HASPEC_EXPECT_STATE(M, s, 0, SysState::kLocalBuild);
-  Op end = *rc::gen::element<Op>(Crash{0}, Hastop{0, false}, Hastop{0, true}, LocalBuildDone{0, true});
+  Op end =
+      *rc::gen::element<Op>(Crash{0}, Hastop{0, false}, Hastop{0, true}, LocalBuildDone{0, true});
   s = Do<M>(s, end);
   for (int i = 1; i < k; ++i) {
-    HASPEC_EXPECT_STATE(M, s, i, modes[i] == StartMode::kPlain ? SysState::kCurrentDiscoverWait
-                                                                : SysState::kStaleDiscoverWait);
+    HASPEC_EXPECT_STATE(M, s, i,
+                        modes[i] == StartMode::kPlain ? SysState::kCurrentDiscoverWait
+                                                      : SysState::kStaleDiscoverWait);
   }
   // Deciding again follows the same rules as any joiner.
   for (int i = 1; i < k; ++i) {
@@ -309,7 +341,7 @@ void PeerWaitersDecideAgainWhenTheBuilderGoes() {
 template <class M>
 void StaleAdminWaitWaitsForAValidSystem() {
   int k = *rc::gen::inRange(1, kSystems);
-  St<M> s = M::Initial();
+  St<M> s = Start<M>();
   for (int i = 0; i < k; ++i) {
     // Three ways to a stale start: -stale, a stale main.cf, a broken one.
     int how = *rc::gen::inRange(0, 3);
@@ -358,9 +390,9 @@ void ChangesDuringRemoteBuildAreAppliedBeforeRunning() {
   HASPEC_EXPECT_RULE(M, Checked<M>(s, ConfigChange{U8(joiner)}), false, RuleId::kPreConfigRejected);
   s = Do<M>(s, RemoteBuildDone{U8(joiner)});
   for (int i = 0; i <= k; ++i) {
-    if (s.sys[i].run_gen != s.sys[0].run_gen) {
-      RC_FAIL(SystemName(i) + " holds generation " + std::to_string(s.sys[i].run_gen) + " but " +
-              SystemName(0) + " holds " + std::to_string(s.sys[0].run_gen) + " after " +
+    if (s.sys[i].run_cfg != s.sys[0].run_cfg) {
+      RC_FAIL(SystemName(i) + " holds generation " + std::to_string(s.sys[i].run_cfg) + " but " +
+              SystemName(0) + " holds " + std::to_string(s.sys[0].run_cfg) + " after " +
               std::to_string(changes) + " change(s) during the build: " + M::Show(s));
     }
   }
@@ -370,7 +402,7 @@ template <class M>
 void AdminWaitWhenTheRunningConfigurationIsLost() {
   if (*rc::gen::arbitrary<bool>()) {
     // Cause 2: hacf reports an invalid configuration during LOCAL_BUILD.
-    St<M> s = StartAndDiscover<M>(M::Initial(), 0);
+    St<M> s = StartAndDiscover<M>(Start<M>(), 0);
     auto o = Checked<M>(s, LocalBuildDone{0, true});
     HASPEC_EXPECT_STATE(M, o.next, 0, SysState::kAdminWait);
     // Later joiners, valid or stale, wait with it (dossier E5, E6).
@@ -407,7 +439,8 @@ void HasysForceRecoversAnAdminWaitCluster() {
   St<M> s = AdminWaitCluster<M>(k);
   for (int i = 0; i < k; ++i) HASPEC_EXPECT_STATE(M, s, i, SysState::kAdminWait);
   // Forcing a system that is not in ADMIN_WAIT does nothing.
-  if (k < kSystems) HASPEC_EXPECT_RULE(M, Checked<M>(s, HasysForce{U8(k)}), false, RuleId::kPreHasysForce);
+  if (k < kSystems)
+    HASPEC_EXPECT_RULE(M, Checked<M>(s, HasysForce{U8(k)}), false, RuleId::kPreHasysForce);
   const int target = *rc::gen::inRange(0, k);
   s = Do<M>(s, HasysForce{U8(target)});
   HASPEC_EXPECT_STATE(M, s, target, SysState::kLocalBuild);
@@ -434,9 +467,10 @@ bool DocumentedExit(const St<M>& pre, const Op& op, int j, SysState next) {
   auto on_j = [&](auto* p) { return p && p->sys == j; };
   if (on_j(std::get_if<Hastop>(&op)) || on_j(std::get_if<Crash>(&op))) return true;
   if (pre.sys[j].state == SysState::kAdminWait) {
-    if (auto* f = std::get_if<HasysForce>(&op); f && f->target == j) return next == SysState::kLocalBuild;
+    if (auto* f = std::get_if<HasysForce>(&op); f && f->target == j)
+      return next == SysState::kLocalBuild;
     auto* l = std::get_if<LocalBuildDone>(&op);
-    return l && pre.sys[l->sys].prev == SysState::kAdminWait && next == SysState::kRemoteBuild;
+    return l && next == SysState::kRemoteBuild;  // after a forced build
   }
   return next == SysState::kStalePeerWait;  // a peer entered LOCAL_BUILD
 }
@@ -466,7 +500,7 @@ template <class M>
 void HastartOptionsDecideCurrentOrStale() {
   auto file = *rc::gen::element(MainCf::kValid, MainCf::kStale, MainCf::kInvalid);
   auto mode = *rc::gen::element(StartMode::kPlain, StartMode::kStale, StartMode::kForce);
-  St<M> s = M::Initial();
+  St<M> s = Start<M>();
   if (file != MainCf::kValid) s = Do<M>(s, EditMainCf{0, file});
   auto started = Checked<M>(s, Hastart{0, mode});
   HASPEC_EXPECT_RULE(M, started, true,
@@ -477,7 +511,8 @@ void HastartOptionsDecideCurrentOrStale() {
   const bool current = (mode == StartMode::kPlain && file == MainCf::kValid) ||
                        (mode == StartMode::kForce && file != MainCf::kInvalid);
   s = Do<M>(started.next, Join{0});
-  HASPEC_EXPECT_STATE(M, s, 0, current ? SysState::kCurrentDiscoverWait : SysState::kStaleDiscoverWait);
+  HASPEC_EXPECT_STATE(M, s, 0,
+                      current ? SysState::kCurrentDiscoverWait : SysState::kStaleDiscoverWait);
   s = Do<M>(s, Discover{0});
   HASPEC_EXPECT_STATE(M, s, 0, current ? SysState::kLocalBuild : SysState::kStaleAdminWait);
   if (current || file == MainCf::kInvalid) return;
@@ -493,24 +528,31 @@ void SystemWithoutAnEntryStaysUnknown() {
   int k = *rc::gen::inRange(1, kSystems);
   St<M> s = RunningCluster<M>(k);
   const int target = kSystems - 1;
-  // Never started: sys0 shows it UNKNOWN, so it may be deleted.
-  RC_ASSERT(M::Observe(s).table[0][target] == SysState::kUnknown);
+  // Never started but configured: sys0 shows it EXITED, not UNKNOWN (which
+  // is for systems without an entry), and it may be deleted.
+  if (Shown<M>(s, 0, target) != SysState::kExited) {
+    RC_FAIL(SystemName(0) + " shows never-started " + SystemName(target) + " as " +
+            Name(Shown<M>(s, 0, target)) + ", expected EXITED");
+  }
   s = Do<M>(s, HasysDelete{0, U8(target)});
   auto o = Checked<M>(s, Hastart{U8(target), StartMode::kPlain});
   HASPEC_EXPECT_RULE(M, o, true, RuleId::kHastartUnknown);
   HASPEC_EXPECT_STATE(M, o.next, target, SysState::kUnknown);
   s = o.next;
   Observation obs = M::Observe(s);
-  RC_ASSERT(obs.listed[target] == (1u << target));
-  RC_ASSERT(obs.table[target][target] == SysState::kUnknown);
-  for (int i = 0; i < k; ++i) RC_ASSERT((obs.listed[i] & (1u << target)) == 0u);
-  HASPEC_EXPECT_RULE(M, Checked<M>(s, Join{U8(target)}), false, RuleId::kPreEventState);
-  HASPEC_EXPECT_RULE(M, Checked<M>(s, ConfigChange{U8(target)}), false, RuleId::kPreConfigNeedsRunning);
+  RC_ASSERT(obs.listed[target] == SystemSet(1u << target));
+  RC_ASSERT(obs.state[target][target] == SysState::kUnknown);
+  for (int i = 0; i < k; ++i) RC_ASSERT((*obs.listed[i] & (1u << target)) == 0u);
+  for (int i = 0; i < k; ++i) RC_ASSERT(!obs.state[i][target].has_value());
+  HASPEC_EXPECT_RULE(M, Checked<M>(s, Join{U8(target)}), false, RuleId::kPreJoinIniting);
+  HASPEC_EXPECT_RULE(M, Checked<M>(s, ConfigChange{U8(target)}), false,
+                     RuleId::kPreConfigNeedsRunning);
   // Given an entry back, it joins after a restart.
   s = Do<M>(s, HasysAdd{0, U8(target)});
-  RC_ASSERT(M::Observe(s).table[0][target] == SysState::kUnknown);
+  RC_ASSERT(Shown<M>(s, 0, target) == SysState::kUnknown);  // its engine has not joined
   s = Do<M>(Do<M>(s, Hastop{U8(target), false}), EngineExited{U8(target)});
-  HASPEC_EXPECT_STATE(M, Do<M>(s, Hastart{U8(target), StartMode::kPlain}), target, SysState::kIniting);
+  HASPEC_EXPECT_STATE(M, Do<M>(s, Hastart{U8(target), StartMode::kPlain}), target,
+                      SysState::kIniting);
 }
 
 template <class M>
@@ -522,17 +564,22 @@ void HastopTakesGroupsOfflineThroughLeaving() {
   s = Do<M>(s, GroupOnline{U8(i)});
   int changes = *rc::gen::inRange(1, 4);
   for (int c = 0; c < changes; ++c) s = Do<M>(s, ConfigChange{U8(peer)});
-  const std::uint8_t gen = s.sys[i].run_gen;
   s = Do<M>(s, Hastop{U8(i), false});
   HASPEC_EXPECT_STATE(M, s, i, SysState::kLeaving);
   HASPEC_EXPECT_RULE(M, Checked<M>(s, ConfigChange{U8(i)}), false, RuleId::kPreConfigRejected);
   s = Do<M>(s, AgentsStopped{U8(i)});
   HASPEC_EXPECT_STATE(M, s, i, SysState::kExiting);
   RC_ASSERT(!s.sys[i].groups_online);
+  // The running configuration (still held by the RUNNING peer) is on disk.
+  if (s.sys[i].disk_cfg != s.sys[peer].run_cfg || s.sys[i].main_cf != MainCf::kValid) {
+    RC_FAIL(SystemName(i) + " left main.cf holding configuration #" +
+            std::to_string(s.sys[i].disk_cfg) + " while the cluster runs #" +
+            std::to_string(s.sys[peer].run_cfg) + ": " + M::Show(s));
+  }
   s = Do<M>(s, EngineExited{U8(i)});
   for (int o = 0; o < k; ++o) {
-    if (o != i && M::Observe(s).table[o][i] != SysState::kExited) {
-      RC_FAIL(SystemName(o) + " shows " + SystemName(i) + " as " + Name(M::Observe(s).table[o][i]) +
+    if (o != i && Shown<M>(s, o, i) != SysState::kExited) {
+      RC_FAIL(SystemName(o) + " shows " + SystemName(i) + " as " + Name(Shown<M>(s, o, i)) +
               " after hastop, expected EXITED");
     }
   }
@@ -540,10 +587,11 @@ void HastopTakesGroupsOfflineThroughLeaving() {
   for (int o = 0; o < k; ++o) {
     if (o != i) s = Do<M>(s, Crash{U8(o)});
   }
+  const std::uint8_t disk = s.sys[i].disk_cfg;
   s = FinishBuild<M>(StartAndDiscover<M>(s, i), i);
-  if (s.sys[i].run_gen != gen) {
-    RC_FAIL(SystemName(i) + " rebuilt generation " + std::to_string(s.sys[i].run_gen) +
-            " from disk, but it held " + std::to_string(gen) + " when it stopped");
+  if (s.sys[i].run_cfg != s.sys[i].disk_cfg || s.sys[i].disk_cfg != disk) {
+    RC_FAIL(SystemName(i) + " rebuilt configuration #" + std::to_string(s.sys[i].run_cfg) +
+            " from disk, but main.cf holds #" + std::to_string(s.sys[i].disk_cfg));
   }
 }
 
@@ -561,8 +609,9 @@ void HastopForceLeavesGroupsRunning() {
   RC_ASSERT(s.sys[i].groups_online);
   Observation obs = M::Observe(s);
   for (int p = 0; p < k; ++p) {
-    if (p != i && obs.table[p][i] != SysState::kExited) {
-      RC_FAIL(SystemName(p) + " shows " + SystemName(i) + " as " + Name(obs.table[p][i]) +
+    if (p != i && obs.state[p][i] != SysState::kExited) {
+      RC_FAIL(SystemName(p) + " shows " + SystemName(i) + " as " +
+              Name(obs.state[p][i].value_or(SysState::kUnknown)) +
               " after hastop -force, expected EXITED");
     }
   }
@@ -580,10 +629,38 @@ void PeersSeeAFailedSystemAsFaulted() {
   s = Do<M>(s, Crash{U8(victim)});
   Observation obs = M::Observe(s);
   for (int o : up) {
-    if (o == victim || !(obs.listed[o] & (1u << victim))) continue;
-    if (obs.table[o][victim] != SysState::kFaulted) {
-      RC_FAIL(SystemName(o) + " shows " + SystemName(victim) + " as " + Name(obs.table[o][victim]) +
-              " after it failed, expected FAULTED");
+    if (o == victim || !obs.state[o][victim]) continue;
+    if (obs.state[o][victim] != SysState::kFaulted) {
+      RC_FAIL(SystemName(o) + " shows " + SystemName(victim) + " as " +
+              Name(*obs.state[o][victim]) + " after it failed, expected FAULTED");
+    }
+  }
+}
+
+// The model's Consistent must find M's observation a match; the
+// observation rules behind each fact are recorded as exercised.
+template <class M>
+void ObservationMatchesTheModel(const St<M>& s) {
+  const Observation obs = M::Observe(s);
+  std::vector<FindingOf<M>> why;
+  if (VcsSystem::Consistent(s, obs, &why) != Fit::kMatch) {
+    RC_FAIL("observation " + VcsSystem::Show(obs, PropsConfig().nodes) + " of " + M::Show(s) +
+            ": " + testing::Describe<M>(why));
+  }
+  for (int o = 0; o < s.n; ++o) {
+    if (!EngineUp(s.sys[o].state)) {
+      testing::Record<M>(RuleId::kObsStoppedSilent);
+      continue;
+    }
+    testing::Record<M>(RuleId::kObsLists);
+    for (int j = 0; j < s.n; ++j) {
+      if (!obs.state[o][j]) continue;
+      if (*obs.state[o][j] == SysState::kUnknown) testing::Record<M>(RuleId::kObsUnknownNoEntry);
+      if (j != o && EngineUp(s.sys[j].state)) testing::Record<M>(RuleId::kObsPeerState);
+      if (obs.groups_online[o][j]) testing::Record<M>(RuleId::kObsGroups);
+      if (j != o && !EngineUp(s.sys[j].state) && s.sys[o].ViewOf(j) == View::kNotSeen) {
+        testing::Record<M>(RuleId::kObsNotSeenExited);
+      }
     }
   }
 }
@@ -613,7 +690,10 @@ void EveryEngineShowsWhatItKnows() {
         }
         if (was && !is) {
           left_as[j] = std::get_if<Crash>(&t.ops[k - 1]) ? SysState::kFaulted : SysState::kExited;
-          for (int o = 0; o < kSystems; ++o) knows[o][j] = o != j && EngineUp(s.sys[o].state);
+          for (int o = 0; o < kSystems; ++o) {
+            knows[o][j] =
+                o != j && EngineUp(s.sys[o].state) && s.sys[o].state != SysState::kUnknown;
+          }
         }
       }
       // A system that starts copying a peer (first time or a new source)
@@ -627,30 +707,42 @@ void EveryEngineShowsWhatItKnows() {
         }
       }
     }
+    ObservationMatchesTheModel<M>(s);
     Observation obs = M::Observe(s);
     for (int o = 0; o < kSystems; ++o) {
       const SysState own = s.sys[o].state;
-      std::uint8_t want_listed = !EngineUp(own)             ? 0
-                                 : own == SysState::kUnknown ? static_cast<std::uint8_t>(1u << o)
-                                                             : static_cast<std::uint8_t>(s.entries | (1u << o));
+      const SystemSet want_listed = own == SysState::kUnknown
+                                        ? SystemSet(1u << o)
+                                        : static_cast<SystemSet>(s.entries | (1u << o));
       std::string at = " after " + std::to_string(k) + " op(s), in " + M::Show(s);
+      if (obs.answered[o] != EngineUp(own)) RC_FAIL(SystemName(o) + " answers wrongly" + at);
+      if (!EngineUp(own)) {
+        if (obs.listed[o]) RC_FAIL(SystemName(o) + " lists systems with its engine gone" + at);
+        continue;
+      }
       if (obs.listed[o] != want_listed) {
-        RC_FAIL(SystemName(o) + " lists systems " + std::to_string(obs.listed[o]) + ", expected " +
-                std::to_string(want_listed) + at);
+        RC_FAIL(SystemName(o) + " lists systems " + std::to_string(obs.listed[o].value_or(0)) +
+                ", expected " + std::to_string(want_listed) + at);
       }
       for (int j = 0; j < kSystems; ++j) {
         if (!(want_listed & (1u << j))) continue;
-        const SysState shown = obs.table[o][j];
+        if (!obs.state[o][j])
+          RC_FAIL(SystemName(o) + " lists " + SystemName(j) + " without a state" + at);
+        const SysState shown = *obs.state[o][j];
         std::string what = SystemName(o) + " shows " + SystemName(j) + " as " + Name(shown);
         if (j == o || EngineUp(s.sys[j].state)) {
-          if (shown != s.sys[j].state) RC_FAIL(what + " but it reports " + Name(s.sys[j].state) + at);
+          if (shown != s.sys[j].state)
+            RC_FAIL(what + " but it reports " + Name(s.sys[j].state) + at);
         } else if (knows[o][j]) {
           if (shown != left_as[j]) {
             RC_FAIL(what + " but it left as " + Name(left_as[j]) + " and " + SystemName(o) +
                     " saw it go or copied a peer that did" + at);
           }
-        } else if (shown != SysState::kUnknown) {
-          RC_FAIL(what + " but it never saw it leave nor copied a peer that did" + at);
+        } else if (shown != SysState::kExited) {
+          RC_FAIL(what +
+                  " but it never saw it leave nor copied a peer that did: a configured "
+                  "system it has not seen is EXITED" +
+                  at);
         }
       }
     }
@@ -671,7 +763,7 @@ void HasysDeleteOnlyForExitedOrUnknown() {
   const int second = first == 2 ? never : 2;
   auto o = Checked<M>(s, HasysDelete{0, U8(first)});
   HASPEC_EXPECT_RULE(M, o, true, RuleId::kHasysDelete);
-  RC_ASSERT((M::Observe(o.next).listed[0] & (1u << first)) == 0u);
+  RC_ASSERT((*M::Observe(o.next).listed[0] & (1u << first)) == 0u);
   HASPEC_EXPECT_RULE(M, Checked<M>(o.next, HasysDelete{0, U8(second)}), true, RuleId::kHasysDelete);
   HASPEC_EXPECT_RULE(M, Checked<M>(o.next, HasysAdd{0, U8(first)}), true, RuleId::kHasysAdd);
   // A later joiner copies sys0 and with it sys0's view of the gone systems:
@@ -689,21 +781,37 @@ void CheckConfigCommand(const St<M>& s, int i) {
   const SysState st = s.sys[i].state;
   if (!EngineUp(st)) {
     HASPEC_EXPECT_RULE(M, o, false, RuleId::kPreEngineUp);
-  } else if (st == SysState::kLeaving || st == SysState::kRemoteBuild || st == SysState::kAdminWait) {
+  } else if (st == SysState::kLeaving || st == SysState::kRemoteBuild ||
+             st == SysState::kAdminWait) {
     HASPEC_EXPECT_RULE(M, o, false, RuleId::kPreConfigRejected);
   } else if (st != SysState::kRunning) {
     HASPEC_EXPECT_RULE(M, o, false, RuleId::kPreConfigNeedsRunning);
   } else {
     HASPEC_EXPECT_RULE(M, o, true, RuleId::kConfigChange);
+    // Every holder gets the same new configuration; builders queue it.
+    int holder = -1;
     for (int j = 0; j < kSystems; ++j) {
       const Sys &a = s.sys[j], &b = o.next.sys[j];
-      bool holder = a.state == SysState::kRunning || a.state == SysState::kLeaving;
-      if (holder && b.run_gen != static_cast<std::uint8_t>(a.run_gen + 1)) {
-        RC_FAIL("change on " + SystemName(i) + " left " + SystemName(j) + " (" + Name(a.state) +
-                ") at generation " + std::to_string(b.run_gen) + ", expected " + std::to_string(a.run_gen + 1));
+      if (a.state != SysState::kRunning && a.state != SysState::kLeaving) continue;
+      if (holder < 0) {
+        holder = j;
+      } else if (b.run_cfg != o.next.sys[holder].run_cfg) {
+        RC_FAIL("change on " + SystemName(i) + " left " + SystemName(j) + " at configuration #" +
+                std::to_string(b.run_cfg) + " but " + SystemName(holder) + " at #" +
+                std::to_string(o.next.sys[holder].run_cfg) + ": " + M::Show(o.next));
       }
-      if (a.state == SysState::kRemoteBuild && b.queued != a.queued + 1) {
-        RC_FAIL("change on " + SystemName(i) + " was not queued for the REMOTE_BUILD of " + SystemName(j));
+      // A configuration that existed before (main.cf written from it) is not the new one.
+      if (a.disk_cfg == a.run_cfg && b.disk_cfg == b.run_cfg) {
+        RC_FAIL("change on " + SystemName(i) + " did not change what " + SystemName(j) +
+                " runs: " + M::Show(o.next));
+      }
+    }
+    for (int j = 0; j < kSystems; ++j) {
+      const Sys& b = o.next.sys[j];
+      if (holder >= 0 && b.state == SysState::kRemoteBuild &&
+          b.build_cfg != o.next.sys[holder].run_cfg) {
+        RC_FAIL("change on " + SystemName(i) + " was not queued for the REMOTE_BUILD of " +
+                SystemName(j) + ": " + M::Show(o.next));
       }
     }
   }
@@ -715,10 +823,10 @@ void ConfigCommandsRefusedWhereDocumented() {
   // A cluster with one system in each documented refusal state, then a
   // random reachable state.
   St<M> s = RunningCluster<M>(3);
-  s = Do<M>(s, Hastop{1, false});             // LEAVING
-  s = StartAndDiscover<M>(s, 3);              // REMOTE_BUILD
+  s = Do<M>(s, Hastop{1, false});  // LEAVING
+  s = StartAndDiscover<M>(s, 3);   // REMOTE_BUILD
   for (int i = 0; i < kSystems; ++i) CheckConfigCommand<M>(s, i);
-  St<M> a = AdminWaitCluster<M>(2);           // ADMIN_WAIT
+  St<M> a = AdminWaitCluster<M>(2);  // ADMIN_WAIT
   for (int i = 0; i < kSystems; ++i) CheckConfigCommand<M>(a, i);
   St<M> r = GenState<M>();
   for (int i = 0; i < kSystems; ++i) CheckConfigCommand<M>(r, i);

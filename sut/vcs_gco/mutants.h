@@ -1,13 +1,17 @@
 // Deliberately broken variants of the global cluster model. Each breaks one
-// rule the way a real connector might; the property tests must catch every
-// one (properties/vcs_gco/vcs_gco_mutation_test.cc). They also serve as
-// faulty systems under test for the gate.
+// rule the way a real connector might, by overriding Refusals or Effects
+// (or Observe) and re-deriving Step and Outcomes from them
+// (HASPEC_MACHINE_DERIVED), so every answer it gives is the mutated one. The
+// property tests must catch every one
+// (properties/vcs_gco/vcs_gco_mutation_test.cc).
 //
 //   static_assert(haspec::Machine<haspec::vcs_gco::mutants::NoExitNotice>);
 #ifndef HASPEC_SUT_VCS_GCO_MUTANTS_H_
 #define HASPEC_SUT_VCS_GCO_MUTANTS_H_
 
+#include <algorithm>
 #include <variant>
+#include <vector>
 
 #include "model/vcs_gco/vcs_gco.h"
 
@@ -22,286 +26,297 @@ const T* As(const Op& op) {
 
 // The view an op is about, or nullptr for cluster-wide ops and bad targets.
 template <class T>
-const T* PairOp(const Op& op) {
+const T* PairOp(const State& s, const Op& op) {
   const T* p = As<T>(op);
-  if (!p || p->observer >= kClusters || p->remote >= kClusters || p->observer == p->remote) return nullptr;
+  if (!p || !s.Observes(p->observer) || !s.HasCluster(p->remote) || p->observer == p->remote) {
+    return nullptr;
+  }
   return p;
 }
 
-// Connect from init jumps straight to running, skipping the snapshot.
-struct JoinSkipsBuild : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (auto* c = PairOp<Connect>(op); c && o.accepted && o.rule == RuleId::kJoinBuild) {
-      o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
-    }
-    return o;
+// Applies f to the model's own landings (not the departures).
+template <class F>
+void MutateOwn(std::vector<OutcomeT>& out, F f) {
+  for (auto& o : out) {
+    if (!o.departs) f(o);
   }
-};
+}
+
+// Removes `rule` from a refusal list.
+inline void Drop(std::vector<RuleId>& out, RuleId rule) {
+  out.erase(std::remove(out.begin(), out.end(), rule), out.end());
+}
+
+// Declares a mutant that overrides Effects with `body` run after the
+// model's own Effects (s, op, out in scope).
+#define HASPEC_GCO_EFFECTS_MUTANT(Name, body)                                          \
+  struct Name : VcsGco {                                                               \
+    static void Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) {   \
+      VcsGco::Effects(s, op, out);                                                     \
+      body                                                                             \
+    }                                                                                  \
+    HASPEC_MACHINE_DERIVED(Name)                                                       \
+  };
+
+// Connect from init jumps straight to running, skipping the snapshot.
+HASPEC_GCO_EFFECTS_MUTANT(JoinSkipsBuild, {
+  if (auto* c = PairOp<Connect>(s, op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      if (o.rule == RuleId::kJoinBuild) o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
+    });
+  }
+})
 
 // A finished snapshot leaves the view in build.
-struct SnapshotNeverCompletes : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (auto* c = PairOp<SnapshotDone>(op); c && o.accepted) {
-      o.next.view(c->observer, c->remote).state = ClusterState::kBuild;
-    }
-    return o;
+HASPEC_GCO_EFFECTS_MUTANT(SnapshotNeverCompletes, {
+  if (auto* c = PairOp<SnapshotDone>(s, op)) {
+    MutateOwn(out, [&](OutcomeT& o) { o.next.view(c->observer, c->remote).state = ClusterState::kBuild; });
   }
-};
+})
 
 // The last heartbeat dying leaves a running view running.
-struct IgnoresLostHeartbeats : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    auto* d = PairOp<HeartbeatDead>(op);
-    if (d && o.accepted && s.view(d->observer, d->remote).state == ClusterState::kRunning) {
-      o.next.view(d->observer, d->remote).state = ClusterState::kRunning;
-    }
-    return o;
+HASPEC_GCO_EFFECTS_MUTANT(IgnoresLostHeartbeats, {
+  auto* d = PairOp<HeartbeatDead>(s, op);
+  if (d && s.view(d->observer, d->remote).state == ClusterState::kRunning) {
+    MutateOwn(out, [&](OutcomeT& o) { o.next.view(d->observer, d->remote).state = ClusterState::kRunning; });
   }
-};
+})
 
 // Silence is judged at once: lost_hb goes to faulted without asking anyone.
-struct FaultsWithoutInquiry : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (auto* q = PairOp<Inquire>(op); q && o.accepted) {
-      o.next.view(q->observer, q->remote).state = ClusterState::kFaulted;
-    }
-    return o;
+HASPEC_GCO_EFFECTS_MUTANT(FaultsWithoutInquiry, {
+  if (auto* q = PairOp<Inquire>(s, op)) {
+    MutateOwn(out, [&](OutcomeT& o) { o.next.view(q->observer, q->remote).state = ClusterState::kFaulted; });
   }
-};
+})
 
 // Every answer says down, yet the view becomes unknown.
-struct UnknownDespiteAllDown : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (auto* a = PairOp<InquiryAnswers>(op); a && o.accepted && o.rule == RuleId::kInquiryFaulted) {
-      o.next.view(a->observer, a->remote).state = ClusterState::kUnknown;
-    }
-    return o;
+HASPEC_GCO_EFFECTS_MUTANT(UnknownDespiteAllDown, {
+  if (auto* a = PairOp<InquiryAnswers>(s, op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      if (o.rule == RuleId::kInquiryFaulted) o.next.view(a->observer, a->remote).state = ClusterState::kUnknown;
+    });
   }
-};
+})
 
 // An answer saying "not down" is ignored: the view becomes faulted.
-struct FaultedDespiteAnswer : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (auto* a = PairOp<InquiryAnswers>(op); a && o.accepted && o.rule == RuleId::kInquiryUnknown) {
-      o.next.view(a->observer, a->remote).state = ClusterState::kFaulted;
-    }
-    return o;
+HASPEC_GCO_EFFECTS_MUTANT(FaultedDespiteAnswer, {
+  if (auto* a = PairOp<InquiryAnswers>(s, op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      if (o.rule == RuleId::kInquiryUnknown) o.next.view(a->observer, a->remote).state = ClusterState::kFaulted;
+    });
   }
-};
+})
+
+// The earlier model's reading: a heartbeat back during inquiry changes
+// nothing, and answers that all say down then make the view faulted while
+// the heartbeat is alive.
+HASPEC_GCO_EFFECTS_MUTANT(FaultedWhileHeartbeatAlive, {
+  auto* h = PairOp<HeartbeatAlive>(s, op);
+  if (h && s.view(h->observer, h->remote).state == ClusterState::kInquiry) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      o.next.view(h->observer, h->remote).state = ClusterState::kInquiry;
+      o.rule = RuleId::kHeartbeatState;
+    });
+  }
+  auto* a = PairOp<InquiryAnswers>(s, op);
+  if (a && a->not_down == 0) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      if (o.rule == RuleId::kAsmHbReturnsInInquiry) {
+        o.next.view(a->observer, a->remote).state = ClusterState::kFaulted;
+        o.rule = RuleId::kInquiryFaulted;
+      }
+    });
+  }
+})
 
 // A connector failover is taken for a lost connection.
-struct FailoverSeenAsConnectionLoss : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    auto* f = As<ConnectorFailover>(op);
-    if (!f || !o.accepted) return o;
-    for (int obs = 0; obs < kClusters; ++obs) {
-      if (obs == f->cluster) continue;
-      if (s.view(obs, f->cluster).state == ClusterState::kRunning) {
-        o.next.view(obs, f->cluster).state = ClusterState::kLostConn;
+HASPEC_GCO_EFFECTS_MUTANT(FailoverSeenAsConnectionLoss, {
+  if (auto* f = As<ConnectorFailover>(op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      for (int obs = 0; obs < s.size; ++obs) {
+        if (obs != f->cluster && s.view(obs, f->cluster).state == ClusterState::kRunning) {
+          o.next.view(obs, f->cluster).state = ClusterState::kLostConn;
+        }
       }
-    }
-    return o;
+    });
   }
-};
+})
 
 // Reconnecting after a failover skips the snapshot.
-struct RebuildSkipsBuild : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (auto* c = PairOp<Connect>(op); c && o.accepted && o.rule == RuleId::kFailoverRebuild) {
-      o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
-    }
-    return o;
+HASPEC_GCO_EFFECTS_MUTANT(RebuildSkipsBuild, {
+  if (auto* c = PairOp<Connect>(s, op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      if (o.rule == RuleId::kFailoverRebuild) o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
+    });
   }
-};
+})
 
 // A graceful shutdown is not announced: remote views stay running.
-struct NoExitNotice : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    auto* st = As<StopCluster>(op);
-    if (!st || st->cluster >= kClusters || s.clusters[st->cluster].local != Local::kRunning) {
-      return VcsGco::Step(s, op);
-    }
-    State t = s;
-    t.clusters[st->cluster].local = Local::kExiting;
-    return {t, RuleId::kExitNotice, true};
+HASPEC_GCO_EFFECTS_MUTANT(NoExitNotice, {
+  if (auto* st = As<StopCluster>(op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      for (int obs = 0; obs < s.size; ++obs) {
+        if (obs != st->cluster) o.next.clusters[obs] = s.clusters[obs];
+      }
+    });
   }
-};
+})
 
 // An exiting cluster whose connection drops is seen as lost_conn, not exited.
-struct ExitedSeenAsLostConn : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (!o.accepted) return o;
-    for (int a = 0; a < kClusters; ++a) {
-      for (int b = 0; b < kClusters; ++b) {
+HASPEC_GCO_EFFECTS_MUTANT(ExitedSeenAsLostConn, {
+  MutateOwn(out, [&](OutcomeT& o) {
+    for (int a = 0; a < s.size; ++a) {
+      for (int b = 0; b < s.size; ++b) {
         if (a != b && s.view(a, b).state == ClusterState::kExiting &&
             o.next.view(a, b).state == ClusterState::kExited) {
           o.next.view(a, b).state = ClusterState::kLostConn;
         }
       }
     }
-    return o;
+  });
+})
+
+// A running cluster that crashes is seen as having exited gracefully.
+HASPEC_GCO_EFFECTS_MUTANT(CrashSeenAsExit, {
+  if (auto* c = As<ClusterCrash>(op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      for (int obs = 0; obs < s.size; ++obs) {
+        if (obs != c->cluster && s.view(obs, c->cluster).state == ClusterState::kRunning) {
+          o.next.view(obs, c->cluster).state = ClusterState::kExited;
+        }
+      }
+    });
   }
-};
+})
 
 // A running view's lost connection goes unnoticed.
-struct ConnectionLossIgnored : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (auto* c = PairOp<ConnectionLost>(op); c && o.accepted && o.rule == RuleId::kConnLost) {
-      o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
-    }
-    return o;
+HASPEC_GCO_EFFECTS_MUTANT(ConnectionLossIgnored, {
+  if (auto* c = PairOp<ConnectionLost>(s, op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      if (o.rule == RuleId::kConnLost) o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
+    });
   }
-};
+})
 
 // lost_conn is shown while the TCP connection is still counted as up.
-struct ConnectionLossKeepsLink : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (auto* c = PairOp<ConnectionLost>(op); c && o.accepted && o.rule == RuleId::kConnLost) {
-      o.next.view(c->observer, c->remote).connected = true;
-    }
-    return o;
+HASPEC_GCO_EFFECTS_MUTANT(ConnectionLossKeepsLink, {
+  if (auto* c = PairOp<ConnectionLost>(s, op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      if (o.rule == RuleId::kConnLost) o.next.view(c->observer, c->remote).connected = true;
+    });
   }
-};
+})
 
 // Heartbeat reports are accepted but not recorded.
-struct HeartbeatReportsDropped : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (!o.accepted || o.rule != RuleId::kHeartbeatState) return o;
-    if (PairOp<HeartbeatAlive>(op) || PairOp<HeartbeatDead>(op)) o.next = s;
-    return o;
+HASPEC_GCO_EFFECTS_MUTANT(HeartbeatReportsDropped, {
+  if (PairOp<HeartbeatAlive>(s, op) || PairOp<HeartbeatDead>(s, op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      if (o.rule == RuleId::kHeartbeatState) o.next = s;
+    });
   }
-};
+})
 
 // A restarted connector remembers its old views as running.
-struct StartsWithStaleViews : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (!o.accepted || o.rule != RuleId::kStartAtInit) return o;
-    int c = As<StartCluster>(op) ? As<StartCluster>(op)->cluster : As<ConnectorOnline>(op)->cluster;
-    for (int r = 0; r < kClusters; ++r) {
-      if (r != c) o.next.view(c, r).state = ClusterState::kRunning;
-    }
-    return o;
+HASPEC_GCO_EFFECTS_MUTANT(StartsWithStaleViews, {
+  int c = As<StartCluster>(op)      ? As<StartCluster>(op)->cluster
+          : As<ConnectorOnline>(op) ? As<ConnectorOnline>(op)->cluster
+                                    : -1;
+  if (c >= 0) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      for (int r = 0; r < s.size; ++r) {
+        if (r != c) o.next.view(c, r).state = ClusterState::kRunning;
+      }
+    });
   }
-};
+})
+
+// lost_conn stays lost_conn after every heartbeat died.
+HASPEC_GCO_EFFECTS_MUTANT(LostConnIgnoresHeartbeatLoss, {
+  auto* d = PairOp<HeartbeatDead>(s, op);
+  if (d && s.view(d->observer, d->remote).state == ClusterState::kLostConn) {
+    MutateOwn(out, [&](OutcomeT& o) { o.next.view(d->observer, d->remote).state = ClusterState::kLostConn; });
+  }
+})
+
+// A heartbeat coming back does not end lost_hb.
+HASPEC_GCO_EFFECTS_MUTANT(HeartbeatReturnIgnored, {
+  if (auto* h = PairOp<HeartbeatAlive>(s, op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      if (o.rule == RuleId::kAsmHbReturns) o.next.view(h->observer, h->remote).state = ClusterState::kLostHb;
+    });
+  }
+})
+
+// A crashed cluster's connector keeps its views.
+HASPEC_GCO_EFFECTS_MUTANT(CrashKeepsOwnViews, {
+  if (auto* c = As<ClusterCrash>(op)) {
+    MutateOwn(out, [&](OutcomeT& o) { o.next.clusters[c->cluster].views = s.clusters[c->cluster].views; });
+  }
+})
+
+// Views of a failing-over connector keep their TCP connection.
+HASPEC_GCO_EFFECTS_MUTANT(FailoverKeepsLinks, {
+  if (auto* f = As<ConnectorFailover>(op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      for (int obs = 0; obs < s.size; ++obs) {
+        if (obs != f->cluster && o.next.view(obs, f->cluster).state == ClusterState::kTransitioning) {
+          o.next.view(obs, f->cluster).connected = s.view(obs, f->cluster).connected;
+        }
+      }
+    });
+  }
+})
+
+// A finished shutdown is not noticed by the other connectors.
+HASPEC_GCO_EFFECTS_MUTANT(ExitForgetsObservers, {
+  if (auto* e = As<ClusterExited>(op)) {
+    MutateOwn(out, [&](OutcomeT& o) {
+      for (int obs = 0; obs < s.size; ++obs) {
+        if (obs != e->cluster) o.next.clusters[obs] = s.clusters[obs];
+      }
+    });
+  }
+})
+
+#undef HASPEC_GCO_EFFECTS_MUTANT
 
 // Connects with no heartbeat alive.
 struct ConnectsWithoutHeartbeat : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    auto* c = PairOp<Connect>(op);
-    if (!c || o.accepted || o.rule != RuleId::kPreHbAliveToConnect) return o;
-    State p = s;
-    p.view(c->observer, c->remote).hb[0] = HbState::kHbAlive;
-    OutcomeT q = VcsGco::Step(p, op);
-    if (q.accepted) q.next.view(c->observer, c->remote).hb = s.view(c->observer, c->remote).hb;
-    return q.accepted ? q : o;
+  static void Refusals(const State& s, const Op& op, std::vector<RuleId>& out) {
+    VcsGco::Refusals(s, op, out);
+    if (As<Connect>(op)) Drop(out, RuleId::kPreHbAliveToConnect);
   }
+  HASPEC_MACHINE_DERIVED(ConnectsWithoutHeartbeat)
 };
 
 // A stopped connector still records heartbeat reports.
 struct DownConnectorStillHears : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (o.accepted || o.rule != RuleId::kPreConnectorUp) return o;
-    State t = s;
-    if (auto* h = PairOp<HeartbeatAlive>(op); h && h->heartbeat < kHeartbeats) {
-      t.view(h->observer, h->remote).hb[h->heartbeat] = HbState::kHbAlive;
-      return {t, RuleId::kHeartbeatState, true};
-    }
-    if (auto* h = PairOp<HeartbeatDead>(op); h && h->heartbeat < kHeartbeats) {
-      t.view(h->observer, h->remote).hb[h->heartbeat] = HbState::kHbDead;
-      return {t, RuleId::kHeartbeatState, true};
-    }
-    return o;
+  static void Refusals(const State& s, const Op& op, std::vector<RuleId>& out) {
+    VcsGco::Refusals(s, op, out);
+    if (As<HeartbeatAlive>(op) || As<HeartbeatDead>(op)) Drop(out, RuleId::kPreConnectorUp);
   }
-};
-
-// A heartbeat coming back does not end lost_hb.
-struct HeartbeatReturnIgnored : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    if (auto* h = PairOp<HeartbeatAlive>(op); h && o.accepted && o.rule == RuleId::kAsmHbReturns) {
-      o.next.view(h->observer, h->remote).state = ClusterState::kLostHb;
-    }
-    return o;
-  }
-};
-
-// lost_conn stays lost_conn after every heartbeat died.
-struct LostConnIgnoresHeartbeatLoss : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    auto* d = PairOp<HeartbeatDead>(op);
-    if (d && o.accepted && s.view(d->observer, d->remote).state == ClusterState::kLostConn) {
-      o.next.view(d->observer, d->remote).state = ClusterState::kLostConn;
-    }
-    return o;
-  }
-};
-
-// A crashed cluster's connector keeps its views.
-struct CrashKeepsOwnViews : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    auto* c = As<ClusterCrash>(op);
-    if (!c || !o.accepted) return o;
-    o.next.clusters[c->cluster].views = s.clusters[c->cluster].views;
-    return o;
-  }
-};
-
-// Views of a failing-over connector keep their TCP connection.
-struct FailoverKeepsLinks : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    auto* f = As<ConnectorFailover>(op);
-    if (!f || !o.accepted) return o;
-    for (int obs = 0; obs < kClusters; ++obs) {
-      if (obs != f->cluster && o.next.view(obs, f->cluster).state == ClusterState::kTransitioning) {
-        o.next.view(obs, f->cluster).connected = s.view(obs, f->cluster).connected;
-      }
-    }
-    return o;
-  }
-};
-
-// A finished shutdown is not noticed by the other connectors.
-struct ExitForgetsObservers : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsGco::Step(s, op);
-    auto* e = As<ClusterExited>(op);
-    if (!e || !o.accepted) return o;
-    for (int obs = 0; obs < kClusters; ++obs) {
-      if (obs != e->cluster) o.next.clusters[obs] = s.clusters[obs];
-    }
-    return o;
-  }
+  HASPEC_MACHINE_DERIVED(DownConnectorStillHears)
 };
 
 // A heartbeat "to itself" is accepted and recorded in a view nobody holds.
 struct AcceptsSelfHeartbeat : VcsGco {
-  static OutcomeT Step(const State& s, const Op& op) {
+  static void Refusals(const State& s, const Op& op, std::vector<RuleId>& out) {
+    VcsGco::Refusals(s, op, out);
     auto* h = As<HeartbeatAlive>(op);
-    if (!h || h->observer >= kClusters || h->observer != h->remote || h->heartbeat >= kHeartbeats) {
-      return VcsGco::Step(s, op);
+    if (h && h->observer == h->remote) Drop(out, RuleId::kPreTwoClusters);
+  }
+  static void Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) {
+    auto* h = As<HeartbeatAlive>(op);
+    if (!h || h->observer != h->remote || !s.HasCluster(h->observer)) {
+      VcsGco::Effects(s, op, out);
+      return;
     }
     State t = s;
-    t.view(h->observer, h->remote).hb[h->heartbeat] = HbState::kHbAlive;
-    return {t, RuleId::kHeartbeatState, true};
+    t.view(h->observer, h->remote).hb[static_cast<int>(h->heartbeat) % kMaxHeartbeats] =
+        HbState::kHbAlive;
+    out.push_back(Accepted(t, RuleId::kHeartbeatState));
   }
+  HASPEC_MACHINE_DERIVED(AcceptsSelfHeartbeat)
 };
 
 // Observe: a remote cluster that is exiting is listed as RUNNING.
@@ -309,7 +324,7 @@ struct ObserveHidesExiting : VcsGco {
   static Observation Observe(const State& s) {
     Observation o = VcsGco::Observe(s);
     for (ClusterReport& rep : o.clusters) {
-      for (ClusterState& st : rep.remote) {
+      for (auto& st : rep.remote) {
         if (st == ClusterState::kExiting) st = ClusterState::kRunning;
       }
     }

@@ -1,13 +1,21 @@
 // Deliberately broken variants of the VCS system-state model. Each breaks one
 // documented rule the way a real engine (or a careless model) might; the
 // property tests must catch every one (properties/vcs_system/
-// vcs_system_mutation_test.cc). They also serve as faulty systems under test.
+// vcs_system_mutation_test.cc).
+//
+// A mutant overrides Refusals, Effects or Observe and repeats
+// HASPEC_MACHINE_DERIVED, so Step, Outcomes and AnswersOf all give the
+// mutated answers. Most mutants rewrite the model's own landing
+// (LandingMutant); mutants that accept what the model refuses drop the
+// refusal and supply the landing themselves.
 //
 //   static_assert(haspec::Machine<haspec::vcs_system::mutants::TwoLocalBuilds>);
 #ifndef HASPEC_SUT_VCS_SYSTEM_MUTANTS_H_
 #define HASPEC_SUT_VCS_SYSTEM_MUTANTS_H_
 
+#include <algorithm>
 #include <variant>
+#include <vector>
 
 #include "model/vcs_system/vcs_system.h"
 
@@ -21,14 +29,9 @@ const T* As(const Op& op) {
   return std::get_if<T>(&op);
 }
 
-inline void Move(Sys& x, SysState next) {
-  x.prev = x.state;
-  x.state = next;
-}
-
 inline int FindRunning(const State& s, bool highest) {
   int found = -1;
-  for (int i = 0; i < kSystems; ++i) {
+  for (int i = 0; i < s.n; ++i) {
     if (s.sys[i].state != S::kRunning) continue;
     found = i;
     if (!highest) break;
@@ -37,493 +40,466 @@ inline int FindRunning(const State& s, bool highest) {
 }
 
 // What the model does for an accepted configuration change, done by hand for
-// mutants that accept one the model refuses.
+// mutants that accept one the model refuses: every holder gets a new label.
 inline void ApplyChange(State& t) {
-  for (Sys& x : t.sys) {
-    if (x.state == S::kRunning || x.state == S::kLeaving) ++x.run_gen;
-    if (x.state == S::kRemoteBuild) ++x.queued;
+  std::uint8_t fresh = 0;
+  for (int i = 0; i < t.n; ++i) {
+    for (std::uint8_t v : {t.sys[i].disk_cfg, t.sys[i].run_cfg, t.sys[i].build_cfg}) {
+      if (v != kNoConfig) fresh = std::max<std::uint8_t>(fresh, static_cast<std::uint8_t>(v + 1));
+    }
+  }
+  for (int i = 0; i < t.n; ++i) {
+    Sys& x = t.sys[i];
+    if ((x.state == S::kRunning || x.state == S::kLeaving) && x.run_cfg != kNoConfig) {
+      x.run_cfg = fresh;
+    }
+    if (x.state == S::kRemoteBuild) x.build_cfg = fresh;
   }
 }
 
 // Systems that were in `from` before the step and are in `to` after it get
 // their old record back: "this reaction never happens".
 inline void Undo(OutcomeT& o, const State& s, SysState from, SysState to) {
-  for (int j = 0; j < kSystems; ++j) {
+  for (int j = 0; j < s.n; ++j) {
     if (s.sys[j].state == from && o.next.sys[j].state == to) o.next.sys[j] = s.sys[j];
   }
 }
 
+// Rewrites the model's own landing with Self::Mutate(s, op, outcome).
+template <class Self>
+struct LandingMutant : VcsSystem {
+  static void Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) {
+    const std::size_t first = out.size();
+    VcsSystem::Effects(s, op, out);
+    for (std::size_t i = first; i < out.size(); ++i) {
+      if (!out[i].departs) {
+        Self::Mutate(s, op, out[i]);
+        break;
+      }
+    }
+  }
+};
+
+// Drops the refusals Self::Drop(s, op, rule) names and accepts with
+// Self::Accept(s, op) where the model would refuse.
+template <class Self>
+struct AcceptingMutant : VcsSystem {
+  static void Refusals(const State& s, const Op& op, std::vector<RuleId>& out) {
+    std::vector<RuleId> all;
+    VcsSystem::Refusals(s, op, all);
+    for (RuleId r : all) {
+      if (!Self::Drop(s, op, r)) out.push_back(r);
+    }
+  }
+  static void Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) {
+    std::vector<RuleId> all;
+    VcsSystem::Refusals(s, op, all);
+    bool dropped = false;
+    for (RuleId r : all) dropped = dropped || Self::Drop(s, op, r);
+    if (dropped) {
+      out.push_back(Self::Accept(s, op));
+      return;
+    }
+    VcsSystem::Effects(s, op, out);
+  }
+};
+
+#define HASPEC_LANDING_MUTANT(Name)                                                        \
+  struct Name : LandingMutant<Name> {                                                      \
+    HASPEC_MACHINE_DERIVED(Name)                                                           \
+    static void Mutate(const State& s, const Op& op, OutcomeT& o);                         \
+  };                                                                                       \
+  inline void Name::Mutate([[maybe_unused]] const State& s, [[maybe_unused]] const Op& op, \
+                           [[maybe_unused]] OutcomeT& o)
+
 // --- Joining -------------------------------------------------------------------
 
 // A valid joiner builds from disk although a peer is RUNNING.
-struct LocalBuildBesideRunningPeer : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* d = As<Discover>(op);
-    if (d && o.accepted && s.sys[d->sys].state == S::kCurrentDiscoverWait &&
-        o.next.sys[d->sys].state == S::kRemoteBuild) {
-      Sys& x = o.next.sys[d->sys];
-      x.state = S::kLocalBuild;
-      x.source = x.snapshot_gen = x.queued = 0;
-      o.rule = RuleId::kDiscoverLocalBuild;
-    }
-    return o;
+HASPEC_LANDING_MUTANT(LocalBuildBesideRunningPeer) {
+  auto* d = As<Discover>(op);
+  if (d && s.sys[d->sys].state == S::kCurrentDiscoverWait &&
+      o.next.sys[d->sys].state == S::kRemoteBuild) {
+    Sys& x = o.next.sys[d->sys];
+    x.state = S::kLocalBuild;
+    x.source = 0;
+    x.snapshot_cfg = x.build_cfg = kNoConfig;
+    o.rule = RuleId::kDiscoverLocalBuild;
   }
-};
+}
 
 // REMOTE_BUILD copies the highest-numbered RUNNING system.
-struct BuildsFromHighestRunning : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* d = As<Discover>(op);
-    if (d && o.accepted && o.next.sys[d->sys].state == S::kRemoteBuild) {
-      int h = FindRunning(s, true);
-      o.next.sys[d->sys].source = static_cast<std::uint8_t>(h);
-      o.next.sys[d->sys].snapshot_gen = s.sys[h].run_gen;
-    }
-    return o;
+HASPEC_LANDING_MUTANT(BuildsFromHighestRunning) {
+  auto* d = As<Discover>(op);
+  if (d && o.next.sys[d->sys].state == S::kRemoteBuild) {
+    const int h = FindRunning(s, true);
+    o.next.sys[d->sys].source = static_cast<std::uint8_t>(h);
   }
-};
+}
 
 // A valid joiner builds from disk while a peer is already in LOCAL_BUILD.
-struct TwoLocalBuilds : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* d = As<Discover>(op);
-    if (d && o.accepted && o.next.sys[d->sys].state == S::kCurrentPeerWait) {
-      o.next.sys[d->sys].state = S::kLocalBuild;
-      o.rule = RuleId::kDiscoverLocalBuild;
-    }
-    return o;
+HASPEC_LANDING_MUTANT(TwoLocalBuilds) {
+  auto* d = As<Discover>(op);
+  if (d && o.next.sys[d->sys].state == S::kCurrentPeerWait) {
+    o.next.sys[d->sys].state = S::kLocalBuild;
+    o.rule = RuleId::kDiscoverLocalBuild;
   }
-};
+}
 
 // A valid joiner builds from disk while peers wait in ADMIN_WAIT.
-struct LocalBuildIgnoresAdminWait : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* d = As<Discover>(op);
-    if (d && o.accepted && s.sys[d->sys].state == S::kCurrentDiscoverWait &&
-        o.next.sys[d->sys].state == S::kAdminWait) {
-      o.next.sys[d->sys].state = S::kLocalBuild;
-      o.rule = RuleId::kDiscoverLocalBuild;
-    }
-    return o;
+HASPEC_LANDING_MUTANT(LocalBuildIgnoresAdminWait) {
+  auto* d = As<Discover>(op);
+  if (d && s.sys[d->sys].state == S::kCurrentDiscoverWait &&
+      o.next.sys[d->sys].state == S::kAdminWait) {
+    o.next.sys[d->sys].state = S::kLocalBuild;
+    o.rule = RuleId::kDiscoverLocalBuild;
   }
-};
+}
 
 // A joiner with a RUNNING peer takes the configuration and is RUNNING at once.
-struct JoinSkipsBuild : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* d = As<Discover>(op);
-    if (d && o.accepted && o.next.sys[d->sys].state == S::kRemoteBuild) {
-      Sys& x = o.next.sys[d->sys];
-      x.run_gen = x.snapshot_gen;
-      x.state = S::kRunning;
-      x.source = x.snapshot_gen = x.queued = 0;
-    }
-    return o;
+HASPEC_LANDING_MUTANT(JoinSkipsBuild) {
+  auto* d = As<Discover>(op);
+  if (d && o.next.sys[d->sys].state == S::kRemoteBuild) {
+    Sys& x = o.next.sys[d->sys];
+    x.run_cfg = x.build_cfg;
+    x.state = S::kRunning;
+    x.source = 0;
+    x.snapshot_cfg = x.build_cfg = kNoConfig;
   }
-};
+}
 
 // hastart goes straight to the discovery state, skipping INITING.
-struct StartsInDiscoverWait : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* h = As<Hastart>(op);
-    if (h && o.accepted && o.next.sys[h->sys].state == S::kIniting) {
-      OutcomeT j = VcsSystem::Step(o.next, Join{h->sys});
-      j.next.sys[h->sys].prev = s.sys[h->sys].state;
-      j.rule = o.rule;
-      return j;
-    }
-    return o;
+HASPEC_LANDING_MUTANT(StartsInDiscoverWait) {
+  auto* h = As<Hastart>(op);
+  if (h && o.next.sys[h->sys].state == S::kIniting) {
+    OutcomeT j = VcsSystem::Step(o.next, Join{h->sys});
+    o.next = j.next;
   }
-};
+}
 
 // A system that started with an invalid configuration joins as CURRENT.
-struct StaleJoinsAsCurrent : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* j = As<Join>(op);
-    if (j && o.accepted && o.next.sys[j->sys].state == S::kStaleDiscoverWait) {
-      o.next.sys[j->sys].state = S::kCurrentDiscoverWait;
-      o.rule = RuleId::kJoinCurrent;
-    }
-    return o;
+HASPEC_LANDING_MUTANT(StaleJoinsAsCurrent) {
+  auto* j = As<Join>(op);
+  if (j && o.next.sys[j->sys].state == S::kStaleDiscoverWait) {
+    o.next.sys[j->sys].state = S::kCurrentDiscoverWait;
+    o.rule = RuleId::kJoinCurrent;
   }
-};
+}
 
 // hastart -stale is treated as plain hastart.
-struct HastartStaleIgnored : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    auto* h = As<Hastart>(op);
-    if (h && h->mode == StartMode::kStale) return VcsSystem::Step(s, Hastart{h->sys, StartMode::kPlain});
-    return VcsSystem::Step(s, op);
+HASPEC_LANDING_MUTANT(HastartStaleIgnored) {
+  auto* h = As<Hastart>(op);
+  if (h && h->mode == StartMode::kStale && o.next.sys[h->sys].state == S::kIniting) {
+    o.next.sys[h->sys].current = s.sys[h->sys].main_cf == MainCf::kValid;
   }
-};
+}
 
 // hastart -force is treated as plain hastart.
-struct HastartForceIgnored : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    auto* h = As<Hastart>(op);
-    if (h && h->mode == StartMode::kForce) return VcsSystem::Step(s, Hastart{h->sys, StartMode::kPlain});
-    return VcsSystem::Step(s, op);
+HASPEC_LANDING_MUTANT(HastartForceIgnored) {
+  auto* h = As<Hastart>(op);
+  if (h && h->mode == StartMode::kForce && o.next.sys[h->sys].state == S::kIniting) {
+    o.next.sys[h->sys].current = s.sys[h->sys].main_cf == MainCf::kValid;
   }
-};
+}
 
 // A system without an entry in the configuration joins anyway.
-struct UnconfiguredSystemJoins : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    auto* h = As<Hastart>(op);
-    if (!h || h->sys >= kSystems || (s.entries & (1u << h->sys))) return VcsSystem::Step(s, op);
-    State p = s;
-    p.entries = static_cast<std::uint8_t>(p.entries | (1u << h->sys));
-    OutcomeT o = VcsSystem::Step(p, op);
-    o.next.entries = s.entries;
-    return o;
+HASPEC_LANDING_MUTANT(UnconfiguredSystemJoins) {
+  auto* h = As<Hastart>(op);
+  if (h && o.next.sys[h->sys].state == S::kUnknown) {
+    o.next.sys[h->sys].state = S::kIniting;
+    o.next.sys[h->sys].current = s.sys[h->sys].main_cf == MainCf::kValid;
+    o.rule = RuleId::kHastart;
   }
-};
+}
 
 // --- Builds ------------------------------------------------------------------
 
 // Changes made during a REMOTE_BUILD are lost when it ends.
-struct DropsChangesMadeDuringRemoteBuild : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* r = As<RemoteBuildDone>(op);
-    if (r && o.accepted) o.next.sys[r->sys].run_gen = s.sys[r->sys].snapshot_gen;
-    return o;
+HASPEC_LANDING_MUTANT(DropsChangesMadeDuringRemoteBuild) {
+  auto* r = As<RemoteBuildDone>(op);
+  if (r && o.next.sys[r->sys].state == S::kRunning) {
+    o.next.sys[r->sys].run_cfg = s.sys[r->sys].snapshot_cfg;
   }
-};
+}
 
 // An hacf error during LOCAL_BUILD goes unnoticed.
 struct IgnoresHacfError : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
+  HASPEC_MACHINE_DERIVED(IgnoresHacfError)
+  static void Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) {
     auto* l = As<LocalBuildDone>(op);
-    if (l && l->hacf_error) return VcsSystem::Step(s, LocalBuildDone{l->sys, false});
-    return VcsSystem::Step(s, op);
+    if (l && l->hacf_error) return VcsSystem::Effects(s, LocalBuildDone{l->sys, false}, out);
+    VcsSystem::Effects(s, op, out);
   }
 };
 
 // Systems waiting for a peer's LOCAL_BUILD keep waiting after it finished.
-struct PeerWaitersStayAfterBuild : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    if (As<LocalBuildDone>(op)) {
-      Undo(o, s, S::kCurrentPeerWait, S::kRemoteBuild);
-      Undo(o, s, S::kStalePeerWait, S::kRemoteBuild);
-    }
-    return o;
+HASPEC_LANDING_MUTANT(PeerWaitersStayAfterBuild) {
+  if (As<LocalBuildDone>(op)) {
+    Undo(o, s, S::kCurrentPeerWait, S::kRemoteBuild);
+    Undo(o, s, S::kStalePeerWait, S::kRemoteBuild);
   }
-};
+}
 
 // Systems waiting for a LOCAL_BUILD keep waiting when the builder is gone.
-struct PeerWaitersStranded : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    Undo(o, s, S::kCurrentPeerWait, S::kCurrentDiscoverWait);
-    Undo(o, s, S::kStalePeerWait, S::kStaleDiscoverWait);
-    return o;
-  }
-};
+HASPEC_LANDING_MUTANT(PeerWaitersStranded) {
+  Undo(o, s, S::kCurrentPeerWait, S::kCurrentDiscoverWait);
+  Undo(o, s, S::kStalePeerWait, S::kStaleDiscoverWait);
+}
 
 // STALE_ADMIN_WAIT systems do not notice a peer's LOCAL_BUILD.
-struct StaleAdminWaitIgnoresLocalBuild : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    Undo(o, s, S::kStaleAdminWait, S::kStalePeerWait);
-    return o;
-  }
-};
+HASPEC_LANDING_MUTANT(StaleAdminWaitIgnoresLocalBuild) {
+  Undo(o, s, S::kStaleAdminWait, S::kStalePeerWait);
+}
 
 // A REMOTE_BUILD carries on after the last RUNNING system left.
-struct BuilderKeepsGoingAlone : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    Undo(o, s, S::kRemoteBuild, S::kAdminWait);
-    return o;
-  }
-};
+HASPEC_LANDING_MUTANT(BuilderKeepsGoingAlone) { Undo(o, s, S::kRemoteBuild, S::kAdminWait); }
 
 // A REMOTE_BUILD keeps copying a source that stopped being RUNNING.
-struct SnapshotSourceNotRetaken : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    for (int j = 0; j < kSystems; ++j) {
-      if (s.sys[j].state == S::kRemoteBuild && o.next.sys[j].state == S::kRemoteBuild &&
-          o.next.sys[j].source != s.sys[j].source) {
-        o.next.sys[j] = s.sys[j];
-      }
+HASPEC_LANDING_MUTANT(SnapshotSourceNotRetaken) {
+  for (int j = 0; j < s.n; ++j) {
+    if (s.sys[j].state == S::kRemoteBuild && o.next.sys[j].state == S::kRemoteBuild &&
+        o.next.sys[j].source != s.sys[j].source) {
+      o.next.sys[j].source = s.sys[j].source;
     }
-    return o;
   }
-};
+}
 
 // --- ADMIN_WAIT and STALE_ADMIN_WAIT -------------------------------------------
 
 // ADMIN_WAIT systems retry discovery when another system starts.
-struct AdminWaitRetriesDiscovery : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    if (As<Hastart>(op) && o.accepted) {
-      for (Sys& x : o.next.sys) {
-        if (x.state == S::kAdminWait) {
-          Move(x, S::kCurrentDiscoverWait);
-          x.current = true;
-        }
+HASPEC_LANDING_MUTANT(AdminWaitRetriesDiscovery) {
+  if (As<Hastart>(op)) {
+    for (int i = 0; i < o.next.n; ++i) {
+      Sys& x = o.next.sys[i];
+      if (x.state == S::kAdminWait) {
+        x.state = S::kCurrentDiscoverWait;
+        x.current = true;
       }
     }
-    return o;
   }
-};
+}
 
 // STALE_ADMIN_WAIT systems retry discovery when another system starts.
-struct StaleAdminWaitRetries : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    if (As<Hastart>(op) && o.accepted) {
-      for (Sys& x : o.next.sys) {
-        if (x.state == S::kStaleAdminWait) Move(x, S::kStaleDiscoverWait);
-      }
+HASPEC_LANDING_MUTANT(StaleAdminWaitRetries) {
+  if (As<Hastart>(op)) {
+    for (int i = 0; i < o.next.n; ++i) {
+      if (o.next.sys[i].state == S::kStaleAdminWait) o.next.sys[i].state = S::kStaleDiscoverWait;
     }
-    return o;
   }
-};
+}
 
 // After a forced build the other ADMIN_WAIT systems stay where they are.
-struct ForcedBuildLeavesPeersWaiting : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    if (As<LocalBuildDone>(op)) Undo(o, s, S::kAdminWait, S::kRemoteBuild);
-    return o;
-  }
-};
+HASPEC_LANDING_MUTANT(ForcedBuildLeavesPeersWaiting) {
+  if (As<LocalBuildDone>(op)) Undo(o, s, S::kAdminWait, S::kRemoteBuild);
+}
 
 // hasys -force also starts a build on a system in STALE_ADMIN_WAIT.
-struct HasysForceOnStaleAdminWait : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
+struct HasysForceOnStaleAdminWait : AcceptingMutant<HasysForceOnStaleAdminWait> {
+  HASPEC_MACHINE_DERIVED(HasysForceOnStaleAdminWait)
+  static bool Drop(const State& s, const Op& op, RuleId r) {
     auto* f = As<HasysForce>(op);
-    if (!f || f->target >= kSystems || s.sys[f->target].state != S::kStaleAdminWait) {
-      return VcsSystem::Step(s, op);
-    }
+    return f && r == RuleId::kPreHasysForce && s.sys[f->target].state == S::kStaleAdminWait;
+  }
+  static OutcomeT Accept(const State& s, const Op& op) {
     State p = s;
-    p.sys[f->target].state = S::kAdminWait;
-    OutcomeT o = VcsSystem::Step(p, op);
-    if (o.accepted) o.next.sys[f->target].prev = S::kStaleAdminWait;
-    return o.accepted ? o : VcsSystem::Step(s, op);
+    p.sys[As<HasysForce>(op)->target].state = S::kAdminWait;
+    return VcsSystem::Step(p, op);
   }
 };
 
 // hasys -force starts a second LOCAL_BUILD beside a running one.
-struct SecondForcedBuild : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    if (!As<HasysForce>(op) || o.accepted || o.rule != RuleId::kPreForceOneBuild) return o;
-    State p = s;
-    for (Sys& x : p.sys) {
-      if (x.state == S::kLocalBuild) x.state = S::kIniting;
-    }
-    OutcomeT f = VcsSystem::Step(p, op);
-    for (int j = 0; j < kSystems; ++j) {
-      if (s.sys[j].state == S::kLocalBuild) f.next.sys[j] = s.sys[j];
-    }
-    return f;
+struct SecondForcedBuild : AcceptingMutant<SecondForcedBuild> {
+  HASPEC_MACHINE_DERIVED(SecondForcedBuild)
+  static bool Drop(const State&, const Op& op, RuleId r) {
+    return As<HasysForce>(op) && r == RuleId::kPreForceOneBuild;
+  }
+  static OutcomeT Accept(const State& s, const Op& op) {
+    std::vector<OutcomeT> out;
+    VcsSystem::Effects(s, op, out);
+    if (out.empty()) return Rejected(s, RuleId::kPreHasysForce);
+    return out.front();
   }
 };
 
 // --- Leaving -------------------------------------------------------------------
 
 // hastop on a RUNNING system skips LEAVING and exits at once.
-struct HastopSkipsLeaving : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* h = As<Hastop>(op);
-    if (h && !h->force && o.accepted && o.next.sys[h->sys].state == S::kLeaving) {
-      OutcomeT e = VcsSystem::Step(o.next, AgentsStopped{h->sys});
-      e.next.sys[h->sys].prev = S::kRunning;
-      e.rule = o.rule;
-      return e;
-    }
-    return o;
+HASPEC_LANDING_MUTANT(HastopSkipsLeaving) {
+  auto* h = As<Hastop>(op);
+  if (h && !h->force && o.next.sys[h->sys].state == S::kLeaving) {
+    OutcomeT e = VcsSystem::Step(o.next, AgentsStopped{h->sys});
+    o.next = e.next;
   }
-};
+}
 
 // Leaving does not take the service groups offline.
-struct HastopLeavesGroupsOnline : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* a = As<AgentsStopped>(op);
-    if (a && o.accepted) o.next.sys[a->sys].groups_online = s.sys[a->sys].groups_online;
-    return o;
-  }
-};
+HASPEC_LANDING_MUTANT(HastopLeavesGroupsOnline) {
+  auto* a = As<AgentsStopped>(op);
+  if (a) o.next.sys[a->sys].groups_online = s.sys[a->sys].groups_online;
+}
 
 // Leaving does not write the running configuration to main.cf.
-struct LeavingSkipsDiskWrite : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* a = As<AgentsStopped>(op);
-    if (a && o.accepted) {
-      o.next.sys[a->sys].disk_gen = s.sys[a->sys].disk_gen;
-      o.next.sys[a->sys].main_cf = s.sys[a->sys].main_cf;
+HASPEC_LANDING_MUTANT(LeavingSkipsDiskWrite) {
+  auto* a = As<AgentsStopped>(op);
+  if (a) {
+    // The running configuration is not written: main.cf keeps its own
+    // content, a label no running system holds.
+    std::uint8_t fresh = 0;
+    for (int i = 0; i < o.next.n; ++i) {
+      for (std::uint8_t v : {o.next.sys[i].disk_cfg, o.next.sys[i].run_cfg}) {
+        if (v != kNoConfig) fresh = std::max<std::uint8_t>(fresh, static_cast<std::uint8_t>(v + 1));
+      }
     }
-    return o;
+    o.next.sys[a->sys].disk_cfg =
+        s.sys[a->sys].disk_cfg == s.sys[a->sys].run_cfg ? fresh : s.sys[a->sys].disk_cfg;
+    o.next.sys[a->sys].main_cf = s.sys[a->sys].main_cf;
   }
-};
+}
 
 // hastop -force takes the service groups offline.
-struct HastopForceStopsGroups : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* h = As<Hastop>(op);
-    if (h && h->force && o.accepted) o.next.sys[h->sys].groups_online = false;
-    return o;
-  }
-};
+HASPEC_LANDING_MUTANT(HastopForceStopsGroups) {
+  auto* h = As<Hastop>(op);
+  if (h && h->force) o.next.sys[h->sys].groups_online = false;
+}
 
 // Peers record a system that stopped as FAULTED.
-struct ExitSeenAsFaulted : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* e = As<EngineExited>(op);
-    if (e && o.accepted) {
-      for (Sys& x : o.next.sys) {
-        if (x.seen[e->sys] == S::kExited) x.seen[e->sys] = S::kFaulted;
-      }
+HASPEC_LANDING_MUTANT(ExitSeenAsFaulted) {
+  auto* e = As<EngineExited>(op);
+  if (e) {
+    for (int i = 0; i < o.next.n; ++i) {
+      if (o.next.sys[i].ViewOf(e->sys) == View::kExited)
+        o.next.sys[i].SetView(e->sys, View::kFaulted);
     }
-    return o;
   }
-};
+}
 
 // Peers record a system that failed as EXITED.
-struct CrashRecordedAsExited : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* c = As<Crash>(op);
-    if (c && o.accepted) {
-      for (Sys& x : o.next.sys) {
-        if (x.seen[c->sys] == S::kFaulted) x.seen[c->sys] = S::kExited;
-      }
+HASPEC_LANDING_MUTANT(CrashRecordedAsExited) {
+  auto* c = As<Crash>(op);
+  if (c) {
+    for (int i = 0; i < o.next.n; ++i) {
+      if (o.next.sys[i].ViewOf(c->sys) == View::kFaulted)
+        o.next.sys[i].SetView(c->sys, View::kExited);
     }
-    return o;
   }
-};
+}
 
 // --- Commands -------------------------------------------------------------------
 
 // hasys -delete accepts a FAULTED system.
-struct DeletesFaultedSystem : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
+struct DeletesFaultedSystem : AcceptingMutant<DeletesFaultedSystem> {
+  HASPEC_MACHINE_DERIVED(DeletesFaultedSystem)
+  static bool Drop(const State& s, const Op& op, RuleId r) {
     auto* d = As<HasysDelete>(op);
-    if (!d || d->target >= kSystems) return VcsSystem::Step(s, op);
+    return d && r == RuleId::kPreHasysDelete && ViewOf(s, d->on, d->target) == S::kFaulted;
+  }
+  static OutcomeT Accept(const State& s, const Op& op) {
+    auto* d = As<HasysDelete>(op);
     State p = s;
-    for (Sys& x : p.sys) {
-      if (x.seen[d->target] == S::kFaulted) x.seen[d->target] = S::kExited;
-    }
+    p.sys[d->on].SetView(d->target, View::kExited);
+    std::vector<RuleId> why;
+    VcsSystem::Refusals(p, op, why);
+    if (!why.empty()) return Rejected(s, why.front());
     return VcsSystem::Step(p, op);
   }
 };
 
 // A system that starts copying a peer does not take the peer's knowledge of
-// gone systems: a later joiner shows a FAULTED system as UNKNOWN, so
-// hasys -delete typed on it removes a system that failed.
-struct JoinerForgetsGoneSystems : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    for (int i = 0; i < kSystems; ++i) {
-      const Sys& a = s.sys[i];
-      Sys& b = o.next.sys[i];
-      if (b.state != S::kRemoteBuild) continue;
-      if (a.state == S::kRemoteBuild && a.source == b.source) continue;
-      for (int j = 0; j < kSystems; ++j) {
-        // Gone before this step and not known to sys<i>: forget the copy.
-        if (j != i && !EngineUp(s.sys[j].state) && a.seen[j] == S::kUnknown) b.seen[j] = S::kUnknown;
+// gone systems: a later joiner shows a FAULTED system as EXITED (never seen),
+// so hasys -delete typed on it removes a system that failed.
+HASPEC_LANDING_MUTANT(JoinerForgetsGoneSystems) {
+  for (int i = 0; i < s.n; ++i) {
+    const Sys& a = s.sys[i];
+    Sys& b = o.next.sys[i];
+    if (b.state != S::kRemoteBuild) continue;
+    if (a.state == S::kRemoteBuild && a.source == b.source) continue;
+    for (int j = 0; j < s.n; ++j) {
+      // Gone before this step and not known to sys<i>: forget the copy.
+      if (j != i && !EngineUp(s.sys[j].state) && a.ViewOf(j) == View::kNotSeen) {
+        b.SetView(j, View::kNotSeen);
       }
     }
-    return o;
+  }
+}
+
+// hasys -add accepts a system that already has an entry.
+struct HasysAddDuplicates : AcceptingMutant<HasysAddDuplicates> {
+  HASPEC_MACHINE_DERIVED(HasysAddDuplicates)
+  static bool Drop(const State&, const Op& op, RuleId r) {
+    return As<HasysAdd>(op) && r == RuleId::kPreHasysAdd;
+  }
+  static OutcomeT Accept(const State& s, const Op& op) {
+    std::vector<RuleId> why;
+    VcsSystem::Refusals(s, op, why);
+    if (why.front() != RuleId::kPreHasysAdd) return Rejected(s, why.front());
+    State t = s;
+    ApplyChange(t);
+    return Accepted(t, RuleId::kHasysAdd);
   }
 };
 
-// hasys -add accepts a system that already has an entry.
-struct HasysAddDuplicates : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    if (As<HasysAdd>(op) && o.rule == RuleId::kPreHasysAdd) {
-      o.accepted = true;
-      o.rule = RuleId::kHasysAdd;
-      ApplyChange(o.next);
-    }
-    return o;
+// Accepts a configuration command that `Which` refuses, applying the change.
+template <class Self>
+struct ConfigAccepting : AcceptingMutant<Self> {
+  static OutcomeT Accept(const State& s, const Op&) {
+    State t = s;
+    ApplyChange(t);
+    return Accepted(t, RuleId::kConfigChange);
   }
 };
 
 // A configuration command typed on a REMOTE_BUILD system is accepted.
-struct ConfigChangeDuringRemoteBuild : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
+struct ConfigChangeDuringRemoteBuild : ConfigAccepting<ConfigChangeDuringRemoteBuild> {
+  HASPEC_MACHINE_DERIVED(ConfigChangeDuringRemoteBuild)
+  static bool Drop(const State& s, const Op& op, RuleId r) {
     auto* c = As<ConfigChange>(op);
-    if (c && o.rule == RuleId::kPreConfigRejected && s.sys[c->on].state == S::kRemoteBuild) {
-      o.accepted = true;
-      o.rule = RuleId::kConfigChange;
-      ApplyChange(o.next);
-    }
-    return o;
+    return c && r == RuleId::kPreConfigRejected && s.sys[c->on].state == S::kRemoteBuild;
   }
 };
 
 // Configuration commands are accepted on a joined system that is not RUNNING.
-struct ConfigChangeWhenNotRunning : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    if (As<ConfigChange>(op) && o.rule == RuleId::kPreConfigNeedsRunning) {
-      o.accepted = true;
-      o.rule = RuleId::kConfigChange;
-      ApplyChange(o.next);
-    }
-    return o;
+struct ConfigChangeWhenNotRunning : ConfigAccepting<ConfigChangeWhenNotRunning> {
+  HASPEC_MACHINE_DERIVED(ConfigChangeWhenNotRunning)
+  static bool Drop(const State&, const Op& op, RuleId r) {
+    return As<ConfigChange>(op) && r == RuleId::kPreConfigNeedsRunning;
   }
 };
 
 // A configuration command "succeeds" on a system whose engine is stopped.
-struct CommandsOnStoppedEngine : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    if (As<ConfigChange>(op) && o.rule == RuleId::kPreEngineUp) {
-      o.accepted = true;
-      o.rule = RuleId::kConfigChange;
-      ApplyChange(o.next);
-    }
-    return o;
+struct CommandsOnStoppedEngine : ConfigAccepting<CommandsOnStoppedEngine> {
+  HASPEC_MACHINE_DERIVED(CommandsOnStoppedEngine)
+  static bool Drop(const State&, const Op& op, RuleId r) {
+    return As<ConfigChange>(op) && r == RuleId::kPreEngineUp;
   }
 };
 
 // A configuration change reaches only the system it was typed on.
-struct ConfigChangeNotReplicated : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
-    auto* c = As<ConfigChange>(op);
-    if (c && o.accepted) {
-      State t = s;
-      ++t.sys[c->on].run_gen;
-      o.next = t;
+HASPEC_LANDING_MUTANT(ConfigChangeNotReplicated) {
+  auto* c = As<ConfigChange>(op);
+  if (c) {
+    State t = s;
+    std::uint8_t fresh = 0;
+    for (int i = 0; i < t.n; ++i) {
+      for (std::uint8_t v : {t.sys[i].disk_cfg, t.sys[i].run_cfg, t.sys[i].build_cfg}) {
+        if (v != kNoConfig) fresh = std::max<std::uint8_t>(fresh, static_cast<std::uint8_t>(v + 1));
+      }
     }
-    return o;
+    t.sys[c->on].run_cfg = fresh;
+    o.next = t;
   }
-};
+}
 
 // Service groups can be brought online on a system that is not RUNNING.
-struct GroupsOnlineAnywhere : VcsSystem {
-  static OutcomeT Step(const State& s, const Op& op) {
-    OutcomeT o = VcsSystem::Step(s, op);
+struct GroupsOnlineAnywhere : AcceptingMutant<GroupsOnlineAnywhere> {
+  HASPEC_MACHINE_DERIVED(GroupsOnlineAnywhere)
+  static bool Drop(const State& s, const Op& op, RuleId r) {
     auto* g = As<GroupOnline>(op);
-    if (g && o.rule == RuleId::kPreGroupOnline && g->sys < kSystems && EngineUp(s.sys[g->sys].state)) {
-      o.accepted = true;
-      o.rule = RuleId::kGroupOnline;
-      o.next.sys[g->sys].groups_online = true;
-    }
-    return o;
+    return g && r == RuleId::kPreGroupOnline && EngineUp(s.sys[g->sys].state) &&
+           !s.sys[g->sys].groups_online;
+  }
+  static OutcomeT Accept(const State& s, const Op& op) {
+    State t = s;
+    t.sys[As<GroupOnline>(op)->sys].groups_online = true;
+    return Accepted(t, RuleId::kGroupOnline);
   }
 };
 
@@ -531,10 +507,11 @@ struct GroupsOnlineAnywhere : VcsSystem {
 
 // hastatus shows a failed system as EXITED.
 struct CrashLooksLikeExit : VcsSystem {
+  HASPEC_MACHINE_DERIVED(CrashLooksLikeExit)
   static Observation Observe(const State& s) {
     Observation o = VcsSystem::Observe(s);
-    for (auto& row : o.table) {
-      for (SysState& v : row) {
+    for (auto& row : o.state) {
+      for (auto& v : row) {
         if (v == S::kFaulted) v = S::kExited;
       }
     }
@@ -542,28 +519,31 @@ struct CrashLooksLikeExit : VcsSystem {
   }
 };
 
-// Peers show a running system in the state it was in before its last change.
-struct ObservesPeerLagging : VcsSystem {
+// Peers show a peer in REMOTE_BUILD as RUNNING before its build is done.
+struct ObservesBuilderAsRunning : VcsSystem {
+  HASPEC_MACHINE_DERIVED(ObservesBuilderAsRunning)
   static Observation Observe(const State& s) {
     Observation o = VcsSystem::Observe(s);
-    for (int i = 0; i < kSystems; ++i) {
-      for (int j = 0; j < kSystems; ++j) {
-        if (i != j && (o.listed[i] & (1u << j)) && EngineUp(s.sys[j].state)) o.table[i][j] = s.sys[j].prev;
+    for (int i = 0; i < s.n; ++i) {
+      for (int j = 0; j < s.n; ++j) {
+        if (i != j && o.state[i][j] == S::kRemoteBuild) o.state[i][j] = S::kRunning;
       }
     }
     return o;
   }
 };
 
-// A configured system never seen in the cluster is shown as EXITED.
-struct NeverSeenShownExited : VcsSystem {
+// A configured system an engine never saw is shown as UNKNOWN (the fidelity
+// bug of issue 7: UNKNOWN is for systems without an entry).
+struct NeverSeenShownUnknown : VcsSystem {
+  HASPEC_MACHINE_DERIVED(NeverSeenShownUnknown)
   static Observation Observe(const State& s) {
     Observation o = VcsSystem::Observe(s);
-    for (int i = 0; i < kSystems; ++i) {
-      for (int j = 0; j < kSystems; ++j) {
-        if (i != j && (o.listed[i] & (1u << j)) && !EngineUp(s.sys[j].state) &&
-            o.table[i][j] == S::kUnknown) {
-          o.table[i][j] = S::kExited;
+    for (int i = 0; i < s.n; ++i) {
+      for (int j = 0; j < s.n; ++j) {
+        if (i != j && o.state[i][j] && !EngineUp(s.sys[j].state) &&
+            s.sys[i].ViewOf(j) == View::kNotSeen) {
+          o.state[i][j] = S::kUnknown;
         }
       }
     }
@@ -573,6 +553,7 @@ struct NeverSeenShownExited : VcsSystem {
 
 static_assert(Machine<TwoLocalBuilds>);
 static_assert(Machine<CrashLooksLikeExit>);
+static_assert(Machine<HasysAddDuplicates>);
 
 }  // namespace haspec::vcs_system::mutants
 

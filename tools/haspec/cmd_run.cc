@@ -73,7 +73,9 @@ int Run(const Args& a) {
     if (!a.quiet) {
       std::cout << where << ": " << M::Show(st.op, nodes) << " -> "
                 << (st.outcome.accepted ? "accepted" : "REJECTED") << " ("
-                << RuleOf<M>(st.outcome.rule).id << ")";
+                << (st.outcome.departs ? "departing from " : "")
+                << RuleOf<M>(st.outcome.departs ? *st.outcome.departs : st.outcome.rule).id
+                << ")";
       if (st.refusals.size() > 1) {
         std::cout << "; also refused by";
         for (std::size_t i = 1; i < st.refusals.size(); ++i) {
