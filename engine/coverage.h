@@ -29,11 +29,11 @@ struct Coverage {
   std::vector<const Rule*> rules;
   std::vector<std::string_view> statuses;  // labels, indexed like Statuses()
   std::uint64_t steps = 0, accepted = 0, rejected = 0, states = 0;
-  std::vector<std::uint64_t> decided;   // per rule: steps it decided
-  std::vector<std::uint64_t> refused;   // per rule: times among an op's refusals
-  std::vector<std::uint64_t> premise;   // per invariant: states where its premise held
-  std::vector<std::uint64_t> advised;   // per advisory: findings
-  std::vector<std::uint64_t> status_seen;  // per status: status slots showing it
+  std::vector<std::uint64_t> decided;       // per rule: steps it decided
+  std::vector<std::uint64_t> refused;       // per rule: times among an op's refusals
+  std::vector<std::uint64_t> premise;       // per invariant: states where its premise held
+  std::vector<std::uint64_t> advised;       // per advisory: findings
+  std::vector<std::uint64_t> status_seen;   // per status: status slots showing it
   std::vector<std::uint64_t> status_moves;  // [from * n + to]: a slot changed from -> to
 
   // A rule counts as exercised when it decided or refused a step, when its
@@ -47,8 +47,9 @@ struct Coverage {
     return n;
   }
   double RulePercent() const {
-    return rules.empty() ? 100.0 : 100.0 * static_cast<double>(ExercisedCount()) /
-                                       static_cast<double>(rules.size());
+    return rules.empty()
+               ? 100.0
+               : 100.0 * static_cast<double>(ExercisedCount()) / static_cast<double>(rules.size());
   }
   // Adds another record of the same machine.
   void Merge(const Coverage& o) {
@@ -99,8 +100,7 @@ class CoverageRecorder {
   }
   // The same, for an engine that already ran CheckInvariants (or CheckStep)
   // with a premises list.
-  void OnCheckedState(const typename M::State& s,
-                      const std::vector<typename M::RuleId>& premises) {
+  void OnCheckedState(const typename M::State& s, const std::vector<typename M::RuleId>& premises) {
     ++c_.states;
     for (auto r : premises) ++c_.premise[Index(r)];
     Scratch<FindingOf<M>> findings;

@@ -9,12 +9,12 @@
 
 namespace haspec {
 
-#define HASPEC_EXIT_CODES(X)                                                  \
-  X(kOk, 0, "every check passed")                                             \
-  X(kViolation, 1, "a rule was broken: the model, a trace or a SUT disagrees") \
-  X(kUsage, 2, "bad command line (unknown machine, flag or value)")           \
+#define HASPEC_EXIT_CODES(X)                                                    \
+  X(kOk, 0, "every check passed")                                               \
+  X(kViolation, 1, "a rule was broken: the model, a trace or a SUT disagrees")  \
+  X(kUsage, 2, "bad command line (unknown machine, flag or value)")             \
   X(kBadInput, 3, "an input file is unreadable or malformed (file:line named)") \
-  X(kSutError, 4, "the system under test crashed, hung or spoke garbage")     \
+  X(kSutError, 4, "the system under test crashed, hung or spoke garbage")       \
   X(kInternal, 70, "internal error in haspec itself")
 
 enum class ExitCode : int {

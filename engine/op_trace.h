@@ -16,11 +16,10 @@
 #define HASPEC_ENGINE_OP_TRACE_H_
 
 #include <fstream>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "model/core/machine.h"
 #include "model/core/op_codec.h"

@@ -47,7 +47,7 @@ struct RunStep {
   typename M::Op op;
   OutcomeOf<M> outcome;  // the answer the run followed
   std::vector<typename M::RuleId> refusals;
-  std::string expect;    // "" when the line states none
+  std::string expect;  // "" when the line states none
   std::vector<Breach<M>> breaches;
 };
 
@@ -61,7 +61,7 @@ struct RunReport {
   typename M::State initial;
   typename M::State final_state;
   std::size_t steps = 0, accepted = 0, violations = 0, departures = 0;
-  bool failed = false;        // a violation, or a departure under kFull
+  bool failed = false;         // a violation, or a departure under kFull
   bool stopped_early = false;  // stopped at the first failing step
   Coverage coverage = NewCoverage<M>();
 };
@@ -106,8 +106,7 @@ RunReport<M> RunOps(const typename M::Config& config, const OpTrace<M>& trace,
   std::vector<FindingOf<M>> findings;
   std::vector<typename M::RuleId> premises;
   for (std::size_t i = 0; i < trace.ops.size(); ++i) {
-    RunStep<M> st{trace.lines[i], trace.ops[i], M::Step(s, trace.ops[i]), {}, trace.expects[i],
-                  {}};
+    RunStep<M> st{trace.lines[i], trace.ops[i], M::Step(s, trace.ops[i]), {}, trace.expects[i], {}};
     answers.clear();
     AnswersOf<M>(s, st.op, answers, &st.refusals);
     if (!st.expect.empty()) {
@@ -129,11 +128,10 @@ RunReport<M> RunOps(const typename M::Config& config, const OpTrace<M>& trace,
                  " here only by the assumption " + std::string(RuleOf<M>(*departing->departs).id)});
       } else {
         const auto& m = st.outcome;
-        st.breaches.push_back(
-            {m.rule, Severity::kViolation,
-             "expected " + st.expect + " but the documents allow only " +
-                 (m.accepted ? "acceptance" : "refusal") + " by " +
-                 std::string(RuleOf<M>(m.rule).id)});
+        st.breaches.push_back({m.rule, Severity::kViolation,
+                               "expected " + st.expect + " but the documents allow only " +
+                                   (m.accepted ? "acceptance" : "refusal") + " by " +
+                                   std::string(RuleOf<M>(m.rule).id)});
       }
     }
     findings.clear();

@@ -28,7 +28,7 @@ namespace haspec {
 struct WalkOptions {
   std::uint64_t seed = 1;
   std::uint64_t walks = 100;
-  std::uint64_t steps = 200;   // per walk
+  std::uint64_t steps = 200;  // per walk
   Profile profile = Profile::kFull;
   // Draws per step while looking for an accepted op: refused ops are cheap
   // to try but keep a walk from going deep. 1 = uniform over candidates.
@@ -52,8 +52,7 @@ struct WalkReport {
 };
 
 template <Machine M>
-WalkReport<M> Walk(const WalkOptions& opt,
-                   const typename M::Config& config = M::DefaultConfig()) {
+WalkReport<M> Walk(const WalkOptions& opt, const typename M::Config& config = M::DefaultConfig()) {
   const auto rules = M::Rules();
   WalkReport<M> r;
   CoverageRecorder<M> rec(r.coverage);

@@ -31,11 +31,7 @@ struct MachineList {
   }
 };
 
-using Machines = MachineList<
-    dsm::Dsm,
-    vcs_system::VcsSystem,
-    vcs_gco::VcsGco,
-    jsa::Jsa>;
+using Machines = MachineList<dsm::Dsm, vcs_system::VcsSystem, vcs_gco::VcsGco, jsa::Jsa>;
 
 template <class F>
 void ForEachMachine(F&& f) {

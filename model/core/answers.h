@@ -86,8 +86,7 @@ void AnswersOf(const typename M::State& s, const typename M::Op& op,
     out.push_back(e);
   }
   if (own == nullptr) {
-    throw std::logic_error(std::string(M::kName) +
-                           ": an op no precondition refuses has no effect");
+    throw std::logic_error(std::string(M::kName) + ": an op no precondition refuses has no effect");
   }
   // Only a command can be refused by the product; an event or a completion
   // happens, so there is no refusal to allow.

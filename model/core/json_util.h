@@ -10,11 +10,10 @@
 #define HASPEC_MODEL_CORE_JSON_UTIL_H_
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
-
-#include <nlohmann/json.hpp>
 
 #include "model/core/machine.h"
 #include "model/core/names.h"
@@ -59,13 +58,15 @@ inline std::string StringField(const json& j, std::string_view key, std::string_
 inline bool BoolField(const json& j, std::string_view key, std::string_view where, bool dflt) {
   const json* f = OptionalField(j, key, where);
   if (!f) return dflt;
-  if (!f->is_boolean()) throw ParseError(Path(where, key), "expected true or false, got " + TypeName(*f));
+  if (!f->is_boolean())
+    throw ParseError(Path(where, key), "expected true or false, got " + TypeName(*f));
   return f->get<bool>();
 }
 
 // An integer in [lo, hi]; huge literals (stored as floats) are rejected, not
 // converted.
-inline std::int64_t IntValue(const json& f, std::int64_t lo, std::int64_t hi, const std::string& path) {
+inline std::int64_t IntValue(const json& f, std::int64_t lo, std::int64_t hi,
+                             const std::string& path) {
   if (!f.is_number_integer()) throw ParseError(path, "expected an integer, got " + TypeName(f));
   std::int64_t v;
   if (f.is_number_unsigned()) {
@@ -123,7 +124,8 @@ json EncodeOp(const Op& op) {
 template <class Op>
 ParseError UnknownOp(std::string_view name, std::string_view where) {
   std::string choices;
-  for (std::string_view n : OpNames<Op>()) choices += (choices.empty() ? "" : ", ") + std::string(n);
+  for (std::string_view n : OpNames<Op>())
+    choices += (choices.empty() ? "" : ", ") + std::string(n);
   return ParseError(Path(where, "op"),
                     "unknown op \"" + std::string(name) + "\" (expected one of " + choices + ")");
 }

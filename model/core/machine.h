@@ -55,6 +55,7 @@
 #include <array>
 #include <concepts>
 #include <cstddef>
+#include <nlohmann/json_fwd.hpp>
 #include <span>
 #include <string>
 #include <string_view>
@@ -62,8 +63,6 @@
 #include <utility>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "model/core/nodes.h"
 #include "model/core/op_spec.h"
@@ -78,14 +77,11 @@ template <class M>
 using FindingOf = Finding<typename M::RuleId>;
 
 template <class M>
-concept Machine = requires(const typename M::State& s,
-                           const typename M::Op& op,
-                           const typename M::Observation& obs,
-                           const typename M::Config& config,
+concept Machine = requires(const typename M::State& s, const typename M::Op& op,
+                           const typename M::Observation& obs, const typename M::Config& config,
                            std::vector<typename M::Op>& ops,
                            std::vector<typename M::RuleId>& rule_ids,
-                           std::vector<OutcomeOf<M>>& outcomes,
-                           std::vector<FindingOf<M>>& findings,
+                           std::vector<OutcomeOf<M>>& outcomes, std::vector<FindingOf<M>>& findings,
                            std::vector<int>& statuses) {
   { M::kName } -> std::convertible_to<std::string_view>;
   { M::kTitle } -> std::convertible_to<std::string_view>;
@@ -119,11 +115,9 @@ concept Machine = requires(const typename M::State& s,
 // (codecs, CLI, replay, gate); the step engines need only Machine. Op codecs
 // are derived: OpToJson / OpFromJson in model/core/op_codec.h.
 template <class M>
-concept CodecMachine = Machine<M> && requires(const typename M::State& s,
-                                              const typename M::Observation& obs,
-                                              const typename M::Config& c,
-                                              const Nodes& n,
-                                              const nlohmann::json& j) {
+concept CodecMachine = Machine<M> &&
+    requires(const typename M::State& s, const typename M::Observation& obs,
+             const typename M::Config& c, const Nodes& n, const nlohmann::json& j) {
   { M::StateToJson(s, n) } -> std::same_as<nlohmann::json>;
   { M::StateFromJson(j, n) } -> std::same_as<typename M::State>;
   { M::ObservationToJson(obs, n) } -> std::same_as<nlohmann::json>;
@@ -142,9 +136,9 @@ std::string_view OpName(const Op& op) {
 template <class Op>
 constexpr auto OpNames() {
   return []<std::size_t... I>(std::index_sequence<I...>) {
-    return std::array<std::string_view, sizeof...(I)>{
-        std::variant_alternative_t<I, Op>::kName...};
-  }(std::make_index_sequence<std::variant_size_v<Op>>{});
+    return std::array<std::string_view, sizeof...(I)>{std::variant_alternative_t<I, Op>::kName...};
+  }
+  (std::make_index_sequence<std::variant_size_v<Op>>{});
 }
 
 // Every invariant after a step: the state invariants of `after`, and, for a

@@ -19,8 +19,8 @@ namespace haspec {
 template <class E>
 struct NameEntry {
   E value;
-  std::string_view name;   // canonical spelling (output, JSON)
-  std::string_view label;  // how the product's UI or docs print it
+  std::string_view name;        // canonical spelling (output, JSON)
+  std::string_view label;       // how the product's UI or docs print it
   std::string_view alias = {};  // one more spelling accepted on input
   // For a status: where the documents define it. `source` is a seed file
   // name or a dossier source key, `quote` a phrase of its defining sentence

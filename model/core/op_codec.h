@@ -15,11 +15,10 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
 #include <variant>
-
-#include <nlohmann/json.hpp>
 
 #include "model/core/json_util.h"
 #include "model/core/op_spec.h"
@@ -29,9 +28,8 @@ namespace haspec {
 
 // Keys a trace line may carry beside an op's own fields (see
 // docs/op-traces.md); the op decoder ignores them and refuses any other.
-inline constexpr std::string_view kTraceKeys[] = {"op",     "expect", "comment", "note",
-                                                  "source", "line",   "ts",      "result",
-                                                  "reason", "obs",    "event"};
+inline constexpr std::string_view kTraceKeys[] = {
+    "op", "expect", "comment", "note", "source", "line", "ts", "result", "reason", "obs", "event"};
 
 namespace op_codec_internal {
 
@@ -137,14 +135,13 @@ Op OpFromJson(const nlohmann::json& j, const Nodes& nodes, std::string_view wher
       f.Set(o, v);
     });
     for (auto it = j.begin(); it != j.end(); ++it) {
-      bool known = std::find(std::begin(kTraceKeys), std::end(kTraceKeys), it.key()) !=
-                   std::end(kTraceKeys);
+      bool known =
+          std::find(std::begin(kTraceKeys), std::end(kTraceKeys), it.key()) != std::end(kTraceKeys);
       ForEachField<T>([&](const auto& f) { known = known || it.key() == f.name; });
       if (!known) {
         std::string fields;
-        ForEachField<T>([&](const auto& f) {
-          fields += (fields.empty() ? "" : ", ") + std::string(f.name);
-        });
+        ForEachField<T>(
+            [&](const auto& f) { fields += (fields.empty() ? "" : ", ") + std::string(f.name); });
         throw ParseError(Path(where, it.key()),
                          "unknown field of op " + name + " (its fields: " +
                              (fields.empty() ? std::string("none") : fields) + ")");

@@ -55,10 +55,10 @@ inline constexpr NameTable<OpKind, 3> kOpKindNames{{{
 }}};
 
 // Declares an op's wire name, kind and one-line description, and ==.
-#define HASPEC_OP(Type, wire, kind, doc)                               \
-  static constexpr std::string_view kName = wire;                      \
-  static constexpr ::haspec::OpKind kKind = ::haspec::OpKind::kind;    \
-  static constexpr std::string_view kDoc = doc;                        \
+#define HASPEC_OP(Type, wire, kind, doc)                            \
+  static constexpr std::string_view kName = wire;                   \
+  static constexpr ::haspec::OpKind kKind = ::haspec::OpKind::kind; \
+  static constexpr std::string_view kDoc = doc;                     \
   friend bool operator==(const Type&, const Type&) = default;
 
 // ---- Domains -------------------------------------------------------------
@@ -237,7 +237,8 @@ template <class Op, class F>
 constexpr void ForEachOpType(F&& f) {
   [&]<std::size_t... I>(std::index_sequence<I...>) {
     (f.template operator()<std::variant_alternative_t<I, Op>>(I), ...);
-  }(std::make_index_sequence<std::variant_size_v<Op>>{});
+  }
+  (std::make_index_sequence<std::variant_size_v<Op>>{});
 }
 
 // The kind of an op value.
@@ -328,7 +329,8 @@ void ForEachOp(const Nodes& nodes, F&& f, bool env_choices = true) {
 template <class Op>
 std::size_t CountOps(const Nodes& nodes, bool env_choices = true) {
   std::size_t total = 0;
-  ForEachOp<Op>(nodes, [&](const Op&) { ++total; }, env_choices);
+  ForEachOp<Op>(
+      nodes, [&](const Op&) { ++total; }, env_choices);
   return total;
 }
 
@@ -346,7 +348,8 @@ std::string OpsMarkdown() {
           T t{};
           t.*(f.member) = f.dflt;
           return t;
-        }()), Nodes::Numbered(0));
+        }()),
+                                               Nodes::Numbered(0));
       }
       if (f.env_choice) fields += ", **environment choice**";
       fields += " (" + std::string(f.doc) + ")";

@@ -4,19 +4,26 @@ namespace haspec {
 
 std::string_view ToString(RuleKind k) {
   switch (k) {
-    case RuleKind::kInvariant: return "invariant";
-    case RuleKind::kPrecondition: return "precondition";
-    case RuleKind::kTransition: return "transition";
-    case RuleKind::kAdvisory: return "advisory";
+    case RuleKind::kInvariant:
+      return "invariant";
+    case RuleKind::kPrecondition:
+      return "precondition";
+    case RuleKind::kTransition:
+      return "transition";
+    case RuleKind::kAdvisory:
+      return "advisory";
   }
   return "?";
 }
 
 std::string_view ToString(BasisKind k) {
   switch (k) {
-    case BasisKind::kSeed: return "seed";
-    case BasisKind::kDossier: return "dossier";
-    case BasisKind::kAssumption: return "assumption";
+    case BasisKind::kSeed:
+      return "seed";
+    case BasisKind::kDossier:
+      return "dossier";
+    case BasisKind::kAssumption:
+      return "assumption";
   }
   return "?";
 }

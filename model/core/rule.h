@@ -40,7 +40,7 @@ enum class BasisKind : std::uint8_t {
 };
 
 struct Rule {
-  std::string_view id;         // stable, e.g. "DSM-PRE-ALL-SECONDARIES-LOST"
+  std::string_view id;  // stable, e.g. "DSM-PRE-ALL-SECONDARIES-LOST"
   RuleKind kind;
   BasisKind basis;
   std::string_view source;     // seed file name or dossier source key
@@ -62,12 +62,8 @@ struct Rule {
 // verdict that rests on an assumption is then not held against anyone.
 enum class Profile : std::uint8_t { kFull, kDocumentedOnly };
 
-constexpr bool IsDocumented(const Rule& r) {
-  return r.basis != BasisKind::kAssumption;
-}
-constexpr bool Enforced(const Rule& r, Profile p) {
-  return p == Profile::kFull || IsDocumented(r);
-}
+constexpr bool IsDocumented(const Rule& r) { return r.basis != BasisKind::kAssumption; }
+constexpr bool Enforced(const Rule& r, Profile p) { return p == Profile::kFull || IsDocumented(r); }
 
 // A status a node can show, with the sentence that defines it. Built from
 // the status NameTable of a machine:

@@ -26,16 +26,17 @@ int ClusterValue(const json& f, const Nodes& n, const std::string& path) {
 // ["Icmp", "IcmpS"] as a mask; at least one, no repeats.
 std::uint8_t HeartbeatList(const json& f, const std::string& path) {
   if (!f.is_array()) {
-    throw ParseError(path, "expected a list of heartbeat names such as [\"Icmp\"], got " +
-                               TypeName(f));
+    throw ParseError(path,
+                     "expected a list of heartbeat names such as [\"Icmp\"], got " + TypeName(f));
   }
   if (f.empty()) throw ParseError(path, "at least one heartbeat is needed (for example Icmp)");
   std::uint8_t mask = 0;
   for (std::size_t i = 0; i < f.size(); ++i) {
     const std::string p = path + "[" + std::to_string(i) + "]";
     auto h = static_cast<int>(EnumValue(kHeartbeatNames, f[i], p));
-    if (mask >> h & 1) throw ParseError(p, std::string(kHeartbeatNames.Name(
-                                               static_cast<Heartbeat>(h))) + " is listed twice");
+    if (mask >> h & 1)
+      throw ParseError(
+          p, std::string(kHeartbeatNames.Name(static_cast<Heartbeat>(h))) + " is listed twice");
     mask = static_cast<std::uint8_t>(mask | 1u << h);
   }
   return mask;
@@ -58,8 +59,8 @@ void HeartbeatsField(const json& j, std::string_view where, std::uint8_t mask, S
   if (!f) return;
   const std::string path = Path(where, "heartbeats");
   if (!f->is_object()) {
-    throw ParseError(path, "expected an object such as {\"Icmp\": \"HBALIVE\"}, got " +
-                               TypeName(*f));
+    throw ParseError(path,
+                     "expected an object such as {\"Icmp\": \"HBALIVE\"}, got " + TypeName(*f));
   }
   for (auto it = f->begin(); it != f->end(); ++it) {
     auto h = kHeartbeatNames.Parse(it.key());
@@ -171,28 +172,26 @@ State VcsGco::StateFromJson(const json& j, const Nodes& n) {
     s.observers = ClusterList(*ob, n, "observers");
   }
   std::set<int> listed;
-  ForEachClusterEntry(Field(j, "clusters", ""), n, "clusters", -1,
-                      [&](int c, const json& e, const std::string& w) {
-                        listed.insert(c);
-                        Cluster& cl = s.clusters[c];
-                        cl.local = EnumField(kLocalNames, e, "state", w, Local::kRunning);
-                        const json* views = OptionalField(e, "views", w);
-                        if (!views) return;
-                        if (!s.Observes(c)) {
-                          throw ParseError(w + ".views", n.Name(c) +
-                                                             " is not an observer: its views are "
-                                                             "not modelled");
-                        }
-                        ForEachClusterEntry(
-                            *views, n, w + ".views", c,
-                            [&](int r, const json& v, const std::string& vw) {
-                              View& view = cl.views[r];
-                              view.state = EnumField(kClusterStateNames, v, "state", vw);
-                              view.connected = BoolField(v, "connected", vw, false);
-                              HeartbeatsField(v, vw, s.hb_mask,
-                                              [&](int h, HbState st) { view.hb[h] = st; });
-                            });
-                      });
+  ForEachClusterEntry(
+      Field(j, "clusters", ""), n, "clusters", -1, [&](int c, const json& e, const std::string& w) {
+        listed.insert(c);
+        Cluster& cl = s.clusters[c];
+        cl.local = EnumField(kLocalNames, e, "state", w, Local::kRunning);
+        const json* views = OptionalField(e, "views", w);
+        if (!views) return;
+        if (!s.Observes(c)) {
+          throw ParseError(w + ".views", n.Name(c) +
+                                             " is not an observer: its views are "
+                                             "not modelled");
+        }
+        ForEachClusterEntry(
+            *views, n, w + ".views", c, [&](int r, const json& v, const std::string& vw) {
+              View& view = cl.views[r];
+              view.state = EnumField(kClusterStateNames, v, "state", vw);
+              view.connected = BoolField(v, "connected", vw, false);
+              HeartbeatsField(v, vw, s.hb_mask, [&](int h, HbState st) { view.hb[h] = st; });
+            });
+      });
   for (int c = 0; c < s.size; ++c) {
     if (!listed.count(c)) throw ParseError("clusters", n.Name(c) + " is missing");
   }
@@ -235,26 +234,27 @@ Observation VcsGco::ObservationFromJson(const json& j, const Nodes& n) {
   const json* clusters = OptionalField(j, "clusters", "");
   if (!clusters) return o;  // nothing seen
   if (n.size() > static_cast<std::size_t>(kMaxClusters)) CheckSize(n, "clusters");
-  ForEachClusterEntry(*clusters, n, "clusters", -1, [&](int c, const json& e, const std::string& w) {
-    ClusterReport& rep = o.clusters[c];
-    if (const json* f = OptionalField(e, "reporting", w)) {
-      if (!f->is_boolean()) {
-        throw ParseError(Path(w, "reporting"), "expected true or false, got " + TypeName(*f));
-      }
-      rep.reporting = f->get<bool>();
-    }
-    if (OptionalField(e, "state", w)) rep.local = EnumField(kLocalNames, e, "state", w);
-    const json* remote = OptionalField(e, "remote", w);
-    if (!remote) return;
-    ForEachClusterEntry(*remote, n, w + ".remote", c,
-                        [&](int r, const json& v, const std::string& vw) {
-                          if (OptionalField(v, "state", vw)) {
-                            rep.remote[r] = EnumField(kClusterStateNames, v, "state", vw);
-                          }
-                          HeartbeatsField(v, vw, (1u << kMaxHeartbeats) - 1,
-                                          [&](int h, HbState st) { rep.hb[r][h] = st; });
-                        });
-  });
+  ForEachClusterEntry(
+      *clusters, n, "clusters", -1, [&](int c, const json& e, const std::string& w) {
+        ClusterReport& rep = o.clusters[c];
+        if (const json* f = OptionalField(e, "reporting", w)) {
+          if (!f->is_boolean()) {
+            throw ParseError(Path(w, "reporting"), "expected true or false, got " + TypeName(*f));
+          }
+          rep.reporting = f->get<bool>();
+        }
+        if (OptionalField(e, "state", w)) rep.local = EnumField(kLocalNames, e, "state", w);
+        const json* remote = OptionalField(e, "remote", w);
+        if (!remote) return;
+        ForEachClusterEntry(*remote, n, w + ".remote", c,
+                            [&](int r, const json& v, const std::string& vw) {
+                              if (OptionalField(v, "state", vw)) {
+                                rep.remote[r] = EnumField(kClusterStateNames, v, "state", vw);
+                              }
+                              HeartbeatsField(v, vw, (1u << kMaxHeartbeats) - 1,
+                                              [&](int h, HbState st) { rep.hb[r][h] = st; });
+                            });
+      });
   return o;
 }
 
@@ -292,7 +292,8 @@ VcsGco::Config VcsGco::ConfigFromJson(const json& j) {
     c.nodes = Nodes(std::move(names));
     CheckSize(c.nodes, "clusters");
   }
-  if (const json* f = OptionalField(j, "heartbeats", "")) c.heartbeats = HeartbeatList(*f, "heartbeats");
+  if (const json* f = OptionalField(j, "heartbeats", ""))
+    c.heartbeats = HeartbeatList(*f, "heartbeats");
   if (const json* f = OptionalField(j, "observers", "")) {
     if (f->is_string() && f->get<std::string>() == "all") {
       c.observers = static_cast<std::uint8_t>((1u << c.nodes.size()) - 1);
@@ -304,8 +305,8 @@ VcsGco::Config VcsGco::ConfigFromJson(const json& j) {
   for (auto it = j.begin(); it != j.end(); ++it) {
     if (it.key() != "clusters" && it.key() != "heartbeats" && it.key() != "observers" &&
         it.key() != "start") {
-      throw ParseError(it.key(),
-                       "unknown configuration key (expected clusters, heartbeats, observers, start)");
+      throw ParseError(
+          it.key(), "unknown configuration key (expected clusters, heartbeats, observers, start)");
     }
   }
   return c;

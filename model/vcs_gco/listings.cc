@@ -102,8 +102,8 @@ class BlockParser {
   int Cluster(std::string_view name, int line) const {
     auto c = names_.Find(name);
     if (!c) {
-      Fail(line, "unknown cluster \"" + std::string(name) + "\" (expected " + names_.Choices() +
-                     ")");
+      Fail(line,
+           "unknown cluster \"" + std::string(name) + "\" (expected " + names_.Choices() + ")");
     }
     return *c;
   }
@@ -159,8 +159,9 @@ class BlockParser {
     }
     switch (section_) {
       case Section::kNone:
-        Fail(n, "row before any heading (expected \"#Cluster Attribute Value\", "
-                "\"#Heartbeat Cluster State\" or a \"-- ... STATE\" title first)");
+        Fail(n,
+             "row before any heading (expected \"#Cluster Attribute Value\", "
+             "\"#Heartbeat Cluster State\" or a \"-- ... STATE\" title first)");
       case Section::kOther:
         return;
       case Section::kHaclus:
@@ -175,15 +176,15 @@ class BlockParser {
         break;
       case Section::kHahb:
         if (f.size() != 3) {
-          Fail(n, "hahb -state row \"" + Joined(f, 0) +
-                      "\" is not \"<heartbeat> <cluster> <state>\"");
+          Fail(n,
+               "hahb -state row \"" + Joined(f, 0) + "\" is not \"<heartbeat> <cluster> <state>\"");
         }
         HeartbeatRow(f[0], f[1], f[2], n, "hahb -state");
         break;
       case Section::kRemote:
         if (f.size() != 3 || f[0] != "M") {
-          Fail(n, "REMOTE CLUSTER STATE row \"" + Joined(f, 0) +
-                      "\" is not \"M <cluster> <state>\"");
+          Fail(n,
+               "REMOTE CLUSTER STATE row \"" + Joined(f, 0) + "\" is not \"M <cluster> <state>\"");
         }
         SetRemote(Remote(f[1], n, "REMOTE CLUSTER STATE row"), f[2], n, "REMOTE CLUSTER STATE");
         break;
@@ -229,8 +230,8 @@ class BlockParser {
                     std::to_string(remote_line_[c]));
       }
       if (where == remote_where_[c]) {
-        Fail(n, "second " + std::string(where) + " row for " + names_.Name(c) +
-                    " (first on line " + std::to_string(remote_line_[c]) + ")");
+        Fail(n, "second " + std::string(where) + " row for " + names_.Name(c) + " (first on line " +
+                    std::to_string(remote_line_[c]) + ")");
       }
     }
     report_.remote[c] = *st;
@@ -332,8 +333,8 @@ std::string PrintClusterReport(const Nodes& names, int cluster, const ClusterRep
   std::string remote_rows;
   for (int c = 0; c < kMaxClusters; ++c) {
     if (!r.remote[c]) continue;
-    remote_rows += "M  " + Pad(names.Name(c), 16) +
-                   std::string(kClusterStateNames.Name(*r.remote[c])) + "\n";
+    remote_rows +=
+        "M  " + Pad(names.Name(c), 16) + std::string(kClusterStateNames.Name(*r.remote[c])) + "\n";
   }
   if (!remote_rows.empty()) {
     section("-- REMOTE CLUSTER STATE\n-- " + Pad("Cluster", 16) + "State\n\n" + remote_rows);
@@ -385,14 +386,14 @@ Observation ParseObservationText(std::string_view text, const Nodes& names) {
       continue;
     }
     if (c >= kMaxClusters) {
-      throw ParseError("line " + std::to_string(n), "cluster " + names.Name(c) +
-                                                        " is beyond the model's " +
-                                                        std::to_string(kMaxClusters));
+      throw ParseError(
+          "line " + std::to_string(n),
+          "cluster " + names.Name(c) + " is beyond the model's " + std::to_string(kMaxClusters));
     }
     if (header_line[c]) {
-      throw ParseError("line " + std::to_string(n),
-                       "second block for " + names.Name(c) + " (first on line " +
-                           std::to_string(header_line[c]) + ")");
+      throw ParseError("line " + std::to_string(n), "second block for " + names.Name(c) +
+                                                        " (first on line " +
+                                                        std::to_string(header_line[c]) + ")");
     }
     flush(i);
     header_line[c] = n;

@@ -226,8 +226,8 @@ struct Effector {
         out.push_back(Accepted(WithView(s, o, r, w), RuleId::kAsmHbReturns));
         if (v.connected) {
           w.state = ClusterState::kBuild;  // a fresh snapshot over the held link
-          out.push_back(Departing(WithView(s, o, r, w), RuleId::kAsmHbReturns,
-                                  RuleId::kAsmHbReturns));
+          out.push_back(
+              Departing(WithView(s, o, r, w), RuleId::kAsmHbReturns, RuleId::kAsmHbReturns));
         }
         return;
       }
@@ -314,12 +314,20 @@ struct Effector {
     if (v.connected) return;  // already up: nothing to do
     RuleId rule;
     switch (v.state) {
-      case ClusterState::kInit: rule = RuleId::kJoinBuild; break;
-      case ClusterState::kTransitioning: rule = RuleId::kFailoverRebuild; break;
+      case ClusterState::kInit:
+        rule = RuleId::kJoinBuild;
+        break;
+      case ClusterState::kTransitioning:
+        rule = RuleId::kFailoverRebuild;
+        break;
       case ClusterState::kFaulted:
       case ClusterState::kUnknown:
-      case ClusterState::kExited: rule = RuleId::kAsmRecover; break;
-      default: rule = RuleId::kAsmReconnect; break;  // lost_conn (lost_hb, inquiry)
+      case ClusterState::kExited:
+        rule = RuleId::kAsmRecover;
+        break;
+      default:
+        rule = RuleId::kAsmReconnect;
+        break;  // lost_conn (lost_hb, inquiry)
     }
     View w = v;
     w.state = ClusterState::kBuild;
@@ -648,17 +656,17 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out,
         case ClusterState::kRunning:
           premise(RuleId::kInvRunningPeerRunning);
           if (peer != Local::kRunning) {
-            out.push_back({RuleId::kInvRunningPeerRunning,
-                           where(o, r) + st + " but " + Label(r) + " is " +
-                               std::string(kLocalNames.Name(peer))});
+            out.push_back(
+                {RuleId::kInvRunningPeerRunning, where(o, r) + st + " but " + Label(r) + " is " +
+                                                     std::string(kLocalNames.Name(peer))});
           }
           break;
         case ClusterState::kExiting:
           premise(RuleId::kInvExitingPeerExiting);
           if (peer != Local::kExiting) {
-            out.push_back({RuleId::kInvExitingPeerExiting,
-                           where(o, r) + "EXITING but " + Label(r) + " is " +
-                               std::string(kLocalNames.Name(peer))});
+            out.push_back(
+                {RuleId::kInvExitingPeerExiting, where(o, r) + "EXITING but " + Label(r) + " is " +
+                                                     std::string(kLocalNames.Name(peer))});
           }
           break;
         default:
@@ -670,15 +678,16 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out,
         case ClusterState::kExiting:
           premise(RuleId::kInvConnectedViews);
           if (!v.connected) {
-            out.push_back({RuleId::kInvConnectedViews, where(o, r) + st + " without a TCP connection"});
+            out.push_back(
+                {RuleId::kInvConnectedViews, where(o, r) + st + " without a TCP connection"});
           }
           break;
         case ClusterState::kLostConn:
         case ClusterState::kExited:
           premise(RuleId::kInvLostConnNoLink);
           if (v.connected) {
-            out.push_back({RuleId::kInvLostConnNoLink,
-                           where(o, r) + st + " but the TCP connection is up"});
+            out.push_back(
+                {RuleId::kInvLostConnNoLink, where(o, r) + st + " but the TCP connection is up"});
           }
           break;
         case ClusterState::kLostHb:
@@ -686,8 +695,8 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out,
         default:
           premise(RuleId::kInvIdleViewsNoLink);
           if (v.connected) {
-            out.push_back({RuleId::kInvIdleViewsNoLink,
-                           where(o, r) + st + " but the TCP connection is up"});
+            out.push_back(
+                {RuleId::kInvIdleViewsNoLink, where(o, r) + st + " but the TCP connection is up"});
           }
           break;
       }
@@ -720,10 +729,10 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out,
       if (v.connected) {
         premise(RuleId::kInvLinkNeedsConnectors);
         if (!ConnectorUp(peer)) {
-          out.push_back({RuleId::kInvLinkNeedsConnectors,
-                         Label(o) + " has a TCP connection to " + Label(r) +
-                             " whose connector is down (" + std::string(kLocalNames.Name(peer)) +
-                             ")"});
+          out.push_back(
+              {RuleId::kInvLinkNeedsConnectors, Label(o) + " has a TCP connection to " + Label(r) +
+                                                    " whose connector is down (" +
+                                                    std::string(kLocalNames.Name(peer)) + ")"});
         }
       }
     }
@@ -741,8 +750,8 @@ void VcsGco::CheckTransition(const State& before, const Op& op, const State& aft
       const View& a = after.view(o, r);
       const std::string who = Label(o) + " sees " + Label(r);
       if (a.state == ClusterState::kFaulted && b.state != ClusterState::kFaulted) {
-        const bool on_answers = answers && answers->observer == o && answers->remote == r &&
-                                answers->not_down == 0;
+        const bool on_answers =
+            answers && answers->observer == o && answers->remote == r && answers->not_down == 0;
         if (b.state != ClusterState::kInquiry || !on_answers) {
           out.push_back({RuleId::kStepFaultedFromInquiry,
                          who + " FAULTED after " + std::string(kClusterStateNames.Name(b.state)) +
@@ -756,10 +765,10 @@ void VcsGco::CheckTransition(const State& before, const Op& op, const State& aft
       }
       if (a.state == ClusterState::kExited && b.state != ClusterState::kExited &&
           b.state != ClusterState::kExiting) {
-        out.push_back({RuleId::kStepExitedFromExiting,
-                       who + " EXITED straight from " +
-                           std::string(kClusterStateNames.Name(b.state)) +
-                           " without the exit notice (EXITING)"});
+        out.push_back(
+            {RuleId::kStepExitedFromExiting, who + " EXITED straight from " +
+                                                 std::string(kClusterStateNames.Name(b.state)) +
+                                                 " without the exit notice (EXITING)"});
       }
     }
   }
@@ -794,7 +803,8 @@ Fit VcsGco::Consistent(const State& s, const Observation& obs, std::vector<Findi
   for (int o = 0; o < kMaxClusters; ++o) {
     const ClusterReport& rep = obs.clusters[o];
     const bool any_remote =
-        std::any_of(rep.remote.begin(), rep.remote.end(), [](const auto& x) { return x.has_value(); }) ||
+        std::any_of(rep.remote.begin(), rep.remote.end(),
+                    [](const auto& x) { return x.has_value(); }) ||
         std::any_of(rep.hb.begin(), rep.hb.end(), [](const auto& a) {
           return std::any_of(a.begin(), a.end(), [](const auto& x) { return x.has_value(); });
         });
@@ -824,8 +834,8 @@ Fit VcsGco::Consistent(const State& s, const Observation& obs, std::vector<Findi
           c.local == Local::kTransitioning && *rep.local == Local::kRunning;
       note(failover_running ? Fit::kDeparture : Fit::kMismatch,
            failover_running ? RuleId::kAsmOwnStateInFailover : RuleId::kObsOwnState,
-           who + " shows itself " + std::string(kLocalNames.Name(*rep.local)) + ", model: " +
-               std::string(kLocalNames.Name(c.local)));
+           who + " shows itself " + std::string(kLocalNames.Name(*rep.local)) +
+               ", model: " + std::string(kLocalNames.Name(c.local)));
     }
     // While its own connector moves, what a cluster shows of the others
     // rests on GCO-INV-DOWN-CONNECTOR-HOLDS-NOTHING, an assumption.
@@ -843,9 +853,8 @@ Fit VcsGco::Consistent(const State& s, const Observation& obs, std::vector<Findi
                who + " shows a remote cluster #" + std::to_string(r) + " it does not have");
         } else if (*seen != c.views[r].state) {
           note(view_fit, view_rule,
-               who + " shows " + Label(r) + " " +
-                   std::string(kClusterStateNames.Name(*seen)) + ", model: " +
-                   std::string(kClusterStateNames.Name(c.views[r].state)));
+               who + " shows " + Label(r) + " " + std::string(kClusterStateNames.Name(*seen)) +
+                   ", model: " + std::string(kClusterStateNames.Name(c.views[r].state)));
         }
       }
       for (int h = 0; h < kMaxHeartbeats; ++h) {
@@ -860,8 +869,8 @@ Fit VcsGco::Consistent(const State& s, const Observation& obs, std::vector<Findi
         } else if (*hb != c.views[r].hb[h]) {
           note(view_fit, view_rule,
                who + " shows " + hb_name + " to " + Label(r) + " " +
-                   std::string(kHbStateNames.Name(*hb)) + ", model: " +
-                   std::string(kHbStateNames.Name(c.views[r].hb[h])));
+                   std::string(kHbStateNames.Name(*hb)) +
+                   ", model: " + std::string(kHbStateNames.Name(c.views[r].hb[h])));
         }
       }
     }

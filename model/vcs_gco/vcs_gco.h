@@ -4,13 +4,12 @@
 //
 // A configuration names 2..kMaxClusters clusters (the user's own names),
 // the heartbeats every cluster runs to every other one (Icmp, IcmpS or
-// both) and the observers: the clusters whose views are modelled. Every cluster keeps its own view of every other cluster (one of the
-// eleven remote cluster states of seed 002), a TCP connection to that
-// cluster's connector (up or down) and the state of each configured
-// heartbeat (hbunknown, hbalive or hbdead). Each cluster also has its own
-// state: running, exiting, exited, faulted (crashed) or transitioning (its
-// connector failing over to another node). Heartbeat reports, connections,
-// inquiry answers and cluster events are ops; the inquiry answers are an
+// both) and the observers: the clusters whose views are modelled. Every cluster keeps its own view
+// of every other cluster (one of the eleven remote cluster states of seed 002), a TCP connection to
+// that cluster's connector (up or down) and the state of each configured heartbeat (hbunknown,
+// hbalive or hbdead). Each cluster also has its own state: running, exiting, exited, faulted
+// (crashed) or transitioning (its connector failing over to another node). Heartbeat reports,
+// connections, inquiry answers and cluster events are ops; the inquiry answers are an
 // environment-choice field, so one op sequence gives one state sequence.
 // See model/vcs_gco/README.md for the rules, the ops and the state diagram.
 //
@@ -26,6 +25,7 @@
 
 #include <array>
 #include <cstdint>
+#include <nlohmann/json_fwd.hpp>
 #include <optional>
 #include <span>
 #include <string>
@@ -33,8 +33,6 @@
 #include <tuple>
 #include <variant>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
 
 #include "model/core/machine.h"
 #include "model/core/machine_base.h"
@@ -77,23 +75,55 @@ enum class ClusterState : std::uint8_t {
 };
 inline constexpr NameTable<ClusterState, 11> kClusterStateNames{{{
     {ClusterState::kInit, "INIT", "init", {}, kSeed, "The initial state of the cluster."},
-    {ClusterState::kBuild, "BUILD", "build", {}, kSeed,
+    {ClusterState::kBuild,
+     "BUILD",
+     "build",
+     {},
+     kSeed,
      "is receiving the initial snapshot from the remote cluster"},
-    {ClusterState::kRunning, "RUNNING", "running", {}, kSeed,
+    {ClusterState::kRunning,
+     "RUNNING",
+     "running",
+     {},
+     kSeed,
      "Indicates the remote cluster is running and connected to the local cluster."},
-    {ClusterState::kLostHb, "LOST_HB", "lost_hb", {}, kSeed,
+    {ClusterState::kLostHb,
+     "LOST_HB",
+     "lost_hb",
+     {},
+     kSeed,
      "is not receiving heartbeats from the remote cluster"},
-    {ClusterState::kLostConn, "LOST_CONN", "lost_conn", {}, kSeed,
+    {ClusterState::kLostConn,
+     "LOST_CONN",
+     "lost_conn",
+     {},
+     kSeed,
      "has lost the TCP/IP connection to the remote cluster"},
-    {ClusterState::kUnknown, "UNKNOWN", "unknown", {}, kSeed,
+    {ClusterState::kUnknown,
+     "UNKNOWN",
+     "unknown",
+     {},
+     kSeed,
      "another remote cluster sends a response indicating otherwise"},
     {ClusterState::kFaulted, "FAULTED", "faulted", {}, kSeed, "The remote cluster is down."},
-    {ClusterState::kExiting, "EXITING", "exiting", {}, kSeed,
+    {ClusterState::kExiting,
+     "EXITING",
+     "exiting",
+     {},
+     kSeed,
      "The remote cluster is exiting gracefully."},
     {ClusterState::kExited, "EXITED", "exited", {}, kSeed, "The remote cluster exited gracefully."},
-    {ClusterState::kInquiry, "INQUIRY", "inquiry", {}, kSeed,
+    {ClusterState::kInquiry,
+     "INQUIRY",
+     "inquiry",
+     {},
+     kSeed,
      "is querying other clusters on which heartbeats were lost"},
-    {ClusterState::kTransitioning, "TRANSITIONING", "transitioning", {}, kSeed,
+    {ClusterState::kTransitioning,
+     "TRANSITIONING",
+     "transitioning",
+     {},
+     kSeed,
      "is failing over to another node in the cluster"},
 }}};
 

@@ -20,12 +20,11 @@
 #include <algorithm>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/rng.h"
 #include "engine/saturate.h"
@@ -96,13 +95,13 @@ void ExpectStepAgreesWithRefusals() {
         continue;
       }
       if (!o.accepted) {
-        EXPECT_EQ(o.rule, why.front()) << "Step rejects by another rule than the first refusal: "
-                                       << where;
+        EXPECT_EQ(o.rule, why.front())
+            << "Step rejects by another rule than the first refusal: " << where;
         EXPECT_TRUE(o.next == s) << "a rejected op changed the state: " << where;
       } else {
         EXPECT_EQ(rules[Index(o.rule)].kind, RuleKind::kTransition)
-            << RuleOf<M>(o.rule).id << " decides an accepted step but is not a transition rule: "
-            << where;
+            << RuleOf<M>(o.rule).id
+            << " decides an accepted step but is not a transition rule: " << where;
       }
       std::set<typename M::RuleId> distinct(why.begin(), why.end());
       EXPECT_EQ(distinct.size(), why.size()) << "a refusal is listed twice: " << where;
@@ -195,8 +194,9 @@ void ExpectStateAndObservationContract() {
     why.clear();
     EXPECT_EQ(M::Consistent(s, obs, &why), Fit::kMatch)
         << "the state's own observation does not fit it: " << where
-        << (why.empty() ? "" : " (" + std::string(RuleOf<M>(why.front().rule).id) + ": " +
-                                   why.front().detail + ")");
+        << (why.empty() ? ""
+                        : " (" + std::string(RuleOf<M>(why.front().rule).id) + ": " +
+                              why.front().detail + ")");
     EXPECT_EQ(M::Consistent(s, typename M::Observation{}, nullptr), Fit::kMatch)
         << "an observation that saw nothing must fit every state: " << where;
     auto c = M::Canonical(s);
@@ -215,9 +215,9 @@ void ExpectStateAndObservationContract() {
 template <Machine M>
 void ExpectDefaultConfigurationSaturates() {
   auto r = Saturate<M>(M::DefaultConfig(), {.max_states = 3'000'000});
-  std::cout << M::kName << " default configuration: " << r.states << " states, "
-            << r.transitions << " transitions, depth " << r.depth << ", " << r.ops
-            << " ops per state" << (r.saturated ? "" : " (NOT saturated)") << "\n";
+  std::cout << M::kName << " default configuration: " << r.states << " states, " << r.transitions
+            << " transitions, depth " << r.depth << ", " << r.ops << " ops per state"
+            << (r.saturated ? "" : " (NOT saturated)") << "\n";
   EXPECT_TRUE(r.saturated) << M::kName << " did not saturate within 3,000,000 states";
 }
 
@@ -251,19 +251,19 @@ void ExpectReadmeOpTableCurrent() {
 
 }  // namespace haspec::testing
 
-#define HASPEC_CONTRACT_TESTS(Suite, M)                                                    \
-  TEST(Suite, StepAgreesWithRefusalsAndEffects) {                                          \
-    ::haspec::testing::ExpectStepAgreesWithRefusals<M>();                                  \
-  }                                                                                        \
-  TEST(Suite, OpCodecRoundTripsAndRefusesOutOfDomainValues) {                              \
-    ::haspec::testing::ExpectOpCodecRoundTrips<M>();                                       \
-  }                                                                                        \
-  TEST(Suite, StateObservationAndConfigContract) {                                         \
-    ::haspec::testing::ExpectStateAndObservationContract<M>();                             \
-  }                                                                                        \
-  TEST(Suite, DefaultConfigurationSaturates) {                                             \
-    ::haspec::testing::ExpectDefaultConfigurationSaturates<M>();                           \
-  }                                                                                        \
+#define HASPEC_CONTRACT_TESTS(Suite, M)                          \
+  TEST(Suite, StepAgreesWithRefusalsAndEffects) {                \
+    ::haspec::testing::ExpectStepAgreesWithRefusals<M>();        \
+  }                                                              \
+  TEST(Suite, OpCodecRoundTripsAndRefusesOutOfDomainValues) {    \
+    ::haspec::testing::ExpectOpCodecRoundTrips<M>();             \
+  }                                                              \
+  TEST(Suite, StateObservationAndConfigContract) {               \
+    ::haspec::testing::ExpectStateAndObservationContract<M>();   \
+  }                                                              \
+  TEST(Suite, DefaultConfigurationSaturates) {                   \
+    ::haspec::testing::ExpectDefaultConfigurationSaturates<M>(); \
+  }                                                              \
   TEST(Suite, ReadmeOpTableIsCurrent) { ::haspec::testing::ExpectReadmeOpTableCurrent<M>(); }
 
 #endif  // HASPEC_PROPERTIES_CORE_CONTRACT_H_

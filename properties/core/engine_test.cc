@@ -33,8 +33,7 @@ void DecoderStaysInDomain() {
       types.insert(op.index());
     }
   }
-  EXPECT_EQ(types.size(), std::variant_size_v<typename M::Op>)
-      << "some op type is never decoded";
+  EXPECT_EQ(types.size(), std::variant_size_v<typename M::Op>) << "some op type is never decoded";
   ByteReader empty(nullptr, 0);
   EXPECT_TRUE((DecodeOps<typename M::Op>(empty, nodes, 32).empty()));
 }

@@ -133,8 +133,9 @@ void showValue(const Trace<M>& t, std::ostream& os) {
 // Random reachable traces from `start`. Shrinks toward fewer, earlier ops.
 template <Machine M>
 rc::Gen<Trace<M>> GenTraceFrom(typename M::State start) {
-  return rc::gen::map(rc::gen::container<std::vector<std::uint32_t>>(rc::gen::arbitrary<std::uint32_t>()),
-                      [start](const std::vector<std::uint32_t>& picks) { return TraceFrom<M>(start, picks); });
+  return rc::gen::map(
+      rc::gen::container<std::vector<std::uint32_t>>(rc::gen::arbitrary<std::uint32_t>()),
+      [start](const std::vector<std::uint32_t>& picks) { return TraceFrom<M>(start, picks); });
 }
 
 template <Machine M>
@@ -145,29 +146,29 @@ rc::Gen<Trace<M>> GenTrace() {
 // "accepted by DSM-TR-ADD-STANDBY" / "rejected by DSM-PRE-CLUSTER-FULL".
 template <Machine M>
 std::string Verdict(const OutcomeOf<M>& o) {
-  return std::string(o.accepted ? "accepted by " : "rejected by ") + std::string(RuleOf<M>(o.rule).id);
+  return std::string(o.accepted ? "accepted by " : "rejected by ") +
+         std::string(RuleOf<M>(o.rule).id);
 }
 
 // Fails the property unless `outcome` was accepted (or rejected, as
 // `want_accepted` says) by the rule `want_rule`.
-#define HASPEC_EXPECT_RULE(M, outcome, want_accepted, want_rule)                              \
-  do {                                                                                        \
-    const auto& o_ = (outcome);                                                               \
-    if (o_.accepted != (want_accepted) || o_.rule != (want_rule)) {                           \
+#define HASPEC_EXPECT_RULE(M, outcome, want_accepted, want_rule)                               \
+  do {                                                                                         \
+    const auto& o_ = (outcome);                                                                \
+    if (o_.accepted != (want_accepted) || o_.rule != (want_rule)) {                            \
       RC_FAIL(std::string("expected ") + ((want_accepted) ? "accepted by " : "rejected by ") + \
-              std::string(::haspec::RuleOf<M>(want_rule).id) + ", got " +                     \
-              ::haspec::testing::Verdict<M>(o_) + " in " + M::Show(o_.next));                 \
-    }                                                                                         \
+              std::string(::haspec::RuleOf<M>(want_rule).id) + ", got " +                      \
+              ::haspec::testing::Verdict<M>(o_) + " in " + M::Show(o_.next));                  \
+    }                                                                                          \
   } while (0)
 
 // Fails the property if `o` led to a state that breaks an invariant.
-#define HASPEC_CHECK_INVARIANTS(M, op, outcome)                                  \
-  do {                                                                           \
-    std::string broken_ = ::haspec::testing::BrokenInvariants<M>((outcome).next); \
-    if (!broken_.empty()) {                                                      \
-      RC_FAIL("after " + M::Show(op) + ": " + broken_ + "\n  state: " +          \
-              M::Show((outcome).next));                                          \
-    }                                                                            \
+#define HASPEC_CHECK_INVARIANTS(M, op, outcome)                                                   \
+  do {                                                                                            \
+    std::string broken_ = ::haspec::testing::BrokenInvariants<M>((outcome).next);                 \
+    if (!broken_.empty()) {                                                                       \
+      RC_FAIL("after " + M::Show(op) + ": " + broken_ + "\n  state: " + M::Show((outcome).next)); \
+    }                                                                                             \
   } while (0)
 
 // Applies `op` with Apply, fails the property on any invariant the step
@@ -222,6 +223,5 @@ inline bool Catches(std::string_view what, void (*property)(), RuleLog* failing 
 }
 
 }  // namespace haspec::testing
-
 
 #endif  // HASPEC_PROPERTIES_CORE_HARNESS_H_

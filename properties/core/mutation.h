@@ -43,11 +43,13 @@ struct MutantCase {
   std::vector<std::string> rules;  // rules the caught mutant breaks
 };
 
-inline void PrintTo(const MutantCase& c, std::ostream* os) { *os << c.mutant << " vs " << c.property; }
+inline void PrintTo(const MutantCase& c, std::ostream* os) {
+  *os << c.mutant << " vs " << c.property;
+}
 
-#define HASPEC_MUTANT_CASE(mutant, property, ...)                                            \
-  ::haspec::testing::MutantCase {                                                            \
-    #mutant, #property, &props::property<mutants::mutant>, { __VA_ARGS__ }                   \
+#define HASPEC_MUTANT_CASE(mutant, property, ...)                            \
+  ::haspec::testing::MutantCase {                                            \
+#mutant, #property, &props::property < mutants::mutant>, { __VA_ARGS__ } \
   }
 
 // A property of the model, by name, for the coverage run.
@@ -57,14 +59,14 @@ struct NamedProperty {
 };
 // Use inside a machine's property X-macro list: {name, &props::name<M>},
 // with `MachineUnderTest` aliased to the machine type.
-#define HASPEC_PROPERTY_ENTRY(name) ::haspec::testing::NamedProperty{#name, &props::name<MachineUnderTest>},
+#define HASPEC_PROPERTY_ENTRY(name) \
+  ::haspec::testing::NamedProperty{#name, &props::name<MachineUnderTest>},
 
-#define HASPEC_INSTANTIATE_MUTANTS(fixture, cases)                                            \
-  INSTANTIATE_TEST_SUITE_P(Mutants, fixture, ::testing::ValuesIn(cases),                      \
-                           [](const auto& param_info) {                                       \
-                             return std::string(param_info.param.mutant) + "_" +              \
-                                    param_info.param.property;                                \
-                           })
+#define HASPEC_INSTANTIATE_MUTANTS(fixture, cases)                                     \
+  INSTANTIATE_TEST_SUITE_P(                                                            \
+      Mutants, fixture, ::testing::ValuesIn(cases), [](const auto& param_info) {       \
+        return std::string(param_info.param.mutant) + "_" + param_info.param.property; \
+      })
 
 // The body of a mutant test: the property must find a counterexample, and
 // an invariant the mutant is said to break must be the one that failed.
@@ -113,8 +115,7 @@ void ExpectEveryRuleExercised(const std::vector<MutantCase>& cases,
   // A mutant case counts only for the rules its counterexample exercised.
   for (const MutantCase& c : cases) {
     RuleLog failing;
-    if (Catches(std::string(c.mutant) + " vs " + c.property + " (coverage)", c.killer,
-                &failing)) {
+    if (Catches(std::string(c.mutant) + " vs " + c.property + " (coverage)", c.killer, &failing)) {
       for (const std::string& id : c.rules) {
         if (failing.decided.count(id) || failing.broken.count(id)) covered.insert(id);
       }

@@ -104,8 +104,8 @@ void CheckQuotes(const std::string& seeds) {
   };
   for (const Rule& r : M::Rules()) check(r.id, r.basis, r.source, r.quote);
   for (const StatusInfo& st : M::Statuses()) {
-    BasisKind b = std::string_view(st.source).ends_with(".txt") ? BasisKind::kSeed
-                                                                : BasisKind::kDossier;
+    BasisKind b =
+        std::string_view(st.source).ends_with(".txt") ? BasisKind::kSeed : BasisKind::kDossier;
     check(std::string("status ") + std::string(st.name), b, st.source, st.quote);
   }
 }

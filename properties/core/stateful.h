@@ -8,11 +8,11 @@
 #ifndef HASPEC_PROPERTIES_CORE_STATEFUL_H_
 #define HASPEC_PROPERTIES_CORE_STATEFUL_H_
 
+#include <rapidcheck/state.h>
+
 #include <memory>
 #include <ostream>
 #include <vector>
-
-#include <rapidcheck/state.h>
 
 #include "properties/core/harness.h"
 
@@ -35,9 +35,7 @@ struct OpCommand : rc::state::Command<typename M::State, ModelUnderCheck<M>> {
 
   void apply(typename M::State& s) const override { s = M::Step(s, op).next; }
 
-  void run(const typename M::State& s, ModelUnderCheck<M>&) const override {
-    Checked<M>(s, op);
-  }
+  void run(const typename M::State& s, ModelUnderCheck<M>&) const override { Checked<M>(s, op); }
 
   void show(std::ostream& os) const override { os << M::Show(op); }
 };

@@ -1,9 +1,10 @@
 // The random-walk engine behind `haspec check`: deterministic per seed, and
 // able to fail: on a broken model it stops at the first broken invariant
 // with a trace that replays to the offending state.
+#include "engine/walk.h"
+
 #include <gtest/gtest.h>
 
-#include "engine/walk.h"
 #include "model/dsm/dsm.h"
 #include "sut/dsm/mutants.h"
 
@@ -43,8 +44,7 @@ TEST(Walk, CoverageCountsPremisesNotEvaluations) {
 }
 
 template <class M>
-void ExpectCaught(std::string_view rule_id,
-                  const typename M::Config& config = M::DefaultConfig()) {
+void ExpectCaught(std::string_view rule_id, const typename M::Config& config = M::DefaultConfig()) {
   WalkOptions opt{.seed = 1, .walks = 2000, .steps = 200};
   auto r = Walk<M>(opt, config);
   ASSERT_TRUE(r.violation.has_value()) << "the walk missed a broken " << rule_id;

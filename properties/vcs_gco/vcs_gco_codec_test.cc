@@ -5,9 +5,8 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
-#include <string>
-
 #include <nlohmann/json.hpp>
+#include <string>
 
 #include "model/core/op_codec.h"
 #include "model/core/parse_error.h"
@@ -111,8 +110,9 @@ TEST(VcsGcoCodec, ErrorsNameTheField) {
                     "views": [{"cluster": "clus1", "state": "UP"}]}]})"),
             "clusters[0].views[0].state: unknown value \"UP\" (expected INIT, BUILD, RUNNING, "
             "LOST_HB, LOST_CONN, UNKNOWN, FAULTED, EXITING, EXITED, INQUIRY or TRANSITIONING)");
-  EXPECT_EQ(err(R"({"clusters": [{"cluster": "clus0", "views": [{"cluster": "clus0", "state": "INIT"}]}]})"),
-            "clusters[0].views[0].cluster: clus0 cannot hold a view of itself");
+  EXPECT_EQ(
+      err(R"({"clusters": [{"cluster": "clus0", "views": [{"cluster": "clus0", "state": "INIT"}]}]})"),
+      "clusters[0].views[0].cluster: clus0 cannot hold a view of itself");
   EXPECT_EQ(err(R"({"clusters": [{"cluster": "clus0"}, {"cluster": "clus1"}]})"),
             "clusters: clus2 is missing");
   EXPECT_EQ(err(R"({"clusters": [{"cluster": "clus1", "views": []}]})"),
@@ -120,13 +120,17 @@ TEST(VcsGcoCodec, ErrorsNameTheField) {
   EXPECT_EQ(err(R"({"clusters": [{"cluster": "clus0",
                     "views": [{"cluster": "clus1", "state": "INIT", "heartbeats": {"Tcp": "HBALIVE"}}]}]})"),
             "clusters[0].views[0].heartbeats.Tcp: unknown heartbeat (expected Icmp or IcmpS)");
-  EXPECT_EQ(err(R"({"clusters": [{"cluster": "clus0",
+  EXPECT_EQ(
+      err(R"({"clusters": [{"cluster": "clus0",
                     "views": [{"cluster": "clus1", "state": "INIT", "heartbeats": {"IcmpS": "HBALIVE"}}]}]})"),
-            "clusters[0].views[0].heartbeats.IcmpS: heartbeat not configured (configured: [\"Icmp\"])");
-  EXPECT_EQ(ErrorOf([] { OpFromJson<Op>(json::parse(R"({"op": "connect", "observer": "clus0"})"), kNames); }),
+      "clusters[0].views[0].heartbeats.IcmpS: heartbeat not configured (configured: [\"Icmp\"])");
+  EXPECT_EQ(ErrorOf([] {
+              OpFromJson<Op>(json::parse(R"({"op": "connect", "observer": "clus0"})"), kNames);
+            }),
             "remote: missing field (node name)");
-  EXPECT_EQ(ErrorOf([] { OpFromJson<Op>(json::parse(R"({"op": "reboot"})"), kNames); }).substr(0, 26),
-            "op: unknown op \"reboot\" (e");
+  EXPECT_EQ(
+      ErrorOf([] { OpFromJson<Op>(json::parse(R"({"op": "reboot"})"), kNames); }).substr(0, 26),
+      "op: unknown op \"reboot\" (e");
 }
 
 TEST(VcsGcoCodec, OpsUseClusterAndHeartbeatNames) {
@@ -180,7 +184,8 @@ TEST(VcsGcoListings, ParsesARealisticBlock) {
   EXPECT_EQ(r.hb[2][1], HbState::kHbUnknown);
   // Printed back in one spelling, and parsed back to the same report.
   std::string printed = PrintClusterReport(kNames, 0, r);
-  EXPECT_NE(printed.find("L  Icmp            clus1                HBALIVE"), std::string::npos) << printed;
+  EXPECT_NE(printed.find("L  Icmp            clus1                HBALIVE"), std::string::npos)
+      << printed;
   EXPECT_NE(printed.find("M  clus2           LOST_HB"), std::string::npos) << printed;
   EXPECT_EQ(ParseClusterReport(printed, kNames, 0), r);
 }
@@ -203,10 +208,13 @@ std::string Replace(std::string s, std::string_view from, std::string_view to) {
 
 TEST(VcsGcoListings, ErrorsNameTheLineAndTheProblem) {
   const std::string good = kClus0;
-  auto err = [](const std::string& text) { return ErrorOf([&] { ParseClusterReport(text, kNames, 0); }); };
-  EXPECT_EQ(err(Replace(good, "M  clus2           lost_hb", "M  clus2           LOST-HB")),
-            "line 23: unknown remote cluster state \"LOST-HB\" (expected INIT, BUILD, RUNNING, LOST_HB, "
-            "LOST_CONN, UNKNOWN, FAULTED, EXITING, EXITED, INQUIRY or TRANSITIONING)");
+  auto err = [](const std::string& text) {
+    return ErrorOf([&] { ParseClusterReport(text, kNames, 0); });
+  };
+  EXPECT_EQ(
+      err(Replace(good, "M  clus2           lost_hb", "M  clus2           LOST-HB")),
+      "line 23: unknown remote cluster state \"LOST-HB\" (expected INIT, BUILD, RUNNING, LOST_HB, "
+      "LOST_CONN, UNKNOWN, FAULTED, EXITING, EXITED, INQUIRY or TRANSITIONING)");
   EXPECT_EQ(err(Replace(good, "L  IcmpS           clus2", "L  Tcp             clus2")),
             "line 17: unknown heartbeat \"Tcp\" (expected Icmp or IcmpS)");
   EXPECT_EQ(err(Replace(good, "L  Icmp            clus2                HBDEAD",
@@ -214,11 +222,14 @@ TEST(VcsGcoListings, ErrorsNameTheLineAndTheProblem) {
             "line 16: second row for heartbeat Icmp to clus1 (first on line 14)");
   EXPECT_EQ(err(Replace(good, "M  clus1           RUNNING", "M  clus1           BUILD")),
             "line 22: clus1 is BUILD in REMOTE CLUSTER STATE but RUNNING on line 3");
-  EXPECT_EQ(err(Replace(good, "M  clus2           lost_hb", "M  clus0           RUNNING")),
-            "line 23: REMOTE CLUSTER STATE row names clus0, the cluster this listing comes from; only "
-            "remote clusters belong here");
-  EXPECT_EQ(err(Replace(good, "L  IcmpS           clus2                HBUNKNOWN", "L  IcmpS  clus2")),
-            "line 17: WAN HEARTBEAT STATE row \"L IcmpS clus2\" is not \"L <heartbeat> <to cluster> <state>\"");
+  EXPECT_EQ(
+      err(Replace(good, "M  clus2           lost_hb", "M  clus0           RUNNING")),
+      "line 23: REMOTE CLUSTER STATE row names clus0, the cluster this listing comes from; only "
+      "remote clusters belong here");
+  EXPECT_EQ(
+      err(Replace(good, "L  IcmpS           clus2                HBUNKNOWN", "L  IcmpS  clus2")),
+      "line 17: WAN HEARTBEAT STATE row \"L IcmpS clus2\" is not \"L <heartbeat> <to cluster> "
+      "<state>\"");
   // A row left out is not seen, not an error.
   ClusterReport partial = ParseClusterReport(
       Replace(good, "L  IcmpS           clus2                HBUNKNOWN\n", ""), kNames, 0);
@@ -231,9 +242,13 @@ TEST(VcsGcoListings, ErrorsNameTheLineAndTheProblem) {
 
 TEST(VcsGcoListings, ObservationErrorsNameTheLine) {
   const std::string good = PrintObservationText(VcsGco::Observe(props::Mesh<VcsGco>()), kNames);
-  EXPECT_EQ(ErrorOf([&] { ParseObservationText(Replace(good, "==> clus2 <==", "==> clus1 <=="), kNames); }),
+  EXPECT_EQ(ErrorOf([&] {
+              ParseObservationText(Replace(good, "==> clus2 <==", "==> clus1 <=="), kNames);
+            }),
             "line 37: second block for clus1 (first on line 19)");
-  EXPECT_EQ(ErrorOf([&] { ParseObservationText(Replace(good, "==> clus2 <==", "==> clus7 <=="), kNames); }),
+  EXPECT_EQ(ErrorOf([&] {
+              ParseObservationText(Replace(good, "==> clus2 <==", "==> clus7 <=="), kNames);
+            }),
             "line 37: unknown cluster \"clus7\" in block header (expected clus0, clus1 or clus2)");
   EXPECT_EQ(ErrorOf([&] { ParseObservationText("hello\n" + good, kNames); }),
             "line 1: text before the first \"==> <cluster> <==\" block header");

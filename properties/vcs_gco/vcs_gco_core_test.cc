@@ -6,10 +6,9 @@
 
 #include <algorithm>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/saturate.h"
 #include "model/core/op_codec.h"
@@ -64,8 +63,8 @@ TEST(VcsGcoRefusals, AnOpRefusedForTwoReasonsListsBoth) {
   m = Step(m, ConnectorFailover{0});
   why.clear();
   VcsGco::Refusals(m, Inquire{0, 1}, why);
-  EXPECT_EQ(Ids(why), (std::vector<std::string>{"GCO-PRE-CONNECTOR-UP",
-                                                "GCO-PRE-INQUIRY-NEEDS-LOST-HB"}));
+  EXPECT_EQ(Ids(why),
+            (std::vector<std::string>{"GCO-PRE-CONNECTOR-UP", "GCO-PRE-INQUIRY-NEEDS-LOST-HB"}));
 }
 
 TEST(VcsGcoRefusals, CatchAllPreconditionsAreSplit) {
@@ -88,7 +87,8 @@ TEST(VcsGcoRefusals, CatchAllPreconditionsAreSplit) {
 
 bool HasAnswer(const std::vector<Out>& all, bool accepted, ClusterState view, bool departs) {
   return std::any_of(all.begin(), all.end(), [&](const Out& o) {
-    return o.accepted == accepted && o.next.view(0, 1).state == view && o.departs.has_value() == departs;
+    return o.accepted == accepted && o.next.view(0, 1).state == view &&
+           o.departs.has_value() == departs;
   });
 }
 
@@ -189,10 +189,10 @@ TEST(VcsGcoAnswers, DossierAssumptionsListTheirOtherLandings) {
     EXPECT_EQ(VcsGco::Step(c.from, c.op).next.view(0, 1).state, c.own) << c.what;
     bool found = false;
     for (const Out& o : all) {
-      if (o.departs && *o.departs == c.assumption && o.next.view(0, 1).state == c.other) found = true;
+      if (o.departs && *o.departs == c.assumption && o.next.view(0, 1).state == c.other)
+        found = true;
     }
-    EXPECT_TRUE(found) << c.what << ": no departing landing "
-                       << kClusterStateNames.Name(c.other);
+    EXPECT_TRUE(found) << c.what << ": no departing landing " << kClusterStateNames.Name(c.other);
     EXPECT_EQ(RuleOf<VcsGco>(c.assumption).basis, BasisKind::kAssumption) << c.what;
   }
 }
@@ -281,8 +281,9 @@ TEST(VcsGcoObservations, ListingsGivePartialObservations) {
       "-- WAN HEARTBEAT STATE\nL  Icmp  east  ALIVE\n";
   Observation h = ParseObservationText(hb, names);
   EXPECT_EQ(h.clusters[1].hb[0][0], HbState::kHbAlive);
-  EXPECT_EQ(ErrorOf([&] { ParseObservationText(hb.substr(0, hb.size() - 6) + "DEAD\n", names); }),
-            "line 5: heartbeat Icmp to east is HBDEAD in WAN HEARTBEAT STATE but HBALIVE on line 3");
+  EXPECT_EQ(
+      ErrorOf([&] { ParseObservationText(hb.substr(0, hb.size() - 6) + "DEAD\n", names); }),
+      "line 5: heartbeat Icmp to east is HBDEAD in WAN HEARTBEAT STATE but HBALIVE on line 3");
 }
 
 TEST(VcsGcoConfig, CodecRoundTripsAndErrorsNameTheKey) {
@@ -308,14 +309,18 @@ TEST(VcsGcoConfig, CodecRoundTripsAndErrorsNameTheKey) {
   EXPECT_EQ(VcsGco::Step(s, InquiryAnswers{0, 1, 0b1100}).next.view(0, 1).state,
             ClusterState::kUnknown);
   EXPECT_EQ(VcsGco::Step(s, InquiryAnswers{0, 1, 0}).next.view(0, 1).state, ClusterState::kFaulted);
-  auto err = [](const char* text) { return ErrorOf([&] { VcsGco::ConfigFromJson(json::parse(text)); }); };
-  EXPECT_EQ(err(R"({"clusters": ["a"]})"), "clusters: a global cluster here has 2..6 clusters, got 1");
+  auto err = [](const char* text) {
+    return ErrorOf([&] { VcsGco::ConfigFromJson(json::parse(text)); });
+  };
+  EXPECT_EQ(err(R"({"clusters": ["a"]})"),
+            "clusters: a global cluster here has 2..6 clusters, got 1");
   EXPECT_EQ(err(R"({"clusters": ["a", "b", "c", "d", "e", "f", "g"]})"),
             "clusters: a global cluster here has 2..6 clusters, got 7");
   EXPECT_EQ(err(R"({"clusters": ["a", "b", "a"]})"), "clusters[2]: duplicate cluster name \"a\"");
   EXPECT_EQ(err(R"({"heartbeats": ["Tcp"]})"),
             "heartbeats[0]: unknown value \"Tcp\" (expected Icmp or IcmpS)");
-  EXPECT_EQ(err(R"({"heartbeats": []})"), "heartbeats: at least one heartbeat is needed (for example Icmp)");
+  EXPECT_EQ(err(R"({"heartbeats": []})"),
+            "heartbeats: at least one heartbeat is needed (for example Icmp)");
   EXPECT_EQ(err(R"({"observers": ["clus7"]})"),
             "observers[0]: unknown cluster \"clus7\" (expected clus0, clus1 or clus2)");
   EXPECT_EQ(err(R"({"start": "warm"})"),
@@ -326,14 +331,19 @@ TEST(VcsGcoConfig, CodecRoundTripsAndErrorsNameTheKey) {
 
 TEST(VcsGcoOps, OutOfDomainValuesAreRefusedWithAClearMessage) {
   const Nodes n = VcsGco::DefaultConfig().nodes;
-  auto err = [&](const char* text) { return ErrorOf([&] { OpFromJson<Op>(json::parse(text), n); }); };
+  auto err = [&](const char* text) {
+    return ErrorOf([&] { OpFromJson<Op>(json::parse(text), n); });
+  };
   EXPECT_EQ(err(R"({"op": "heartbeat_dead", "observer": "clus0", "remote": "clus9"})"),
             "remote: unknown node \"clus9\" (expected clus0, clus1 or clus2)");
-  EXPECT_EQ(err(R"({"op": "heartbeat_dead", "observer": "clus0", "remote": "clus1", "heartbeat": "Tcp"})"),
-            "heartbeat: unknown value \"Tcp\" (expected Icmp or IcmpS)");
-  EXPECT_EQ(err(R"({"op": "inquiry_answers", "observer": "clus0", "remote": "clus1", "not_down": "clus2"})"),
-            "not_down: expected a list of node names, got string");
-  EXPECT_EQ(err(R"({"op": "stop_cluster", "cluster": 1})"), "cluster: expected a node name, got number");
+  EXPECT_EQ(
+      err(R"({"op": "heartbeat_dead", "observer": "clus0", "remote": "clus1", "heartbeat": "Tcp"})"),
+      "heartbeat: unknown value \"Tcp\" (expected Icmp or IcmpS)");
+  EXPECT_EQ(
+      err(R"({"op": "inquiry_answers", "observer": "clus0", "remote": "clus1", "not_down": "clus2"})"),
+      "not_down: expected a list of node names, got string");
+  EXPECT_EQ(err(R"({"op": "stop_cluster", "cluster": 1})"),
+            "cluster: expected a node name, got number");
   // Defaults: the heartbeat is Icmp, no answer says not down.
   const Op dflt = OpFromJson<Op>(
       json::parse(R"({"op": "heartbeat_alive", "observer": "clus0", "remote": "clus1"})"), n);
@@ -349,12 +359,12 @@ TEST(VcsGcoOps, OutOfDomainValuesAreRefusedWithAClearMessage) {
 TEST(VcsGcoCanonical, IdempotentAndFoldsUnusedSlots) {
   State s = Mesh();
   State garbage = s;
-  garbage.view(1, 1).state = ClusterState::kFaulted;   // a view of itself
-  garbage.clusters[5].local = Local::kExited;          // a cluster not configured
+  garbage.view(1, 1).state = ClusterState::kFaulted;  // a view of itself
+  garbage.clusters[5].local = Local::kExited;         // a cluster not configured
   State one = VcsGco::Initial(VcsGco::DefaultConfig());
   State g1 = one;
-  g1.view(0, 1).hb[1] = HbState::kHbDead;              // IcmpS, not configured
-  g1.view(1, 2).state = ClusterState::kRunning;        // clus1 is not an observer
+  g1.view(0, 1).hb[1] = HbState::kHbDead;        // IcmpS, not configured
+  g1.view(1, 2).state = ClusterState::kRunning;  // clus1 is not an observer
   EXPECT_FALSE(garbage == s);
   EXPECT_TRUE(VcsGco::Canonical(garbage) == VcsGco::Canonical(s));
   EXPECT_TRUE(VcsGco::Canonical(g1) == VcsGco::Canonical(one));

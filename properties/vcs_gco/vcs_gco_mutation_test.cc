@@ -23,9 +23,10 @@ const std::vector<MutantCase>& Cases() {
   static const std::vector<MutantCase> cases = {
       // Documented transitions and preconditions, each by its own property.
       HASPEC_CASE(JoinSkipsBuild, RemoteClusterJoinsThroughBuild, "GCO-TR-JOIN-BUILD"),
-      HASPEC_CASE(SnapshotNeverCompletes, RemoteClusterJoinsThroughBuild, "GCO-TR-SNAPSHOT-RUNNING"),
-      HASPEC_CASE(IgnoresLostHeartbeats, LosingEveryHeartbeatMakesLostHb, "GCO-TR-ALL-HEARTBEATS-LOST",
-                  "GCO-INV-RUNNING-NOT-ALL-HEARTBEATS-DEAD"),
+      HASPEC_CASE(SnapshotNeverCompletes, RemoteClusterJoinsThroughBuild,
+                  "GCO-TR-SNAPSHOT-RUNNING"),
+      HASPEC_CASE(IgnoresLostHeartbeats, LosingEveryHeartbeatMakesLostHb,
+                  "GCO-TR-ALL-HEARTBEATS-LOST", "GCO-INV-RUNNING-NOT-ALL-HEARTBEATS-DEAD"),
       HASPEC_CASE(FaultsWithoutInquiry, SilentClusterIsInquiredAbout, "GCO-TR-INQUIRY",
                   "GCO-STEP-FAULTED-FROM-INQUIRY"),
       HASPEC_CASE(FaultedWhileHeartbeatAlive, HeartbeatBackDuringInquiryIsNeverFaulted,
@@ -38,15 +39,18 @@ const std::vector<MutantCase>& Cases() {
       HASPEC_CASE(RebuildSkipsBuild, TransitioningViewRebuildsOnceTheConnectorIsBack,
                   "GCO-TR-FAILOVER-REBUILD"),
       HASPEC_CASE(NoExitNotice, GracefulShutdownIsAnnouncedAsExiting, "GCO-TR-EXIT-NOTICE"),
-      HASPEC_CASE(ExitedSeenAsLostConn, ExitingBecomesExitedWhenTheConnectionDrops, "GCO-TR-EXITED"),
+      HASPEC_CASE(ExitedSeenAsLostConn, ExitingBecomesExitedWhenTheConnectionDrops,
+                  "GCO-TR-EXITED"),
       HASPEC_CASE(ExitForgetsObservers, ExitingBecomesExitedWhenTheConnectionDrops, "GCO-TR-EXITED",
                   "GCO-INV-EXITING-MEANS-PEER-EXITING"),
-      HASPEC_CASE(ConnectionLossIgnored, ConnectionLossWithHeartbeatsAliveIsLostConn, "GCO-TR-CONN-LOST"),
+      HASPEC_CASE(ConnectionLossIgnored, ConnectionLossWithHeartbeatsAliveIsLostConn,
+                  "GCO-TR-CONN-LOST"),
       HASPEC_CASE(ConnectionLossKeepsLink, ConnectionLossWithHeartbeatsAliveIsLostConn,
                   "GCO-TR-CONN-LOST"),
       HASPEC_CASE(HeartbeatReportsDropped, HeartbeatReportsSetTheHeartbeatState,
                   "GCO-TR-HEARTBEAT-STATE"),
-      HASPEC_CASE(StartsWithStaleViews, StartedConnectorHoldsEveryRemoteAtInit, "GCO-TR-START-AT-INIT"),
+      HASPEC_CASE(StartsWithStaleViews, StartedConnectorHoldsEveryRemoteAtInit,
+                  "GCO-TR-START-AT-INIT"),
       HASPEC_CASE(ConnectsWithoutHeartbeat, ConnectNeedsALiveHeartbeat,
                   "GCO-PRE-HEARTBEAT-ALIVE-TO-CONNECT"),
       HASPEC_CASE(DownConnectorStillHears, EventsNeedTheObserversConnector, "GCO-PRE-CONNECTOR-UP"),
@@ -56,16 +60,18 @@ const std::vector<MutantCase>& Cases() {
       // Every invariant, through the stateful property.
       HASPEC_CASE(NoExitNotice, InvariantsHoldAfterEveryStep, "GCO-INV-RUNNING-MEANS-PEER-RUNNING"),
       HASPEC_CASE(ConnectionLossIgnored, InvariantsHoldAfterEveryStep, "GCO-INV-CONNECTED-VIEWS"),
-      HASPEC_CASE(ConnectionLossKeepsLink, InvariantsHoldAfterEveryStep, "GCO-INV-LOST-CONN-HAS-NO-LINK"),
-      HASPEC_CASE(FailoverKeepsLinks, InvariantsHoldAfterEveryStep, "GCO-INV-IDLE-VIEWS-HAVE-NO-LINK",
-                  "GCO-INV-LINK-NEEDS-TWO-CONNECTORS"),
+      HASPEC_CASE(ConnectionLossKeepsLink, InvariantsHoldAfterEveryStep,
+                  "GCO-INV-LOST-CONN-HAS-NO-LINK"),
+      HASPEC_CASE(FailoverKeepsLinks, InvariantsHoldAfterEveryStep,
+                  "GCO-INV-IDLE-VIEWS-HAVE-NO-LINK", "GCO-INV-LINK-NEEDS-TWO-CONNECTORS"),
       HASPEC_CASE(IgnoresLostHeartbeats, InvariantsHoldAfterEveryStep,
                   "GCO-INV-RUNNING-HAS-LIVE-HEARTBEAT"),
       HASPEC_CASE(HeartbeatReturnIgnored, InvariantsHoldAfterEveryStep,
                   "GCO-INV-LOST-HB-HAS-NO-LIVE-HEARTBEAT"),
       HASPEC_CASE(LostConnIgnoresHeartbeatLoss, InvariantsHoldAfterEveryStep,
                   "GCO-INV-LOST-CONN-HAS-LIVE-HEARTBEAT"),
-      HASPEC_CASE(CrashKeepsOwnViews, InvariantsHoldAfterEveryStep, "GCO-INV-DOWN-CONNECTOR-HOLDS-NOTHING"),
+      HASPEC_CASE(CrashKeepsOwnViews, InvariantsHoldAfterEveryStep,
+                  "GCO-INV-DOWN-CONNECTOR-HOLDS-NOTHING"),
       HASPEC_CASE(DownConnectorStillHears, InvariantsHoldAfterEveryStep,
                   "GCO-INV-DOWN-CONNECTOR-HOLDS-NOTHING"),
       HASPEC_CASE(ConnectsWithoutHeartbeat, InvariantsHoldAfterEveryStep,
@@ -83,7 +89,8 @@ HASPEC_INSTANTIATE_MUTANTS(VcsGcoMutant, Cases());
 using MachineUnderTest = VcsGco;
 
 TEST(VcsGcoRuleCoverage, EveryRuleIsExercised) {
-  testing::ExpectEveryRuleExercised<VcsGco>(Cases(), {HASPEC_GCO_PROPERTIES(HASPEC_PROPERTY_ENTRY)});
+  testing::ExpectEveryRuleExercised<VcsGco>(Cases(),
+                                            {HASPEC_GCO_PROPERTIES(HASPEC_PROPERTY_ENTRY)});
 }
 
 }  // namespace

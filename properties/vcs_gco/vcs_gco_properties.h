@@ -22,24 +22,24 @@ using testing::Apply;
 using testing::Checked;
 using testing::GenTraceFrom;
 
-#define HASPEC_GCO_PROPERTIES(X)                      \
-  X(InvariantsHoldAfterEveryStep)                     \
-  X(RemoteClusterJoinsThroughBuild)                   \
-  X(ConnectNeedsALiveHeartbeat)                       \
-  X(EventsNeedTheObserversConnector)                  \
-  X(LosingEveryHeartbeatMakesLostHb)                  \
-  X(SilentClusterIsInquiredAbout)                     \
-  X(EveryAnswerDownMeansFaulted)                      \
-  X(AnAnswerNotDownMeansUnknown)                      \
-  X(ConnectorFailoverMakesViewsTransitioning)         \
-  X(TransitioningViewRebuildsOnceTheConnectorIsBack)  \
-  X(GracefulShutdownIsAnnouncedAsExiting)             \
-  X(ExitingBecomesExitedWhenTheConnectionDrops)       \
-  X(ConnectionLossWithHeartbeatsAliveIsLostConn)      \
-  X(HeartbeatReportsSetTheHeartbeatState)             \
-  X(StartedConnectorHoldsEveryRemoteAtInit)           \
-  X(EventsNameTwoDifferentClusters)                   \
-  X(HeartbeatBackDuringInquiryIsNeverFaulted)         \
+#define HASPEC_GCO_PROPERTIES(X)                     \
+  X(InvariantsHoldAfterEveryStep)                    \
+  X(RemoteClusterJoinsThroughBuild)                  \
+  X(ConnectNeedsALiveHeartbeat)                      \
+  X(EventsNeedTheObserversConnector)                 \
+  X(LosingEveryHeartbeatMakesLostHb)                 \
+  X(SilentClusterIsInquiredAbout)                    \
+  X(EveryAnswerDownMeansFaulted)                     \
+  X(AnAnswerNotDownMeansUnknown)                     \
+  X(ConnectorFailoverMakesViewsTransitioning)        \
+  X(TransitioningViewRebuildsOnceTheConnectorIsBack) \
+  X(GracefulShutdownIsAnnouncedAsExiting)            \
+  X(ExitingBecomesExitedWhenTheConnectionDrops)      \
+  X(ConnectionLossWithHeartbeatsAliveIsLostConn)     \
+  X(HeartbeatReportsSetTheHeartbeatState)            \
+  X(StartedConnectorHoldsEveryRemoteAtInit)          \
+  X(EventsNameTwoDifferentClusters)                  \
+  X(HeartbeatBackDuringInquiryIsNeverFaulted)        \
   X(ObservationShowsEveryView)
 
 template <class M>
@@ -111,7 +111,6 @@ S<M> Silence(S<M> s, int o, int r) {
   return s;
 }
 
-
 // Fails unless cluster o sees r in state `want` (and, if given, with the
 // TCP connection up or down as `connected` says).
 template <class M>
@@ -119,9 +118,13 @@ void ExpectView(const S<M>& s, int o, int r, ClusterState want, int connected = 
   const View& v = s.view(o, r);
   if (v.state != want || (connected >= 0 && v.connected != (connected == 1))) {
     RC_FAIL(ClusterName(o) + " sees " + ClusterName(r) + " " +
-            std::string(kClusterStateNames.Name(v.state)) + (v.connected ? " (connected)" : " (no link)") +
-            ", expected " + std::string(kClusterStateNames.Name(want)) +
-            (connected < 0 ? "" : connected ? " (connected)" : " (no link)") + " in " + M::Show(s));
+            std::string(kClusterStateNames.Name(v.state)) +
+            (v.connected ? " (connected)" : " (no link)") + ", expected " +
+            std::string(kClusterStateNames.Name(want)) +
+            (connected < 0 ? ""
+             : connected   ? " (connected)"
+                           : " (no link)") +
+            " in " + M::Show(s));
   }
 }
 
@@ -137,7 +140,8 @@ typename M::OutcomeT ExpectStep(const S<M>& s, const Op& op, bool accepted, Rule
   auto o = Checked<M>(s, op);
   if (o.accepted != accepted || o.rule != rule) {
     RC_FAIL(M::Show(op) + ": expected " + (accepted ? "accepted by " : "rejected by ") +
-            std::string(RuleOf<M>(rule).id) + ", got " + testing::Verdict<M>(o) + "\n  in " + M::Show(s));
+            std::string(RuleOf<M>(rule).id) + ", got " + testing::Verdict<M>(o) + "\n  in " +
+            M::Show(s));
   }
   return o;
 }
@@ -189,9 +193,13 @@ void EventsNeedTheObserversConnector() {
   if (how == 1) s = Checked<M>(Checked<M>(s, StopCluster{U8(o)}).next, ClusterExited{U8(o)}).next;
   if (how == 2) s = Checked<M>(s, ConnectorFailover{U8(o)}).next;
   const int h = *rc::gen::inRange(0, kHeartbeats);
-  const Op ops[] = {HeartbeatAlive{U8(o), U8(r), Hb(h)}, HeartbeatDead{U8(o), U8(r), Hb(h)},
-                    Connect{U8(o), U8(r)}, SnapshotDone{U8(o), U8(r)}, ConnectionLost{U8(o), U8(r)},
-                    Inquire{U8(o), U8(r)}, InquiryAnswers{U8(o), U8(r), 0}};
+  const Op ops[] = {HeartbeatAlive{U8(o), U8(r), Hb(h)},
+                    HeartbeatDead{U8(o), U8(r), Hb(h)},
+                    Connect{U8(o), U8(r)},
+                    SnapshotDone{U8(o), U8(r)},
+                    ConnectionLost{U8(o), U8(r)},
+                    Inquire{U8(o), U8(r)},
+                    InquiryAnswers{U8(o), U8(r), 0}};
   for (const Op& op : ops) {
     auto x = ExpectStep<M>(s, op, false, RuleId::kPreConnectorUp);
     RC_ASSERT(x.next == s);
@@ -259,7 +267,8 @@ void EveryAnswerDownMeansFaulted() {
   S<M> s = InInquiry<M>(o, r);
   ExpectView<M>(s, o, r, ClusterState::kInquiry);
   // Answers can only come from a third cluster, never from o or r.
-  ExpectStep<M>(s, InquiryAnswers{U8(o), U8(r), U8(1u << r)}, false, RuleId::kPreAnswersFromConnected);
+  ExpectStep<M>(s, InquiryAnswers{U8(o), U8(r), U8(1u << r)}, false,
+                RuleId::kPreAnswersFromConnected);
   auto a = ExpectStep<M>(s, InquiryAnswers{U8(o), U8(r), 0}, true, RuleId::kInquiryFaulted);
   ExpectView<M>(a.next, o, r, ClusterState::kFaulted, 0);
   RC_ASSERT(Seen<M>(a.next, o, r) == ClusterState::kFaulted);
@@ -357,7 +366,8 @@ void HeartbeatReportsSetTheHeartbeatState() {
     auto [o, r] = GenPair();
     const int h = *rc::gen::inRange(0, kHeartbeats);
     const bool alive = *rc::gen::arbitrary<bool>();
-    const Op op = alive ? Op{HeartbeatAlive{U8(o), U8(r), Hb(h)}} : Op{HeartbeatDead{U8(o), U8(r), Hb(h)}};
+    const Op op =
+        alive ? Op{HeartbeatAlive{U8(o), U8(r), Hb(h)}} : Op{HeartbeatDead{U8(o), U8(r), Hb(h)}};
     auto x = Checked<M>(s, op);
     RC_ASSERT(x.accepted);
     const HbState want = alive ? HbState::kHbAlive : HbState::kHbDead;
@@ -452,8 +462,8 @@ void ObservationShowsEveryView() {
       if (rep.remote[r] != cl.views[r].state) {
         RC_FAIL(ClusterName(o) + " lists " + ClusterName(r) + " as " +
                 std::string(kClusterStateNames.Name(rep.remote[r].value_or(ClusterState::kInit))) +
-                " but its view is " +
-                std::string(kClusterStateNames.Name(cl.views[r].state)) + " in " + M::Show(s));
+                " but its view is " + std::string(kClusterStateNames.Name(cl.views[r].state)) +
+                " in " + M::Show(s));
       }
       for (int h = 0; h < kHeartbeats; ++h) RC_ASSERT(rep.hb[r][h] == cl.views[r].hb[h]);
     }

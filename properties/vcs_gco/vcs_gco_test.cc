@@ -43,30 +43,34 @@ using Names = std::vector<std::string>;
 
 TEST(VcsGlobalClusterSequences, G1RemoteClusterJoins) {
   State s = props::Init<VcsGco>();
-  EXPECT_EQ(Sequence(s, {HeartbeatAlive{0, 1, Heartbeat::kIcmp}, Connect{0, 1}, SnapshotDone{0, 1}}),
-            (Names{"INIT", "BUILD", "RUNNING"}));
+  EXPECT_EQ(
+      Sequence(s, {HeartbeatAlive{0, 1, Heartbeat::kIcmp}, Connect{0, 1}, SnapshotDone{0, 1}}),
+      (Names{"INIT", "BUILD", "RUNNING"}));
 }
 
 TEST(VcsGlobalClusterSequences, G2AllHeartbeatsLostEveryInquirySaysDown) {
   State s = props::Mesh<VcsGco>();
   Sequence(s, {HeartbeatAlive{0, 1, Heartbeat::kIcmpS}});
-  EXPECT_EQ(Sequence(s, {HeartbeatDead{0, 1, Heartbeat::kIcmp}, HeartbeatDead{0, 1, Heartbeat::kIcmpS}, ConnectionLost{0, 1},
-                         Inquire{0, 1}, InquiryAnswers{0, 1, 0}}),
-            (Names{"RUNNING", "LOST_HB", "INQUIRY", "FAULTED"}));
+  EXPECT_EQ(
+      Sequence(s, {HeartbeatDead{0, 1, Heartbeat::kIcmp}, HeartbeatDead{0, 1, Heartbeat::kIcmpS},
+                   ConnectionLost{0, 1}, Inquire{0, 1}, InquiryAnswers{0, 1, 0}}),
+      (Names{"RUNNING", "LOST_HB", "INQUIRY", "FAULTED"}));
 }
 
 TEST(VcsGlobalClusterSequences, G3AllHeartbeatsLostOneInquirySaysUp) {
   State s = props::Mesh<VcsGco>();
   Sequence(s, {HeartbeatAlive{0, 1, Heartbeat::kIcmpS}});
-  EXPECT_EQ(Sequence(s, {HeartbeatDead{0, 1, Heartbeat::kIcmpS}, HeartbeatDead{0, 1, Heartbeat::kIcmp}, ConnectionLost{0, 1},
-                         Inquire{0, 1}, InquiryAnswers{0, 1, 1u << 2}}),
-            (Names{"RUNNING", "LOST_HB", "INQUIRY", "UNKNOWN"}));
+  EXPECT_EQ(
+      Sequence(s, {HeartbeatDead{0, 1, Heartbeat::kIcmpS}, HeartbeatDead{0, 1, Heartbeat::kIcmp},
+                   ConnectionLost{0, 1}, Inquire{0, 1}, InquiryAnswers{0, 1, 1u << 2}}),
+      (Names{"RUNNING", "LOST_HB", "INQUIRY", "UNKNOWN"}));
 }
 
 TEST(VcsGlobalClusterSequences, G4ConnectorFailsOverInsideTheRemoteCluster) {
   State s = props::Mesh<VcsGco>();
-  EXPECT_EQ(Sequence(s, {ConnectorFailover{1}, ConnectorOnline{1}, Connect{0, 1}, SnapshotDone{0, 1}}),
-            (Names{"TRANSITIONING", "BUILD", "RUNNING"}));
+  EXPECT_EQ(
+      Sequence(s, {ConnectorFailover{1}, ConnectorOnline{1}, Connect{0, 1}, SnapshotDone{0, 1}}),
+      (Names{"TRANSITIONING", "BUILD", "RUNNING"}));
 }
 
 TEST(VcsGlobalClusterSequences, G5RemoteClusterStoppedGracefully) {
@@ -87,15 +91,18 @@ TEST(VcsGlobalClusterRules, UndocumentedExitsCiteAssumptionRules) {
     RuleId want;
   };
   State lost_conn = VcsGco::Step(mesh, ConnectionLost{0, 1}).next;
-  State lost_hb = VcsGco::Step(mesh, HeartbeatDead{0, 1, Heartbeat::kIcmp}).next;  // IcmpS is HBUNKNOWN
+  State lost_hb =
+      VcsGco::Step(mesh, HeartbeatDead{0, 1, Heartbeat::kIcmp}).next;  // IcmpS is HBUNKNOWN
   State faulted = props::Silence<VcsGco>(mesh, 0, 1);
   faulted = VcsGco::Step(faulted, Inquire{0, 1}).next;
   faulted = VcsGco::Step(faulted, InquiryAnswers{0, 1, 0}).next;
   faulted = VcsGco::Step(faulted, HeartbeatAlive{0, 1, Heartbeat::kIcmp}).next;
   const Case cases[] = {
       {"reconnect from lost_conn", lost_conn, Connect{0, 1}, RuleId::kAsmReconnect},
-      {"heartbeat loss in lost_conn", lost_conn, HeartbeatDead{0, 1, Heartbeat::kIcmp}, RuleId::kAsmHbLostNotRunning},
-      {"heartbeat back in lost_hb", lost_hb, HeartbeatAlive{0, 1, Heartbeat::kIcmpS}, RuleId::kAsmHbReturns},
+      {"heartbeat loss in lost_conn", lost_conn, HeartbeatDead{0, 1, Heartbeat::kIcmp},
+       RuleId::kAsmHbLostNotRunning},
+      {"heartbeat back in lost_hb", lost_hb, HeartbeatAlive{0, 1, Heartbeat::kIcmpS},
+       RuleId::kAsmHbReturns},
       {"last live heartbeat beside an HBUNKNOWN one", mesh, HeartbeatDead{0, 1, Heartbeat::kIcmp},
        RuleId::kAsmHbUnknownNotAlive},
       {"recovery from faulted", faulted, Connect{0, 1}, RuleId::kAsmRecover},
@@ -146,7 +153,8 @@ TEST(VcsGlobalClusterWalk, StepAndInvariantsAreTotalOnArbitraryFields) {
     ++refused;
     EXPECT_FALSE(o.accepted) << VcsGco::Show(op) << " was accepted";
     EXPECT_EQ(RuleOf<VcsGco>(o.rule).id, RuleOf<VcsGco>(*want).id) << VcsGco::Show(op);
-    EXPECT_TRUE(o.next == s) << VcsGco::Show(op) << " changed the state to " << VcsGco::Show(o.next);
+    EXPECT_TRUE(o.next == s) << VcsGco::Show(op) << " changed the state to "
+                             << VcsGco::Show(o.next);
   };
   for (int a = 0; a < 6; ++a) {
     for (int b = 0; b < 6; ++b) {

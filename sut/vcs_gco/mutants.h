@@ -49,20 +49,21 @@ inline void Drop(std::vector<RuleId>& out, RuleId rule) {
 
 // Declares a mutant that overrides Effects with `body` run after the
 // model's own Effects (s, op, out in scope).
-#define HASPEC_GCO_EFFECTS_MUTANT(Name, body)                                          \
-  struct Name : VcsGco {                                                               \
-    static void Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) {   \
-      VcsGco::Effects(s, op, out);                                                     \
-      body                                                                             \
-    }                                                                                  \
-    HASPEC_MACHINE_DERIVED(Name)                                                       \
+#define HASPEC_GCO_EFFECTS_MUTANT(Name, body)                                       \
+  struct Name : VcsGco {                                                            \
+    static void Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) { \
+      VcsGco::Effects(s, op, out);                                                  \
+      body                                                                          \
+    }                                                                               \
+    HASPEC_MACHINE_DERIVED(Name)                                                    \
   };
 
 // Connect from init jumps straight to running, skipping the snapshot.
 HASPEC_GCO_EFFECTS_MUTANT(JoinSkipsBuild, {
   if (auto* c = PairOp<Connect>(s, op)) {
     MutateOwn(out, [&](OutcomeT& o) {
-      if (o.rule == RuleId::kJoinBuild) o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
+      if (o.rule == RuleId::kJoinBuild)
+        o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
     });
   }
 })
@@ -70,7 +71,9 @@ HASPEC_GCO_EFFECTS_MUTANT(JoinSkipsBuild, {
 // A finished snapshot leaves the view in build.
 HASPEC_GCO_EFFECTS_MUTANT(SnapshotNeverCompletes, {
   if (auto* c = PairOp<SnapshotDone>(s, op)) {
-    MutateOwn(out, [&](OutcomeT& o) { o.next.view(c->observer, c->remote).state = ClusterState::kBuild; });
+    MutateOwn(out, [&](OutcomeT& o) {
+      o.next.view(c->observer, c->remote).state = ClusterState::kBuild;
+    });
   }
 })
 
@@ -78,14 +81,18 @@ HASPEC_GCO_EFFECTS_MUTANT(SnapshotNeverCompletes, {
 HASPEC_GCO_EFFECTS_MUTANT(IgnoresLostHeartbeats, {
   auto* d = PairOp<HeartbeatDead>(s, op);
   if (d && s.view(d->observer, d->remote).state == ClusterState::kRunning) {
-    MutateOwn(out, [&](OutcomeT& o) { o.next.view(d->observer, d->remote).state = ClusterState::kRunning; });
+    MutateOwn(out, [&](OutcomeT& o) {
+      o.next.view(d->observer, d->remote).state = ClusterState::kRunning;
+    });
   }
 })
 
 // Silence is judged at once: lost_hb goes to faulted without asking anyone.
 HASPEC_GCO_EFFECTS_MUTANT(FaultsWithoutInquiry, {
   if (auto* q = PairOp<Inquire>(s, op)) {
-    MutateOwn(out, [&](OutcomeT& o) { o.next.view(q->observer, q->remote).state = ClusterState::kFaulted; });
+    MutateOwn(out, [&](OutcomeT& o) {
+      o.next.view(q->observer, q->remote).state = ClusterState::kFaulted;
+    });
   }
 })
 
@@ -93,7 +100,8 @@ HASPEC_GCO_EFFECTS_MUTANT(FaultsWithoutInquiry, {
 HASPEC_GCO_EFFECTS_MUTANT(UnknownDespiteAllDown, {
   if (auto* a = PairOp<InquiryAnswers>(s, op)) {
     MutateOwn(out, [&](OutcomeT& o) {
-      if (o.rule == RuleId::kInquiryFaulted) o.next.view(a->observer, a->remote).state = ClusterState::kUnknown;
+      if (o.rule == RuleId::kInquiryFaulted)
+        o.next.view(a->observer, a->remote).state = ClusterState::kUnknown;
     });
   }
 })
@@ -102,7 +110,8 @@ HASPEC_GCO_EFFECTS_MUTANT(UnknownDespiteAllDown, {
 HASPEC_GCO_EFFECTS_MUTANT(FaultedDespiteAnswer, {
   if (auto* a = PairOp<InquiryAnswers>(s, op)) {
     MutateOwn(out, [&](OutcomeT& o) {
-      if (o.rule == RuleId::kInquiryUnknown) o.next.view(a->observer, a->remote).state = ClusterState::kFaulted;
+      if (o.rule == RuleId::kInquiryUnknown)
+        o.next.view(a->observer, a->remote).state = ClusterState::kFaulted;
     });
   }
 })
@@ -146,7 +155,8 @@ HASPEC_GCO_EFFECTS_MUTANT(FailoverSeenAsConnectionLoss, {
 HASPEC_GCO_EFFECTS_MUTANT(RebuildSkipsBuild, {
   if (auto* c = PairOp<Connect>(s, op)) {
     MutateOwn(out, [&](OutcomeT& o) {
-      if (o.rule == RuleId::kFailoverRebuild) o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
+      if (o.rule == RuleId::kFailoverRebuild)
+        o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
     });
   }
 })
@@ -193,7 +203,8 @@ HASPEC_GCO_EFFECTS_MUTANT(CrashSeenAsExit, {
 HASPEC_GCO_EFFECTS_MUTANT(ConnectionLossIgnored, {
   if (auto* c = PairOp<ConnectionLost>(s, op)) {
     MutateOwn(out, [&](OutcomeT& o) {
-      if (o.rule == RuleId::kConnLost) o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
+      if (o.rule == RuleId::kConnLost)
+        o.next.view(c->observer, c->remote).state = ClusterState::kRunning;
     });
   }
 })
@@ -234,7 +245,9 @@ HASPEC_GCO_EFFECTS_MUTANT(StartsWithStaleViews, {
 HASPEC_GCO_EFFECTS_MUTANT(LostConnIgnoresHeartbeatLoss, {
   auto* d = PairOp<HeartbeatDead>(s, op);
   if (d && s.view(d->observer, d->remote).state == ClusterState::kLostConn) {
-    MutateOwn(out, [&](OutcomeT& o) { o.next.view(d->observer, d->remote).state = ClusterState::kLostConn; });
+    MutateOwn(out, [&](OutcomeT& o) {
+      o.next.view(d->observer, d->remote).state = ClusterState::kLostConn;
+    });
   }
 })
 
@@ -242,7 +255,8 @@ HASPEC_GCO_EFFECTS_MUTANT(LostConnIgnoresHeartbeatLoss, {
 HASPEC_GCO_EFFECTS_MUTANT(HeartbeatReturnIgnored, {
   if (auto* h = PairOp<HeartbeatAlive>(s, op)) {
     MutateOwn(out, [&](OutcomeT& o) {
-      if (o.rule == RuleId::kAsmHbReturns) o.next.view(h->observer, h->remote).state = ClusterState::kLostHb;
+      if (o.rule == RuleId::kAsmHbReturns)
+        o.next.view(h->observer, h->remote).state = ClusterState::kLostHb;
     });
   }
 })
@@ -250,7 +264,9 @@ HASPEC_GCO_EFFECTS_MUTANT(HeartbeatReturnIgnored, {
 // A crashed cluster's connector keeps its views.
 HASPEC_GCO_EFFECTS_MUTANT(CrashKeepsOwnViews, {
   if (auto* c = As<ClusterCrash>(op)) {
-    MutateOwn(out, [&](OutcomeT& o) { o.next.clusters[c->cluster].views = s.clusters[c->cluster].views; });
+    MutateOwn(out, [&](OutcomeT& o) {
+      o.next.clusters[c->cluster].views = s.clusters[c->cluster].views;
+    });
   }
 })
 
@@ -259,7 +275,8 @@ HASPEC_GCO_EFFECTS_MUTANT(FailoverKeepsLinks, {
   if (auto* f = As<ConnectorFailover>(op)) {
     MutateOwn(out, [&](OutcomeT& o) {
       for (int obs = 0; obs < s.size; ++obs) {
-        if (obs != f->cluster && o.next.view(obs, f->cluster).state == ClusterState::kTransitioning) {
+        if (obs != f->cluster &&
+            o.next.view(obs, f->cluster).state == ClusterState::kTransitioning) {
           o.next.view(obs, f->cluster).connected = s.view(obs, f->cluster).connected;
         }
       }

@@ -54,9 +54,10 @@ json CheckOne(const Args& a, int& exit_code) {
   WalkReport<M> r = Walk<M>(opt, *config);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const Coverage& c = r.coverage;
-  json out = {{"machine", M::kName}, {"seed", a.seed},         {"walks", a.walks},
-              {"steps", c.steps},    {"accepted", c.accepted}, {"rejected", c.rejected},
-              {"seconds", secs},     {"coverage", CoverageToJson(c)}};
+  json out = {{"machine", M::kName},    {"seed", a.seed},
+              {"walks", a.walks},       {"steps", c.steps},
+              {"accepted", c.accepted}, {"rejected", c.rejected},
+              {"seconds", secs},        {"coverage", CoverageToJson(c)}};
   if (!r.violation) {
     out["verdict"] = "pass";
     return out;
@@ -80,8 +81,8 @@ json CheckOne(const Args& a, int& exit_code) {
                       {"state", M::StateToJson(v.state, nodes)},
                       {"artifact", f ? artifact : ""}};
   if (!a.as_json) {
-    std::cout << "ERROR: " << M::kName << ": " << severity << " of " << ToString(rule.kind)
-              << " " << rule.id << ": " << v.finding.detail << "\n  rule: " << rule.statement
+    std::cout << "ERROR: " << M::kName << ": " << severity << " of " << ToString(rule.kind) << " "
+              << rule.id << ": " << v.finding.detail << "\n  rule: " << rule.statement
               << "\n  after " << v.trace.size() << " ops (walk " << v.walk << "):\n";
     for (std::size_t i = 0; i < v.trace.size(); ++i) {
       std::cout << "    " << i + 1 << ". " << M::Show(v.trace[i], nodes) << "\n";
@@ -117,14 +118,15 @@ int Run(const Args& a) {
     if (!r.contains("coverage")) continue;
     const json& c = r["coverage"];
     steps += r["steps"].get<std::uint64_t>();
-    std::printf("%-12s %-9s %9llu steps (%llu accepted, %llu rejected) in %.2fs; rules "
-                "exercised %zu/%zu (%zu invariants with their premise met)\n",
-                r["machine"].get<std::string>().c_str(), r["verdict"].get<std::string>().c_str(),
-                static_cast<unsigned long long>(r["steps"].get<std::uint64_t>()),
-                static_cast<unsigned long long>(r["accepted"].get<std::uint64_t>()),
-                static_cast<unsigned long long>(r["rejected"].get<std::uint64_t>()),
-                r["seconds"].get<double>(), c["rules_exercised"].get<std::size_t>(),
-                c["rules_total"].get<std::size_t>(), c["premise"].size());
+    std::printf(
+        "%-12s %-9s %9llu steps (%llu accepted, %llu rejected) in %.2fs; rules "
+        "exercised %zu/%zu (%zu invariants with their premise met)\n",
+        r["machine"].get<std::string>().c_str(), r["verdict"].get<std::string>().c_str(),
+        static_cast<unsigned long long>(r["steps"].get<std::uint64_t>()),
+        static_cast<unsigned long long>(r["accepted"].get<std::uint64_t>()),
+        static_cast<unsigned long long>(r["rejected"].get<std::uint64_t>()),
+        r["seconds"].get<double>(), c["rules_exercised"].get<std::size_t>(),
+        c["rules_total"].get<std::size_t>(), c["premise"].size());
     const json& missing = c["not_exercised"];
     if (!missing.empty()) {
       std::string ids;

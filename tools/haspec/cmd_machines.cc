@@ -30,8 +30,8 @@ int Run(bool as_json) {
     std::cout << all.dump(2) << "\n";
     return 0;
   }
-  std::printf("%-12s %4s %8s %6s %12s  %s\n", "MACHINE", "OPS", "STATUSES", "RULES",
-              "ASSUMPTIONS", "TITLE");
+  std::printf("%-12s %4s %8s %6s %12s  %s\n", "MACHINE", "OPS", "STATUSES", "RULES", "ASSUMPTIONS",
+              "TITLE");
   for (const json& m : all) {
     std::printf("%-12s %4d %8d %6d %12d  %s\n", m["name"].get<std::string>().c_str(),
                 m["ops"].get<int>(), m["statuses"].get<int>(), m["rules"].get<int>(),

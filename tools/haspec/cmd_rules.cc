@@ -54,12 +54,11 @@ std::function<int()> Declare(CLI::App& sub) {
   sub.add_flag("--json", a->as_json, "Print JSON");
   sub.add_flag("--markdown", a->as_markdown,
                "Print a Markdown table (as kept in model/<machine>/README.md)");
-  sub.add_option("--kind", a->kind, "Only rules of this kind")
-      ->check(CLI::IsMember([] {
-        std::vector<std::string> kinds;
-        for (RuleKind k : kRuleKinds) kinds.emplace_back(ToString(k));
-        return kinds;
-      }()));
+  sub.add_option("--kind", a->kind, "Only rules of this kind")->check(CLI::IsMember([] {
+    std::vector<std::string> kinds;
+    for (RuleKind k : kRuleKinds) kinds.emplace_back(ToString(k));
+    return kinds;
+  }()));
   sub.add_flag("--documented-only", a->documented_only, "Leave out assumption rules");
   return [a] {
     int rc = 0;

@@ -74,8 +74,7 @@ int Run(const Args& a) {
       std::cout << where << ": " << M::Show(st.op, nodes) << " -> "
                 << (st.outcome.accepted ? "accepted" : "REJECTED") << " ("
                 << (st.outcome.departs ? "departing from " : "")
-                << RuleOf<M>(st.outcome.departs ? *st.outcome.departs : st.outcome.rule).id
-                << ")";
+                << RuleOf<M>(st.outcome.departs ? *st.outcome.departs : st.outcome.rule).id << ")";
       if (st.refusals.size() > 1) {
         std::cout << "; also refused by";
         for (std::size_t i = 1; i < st.refusals.size(); ++i) {
@@ -94,8 +93,7 @@ int Run(const Args& a) {
                 << "\n  state: " << M::Show(st.outcome.next, nodes) << "\n";
     }
   };
-  RunReport<M> r = RunOps<M>(*config, t, {.profile = profile, .keep_going = a.keep_going},
-                             on_step);
+  RunReport<M> r = RunOps<M>(*config, t, {.profile = profile, .keep_going = a.keep_going}, on_step);
   if (a.as_json) {
     std::cout << json{{"summary", true},
                       {"steps", r.steps},
@@ -107,9 +105,9 @@ int Run(const Args& a) {
                      .dump()
               << "\n";
   } else {
-    std::cout << "SUMMARY: " << r.steps << " of " << t.ops.size() << " ops stepped ("
-              << r.accepted << " accepted, " << r.steps - r.accepted << " rejected); "
-              << r.violations << " violation(s), " << r.departures << " departure(s) from "
+    std::cout << "SUMMARY: " << r.steps << " of " << t.ops.size() << " ops stepped (" << r.accepted
+              << " accepted, " << r.steps - r.accepted << " rejected); " << r.violations
+              << " violation(s), " << r.departures << " departure(s) from "
               << "assumptions" << (profile == Profile::kDocumentedOnly ? " (warnings)" : "")
               << (r.stopped_early ? "; stopped at the first failure (--keep-going goes on)" : "")
               << "\n";
@@ -130,8 +128,7 @@ std::function<int()> Declare(CLI::App& sub) {
   sub.add_flag("--json", a->as_json,
                "Print one JSON object per line: the initial state, each step (line, op, verdict, "
                "rule, every refusal, observation, state, findings), then a summary");
-  sub.add_flag("--keep-going", a->keep_going,
-               "Go on after a failing step (the run still exits 1)");
+  sub.add_flag("--keep-going", a->keep_going, "Go on after a failing step (the run still exits 1)");
   AddProfileFlag(sub, a->documented_only);
   AddConfigOption(sub, a->config);
   return [a] {

@@ -15,15 +15,14 @@
 #ifndef HASPEC_TOOLS_HASPEC_COMMAND_H_
 #define HASPEC_TOOLS_HASPEC_COMMAND_H_
 
+#include <CLI/CLI.hpp>
 #include <functional>
 #include <vector>
-
-#include <CLI/CLI.hpp>
 
 namespace haspec::cli {
 
 struct Command {
-  int order;         // position in --help
+  int order;  // position in --help
   const char* name;
   const char* help;
   // Declares the subcommand's options on `sub` and returns what runs it

@@ -3,13 +3,12 @@
 #ifndef HASPEC_TOOLS_HASPEC_COMMON_H_
 #define HASPEC_TOOLS_HASPEC_COMMON_H_
 
+#include <CLI/CLI.hpp>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
-
-#include <CLI/CLI.hpp>
-#include <nlohmann/json.hpp>
 
 #include "engine/exit_codes.h"
 #include "model/core/parse_error.h"
