@@ -1,0 +1,80 @@
+#include "sut/protocol/server.h"
+
+#include <iostream>
+#include <stdexcept>
+
+namespace haspec::sut {
+namespace {
+
+using nlohmann::json;
+
+void Send(std::ostream& out, const json& j) {
+  out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  out.flush();
+}
+
+void Error(std::ostream& out, const std::string& message) {
+  Send(out, {{"type", "error"}, {"message", message}});
+}
+
+}  // namespace
+
+int Serve(Implementation& impl, std::istream& in, std::ostream& out) {
+  std::string line;
+  bool greeted = false;
+  while (std::getline(in, line)) {
+    if (line.empty()) continue;
+    json msg;
+    try {
+      msg = json::parse(line);
+    } catch (const json::parse_error& e) {
+      Error(out, std::string("not valid JSON: ") + e.what());
+      return 2;
+    }
+    const std::string type = msg.value("type", "");
+    try {
+      if (type == "hello") {
+        if (msg.value("protocol", 0) != kProtocolVersion) {
+          Error(out, "unsupported protocol version " + msg.value("protocol", json()).dump());
+          return 2;
+        }
+        if (msg.value("machine", "") != impl.Machine()) {
+          Error(out, "this implementation is for machine " + impl.Machine());
+          return 2;
+        }
+        greeted = true;
+        Send(out, {{"type", "hello"},
+                   {"protocol", kProtocolVersion},
+                   {"machine", impl.Machine()},
+                   {"implementation", impl.Name()},
+                   {"env_choices", impl.EnvChoices()},
+                   {"reset", true}});
+      } else if (!greeted) {
+        Error(out, "expected hello first, got \"" + type + "\"");
+        return 2;
+      } else if (type == "reset") {
+        json obs = impl.Reset(msg.value("config", json::object()));
+        json reply = {{"type", "ready"}};
+        if (!obs.is_null()) reply["observation"] = obs;
+        Send(out, reply);
+      } else if (type == "op") {
+        Result r = impl.Apply(msg.at("op"));
+        json reply = {{"type", "result"}, {"seq", msg.value("seq", 0)}, {"accepted", r.accepted}};
+        if (!r.accepted && !r.reason.empty()) reply["reason"] = r.reason;
+        if (!r.observation.is_null()) reply["observation"] = r.observation;
+        Send(out, reply);
+      } else if (type == "bye") {
+        return 0;
+      } else {
+        Error(out, "unknown message type \"" + type + "\"");
+        return 2;
+      }
+    } catch (const std::exception& e) {
+      Error(out, e.what());
+      return 2;
+    }
+  }
+  return 0;
+}
+
+}  // namespace haspec::sut
