@@ -17,6 +17,7 @@
 
 #include <cstddef>
 #include <optional>
+#include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -71,23 +72,39 @@ class ConsistentSet {
   // Keeps the answers of `op` that fit `reply`. When none fits, the set is
   // left unchanged and the verdict says why.
   SetVerdict<M> Answer(const typename M::Op& op, const Reply<M>& reply) {
+    return Answer(std::vector<typename M::Op>{op}, reply);
+  }
+
+  // The same for an op whose environment choices the implementation made
+  // itself: any of `alternatives` (the op with each value of those fields)
+  // may be what happened.
+  SetVerdict<M> Answer(const std::vector<typename M::Op>& alternatives, const Reply<M>& reply) {
     std::vector<Member> next;
     Index idx;
     std::vector<OutcomeOf<M>> answers;
     std::vector<RuleId> refusals;
     SetVerdict<M> v;
     for (const Member& m : members_) {
-      answers.clear();
-      AnswersOf<M>(m.state, op, answers, &refusals);
-      for (const auto& a : answers) {
-        if (!Fits(a, reply, refusals)) continue;
-        auto dep = m.departed ? m.departed : a.departs;
-        Add(next, idx, {a.next, dep});
+      for (const auto& op : alternatives) {
+        answers.clear();
+        AnswersOf<M>(m.state, op, answers, &refusals);
+        for (const auto& a : answers) {
+          if (!Fits(a, reply, refusals)) continue;
+          auto dep = m.departed ? m.departed : a.departs;
+          Add(next, idx, {a.next, dep});
+        }
+        // For the explanation: what the model itself answered here.
+        const auto own = M::Step(m.state, op);
+        std::string what = own.accepted ? "the model accepts" : "the model refuses";
+        if (!own.accepted && refusals.size() > 1) {
+          what += " (also refused by";
+          for (std::size_t i = 1; i < refusals.size(); ++i) {
+            what += " " + std::string(RuleOf<M>(refusals[i]).id);
+          }
+          what += ")";
+        }
+        v.why.push_back({own.rule, what});
       }
-      if (answers.empty()) continue;
-      // For the explanation: what the model itself answered here.
-      const auto own = M::Step(m.state, op);
-      v.why.push_back({own.rule, own.accepted ? "the model accepts" : "the model refuses"});
     }
     if (next.empty()) {
       v.fit = Fit::kMismatch;

@@ -15,11 +15,10 @@
 #define HASPEC_SUT_PROTOCOL_SERVER_H_
 
 #include <iosfwd>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace haspec::sut {
 
@@ -28,8 +27,8 @@ inline constexpr int kProtocolVersion = 1;
 // A refusal or a failure the implementation reports for one op.
 struct Result {
   bool accepted = true;
-  std::string reason;              // a rule ID of the machine, or "" (not given)
-  nlohmann::json observation;      // partial observation; null = none reported
+  std::string reason;          // a rule ID of the machine, or "" (not given)
+  nlohmann::json observation;  // partial observation; null = none reported
 };
 
 class Implementation {

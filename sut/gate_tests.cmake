@@ -1,0 +1,37 @@
+# One ctest per bundled implementation and per switch of sut/manifest.json:
+# the gate passes every reference, kills every mutant under both profiles,
+# and reports every alternative reading as a departure from its rule (full
+# profile) while --documented-only passes it.
+file(READ ${PROJECT_SOURCE_DIR}/sut/manifest.json _manifest)
+string(JSON _n LENGTH "${_manifest}" implementations)
+math(EXPR _last "${_n} - 1")
+foreach(_i RANGE ${_last})
+  string(JSON _impl GET "${_manifest}" implementations ${_i})
+  string(JSON _machine GET "${_impl}" machine)
+  string(JSON _command GET "${_impl}" command 0)
+  string(JSON _config ERROR_VARIABLE _no_config GET "${_impl}" gate_config)
+  if(_no_config)
+    set(_config "")
+  else()
+    set(_config ${PROJECT_SOURCE_DIR}/${_config})
+  endif()
+  set(_run ${CMAKE_COMMAND} -E env HASPEC_GATE_CONFIG=${_config}
+      ${PROJECT_SOURCE_DIR}/tools/gate_switch_test.sh $<TARGET_FILE:haspec>
+      ${PROJECT_BINARY_DIR} ${_machine} ${_command})
+  add_test(NAME gate/${_machine}/reference COMMAND ${_run} none)
+  string(JSON _m LENGTH "${_impl}" switches)
+  math(EXPR _mlast "${_m} - 1")
+  foreach(_k RANGE ${_mlast})
+    string(JSON _sw GET "${_impl}" switches ${_k})
+    string(JSON _name GET "${_sw}" name)
+    string(JSON _kind GET "${_sw}" kind)
+    string(JSON _flag GET "${_sw}" flag)
+    string(JSON _rule GET "${_sw}" rule)
+    add_test(NAME gate/${_machine}/${_kind}/${_name} COMMAND ${_run} ${_kind} ${_flag} ${_rule})
+    string(JSON _gap ERROR_VARIABLE _no_gap GET "${_sw}" known_gap)
+    if(NOT _no_gap)
+      set_tests_properties(gate/${_machine}/${_kind}/${_name} PROPERTIES DISABLED TRUE)
+    endif()
+  endforeach()
+endforeach()
+set_property(DIRECTORY APPEND PROPERTY CMAKE_CONFIGURE_DEPENDS ${PROJECT_SOURCE_DIR}/sut/manifest.json)
