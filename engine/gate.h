@@ -20,13 +20,12 @@
 #include <chrono>
 #include <functional>
 #include <iostream>
-#include <sstream>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
+#include <sstream>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 #include "engine/consistent.h"
 #include "engine/coverage.h"
@@ -115,8 +114,8 @@ class InProcessTarget : public GateTarget {
 };
 
 struct GateOptions {
-  int runs = 200;     // generated sequences
-  int max_ops = 60;   // longest sequence
+  int runs = 200;    // generated sequences
+  int max_ops = 60;  // longest sequence
   std::uint64_t seed = 1;
   Profile profile = Profile::kFull;
   // Called after each run with (runs done, runs planned); may be empty.
@@ -130,8 +129,8 @@ struct GateOptions {
 // One step of a run, as sent and answered.
 template <Machine M>
 struct GateStep {
-  typename M::Op op;      // as generated (environment choices included)
-  nlohmann::json sent;    // as sent (choices the implementation cannot make left out)
+  typename M::Op op;    // as generated (environment choices included)
+  nlohmann::json sent;  // as sent (choices the implementation cannot make left out)
   sut::Reply reply;
   Fit fit = Fit::kMatch;  // of the answer and observation together
   std::vector<FindingOf<M>> why;
@@ -269,7 +268,8 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
       cand.clear();
       M::CandidateOps(before.front().state, cand);
       if (swarm != ~0u) {
-        std::erase_if(cand, [&](const typename M::Op& c) { return !(swarm >> (c.index() % 31) & 1); });
+        std::erase_if(cand,
+                      [&](const typename M::Op& c) { return !(swarm >> (c.index() % 31) & 1); });
         if (cand.empty()) M::CandidateOps(before.front().state, cand);
       }
       if (cand.empty()) break;
@@ -288,8 +288,7 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
     } else {
       op = fixed[i];
     }
-    GateStep<M> st{op, gate_internal::Strip<M>(op, nodes, hello.env_choices, alts), {}, {}, {},
-                   {}};
+    GateStep<M> st{op, gate_internal::Strip<M>(op, nodes, hello.env_choices, alts), {}, {}, {}, {}};
     for (std::size_t k = 0; k < before.size() && k < 3; ++k) st.allowed.push_back(before[k].state);
     st.reply = target.Apply(st.sent, static_cast<long>(i + 1));
     if (report) ++report->ops;

@@ -18,8 +18,7 @@ using nlohmann::json;
 using Clock = std::chrono::steady_clock;
 
 int Remaining(Clock::time_point deadline) {
-  auto ms =
-      std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+  auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
   return ms < 0 ? 0 : static_cast<int>(ms);
 }
 
@@ -93,8 +92,8 @@ void Process::WriteLine(const std::string& line) {
       throw SutError(what_ + ": cannot write a request: " + std::strerror(errno));
     }
     if (Remaining(deadline) == 0) {
-      throw SutError(what_ + " stopped reading its input for " +
-                     std::to_string(opt_.timeout_ms) + " ms");
+      throw SutError(what_ + " stopped reading its input for " + std::to_string(opt_.timeout_ms) +
+                     " ms");
     }
     pollfd p{in_, POLLOUT, 0};
     poll(&p, 1, std::min(Remaining(deadline), 50));
@@ -158,8 +157,8 @@ std::string Process::ReadLine() {
     }
     if (out_eof_) {
       if (!out_buf_.empty()) {
-        throw SutError(what_ + " ended its output in the middle of a line (" +
-                       ExitDescription() + "): \"" + out_buf_.substr(0, 200) + "\"");
+        throw SutError(what_ + " ended its output in the middle of a line (" + ExitDescription() +
+                       "): \"" + out_buf_.substr(0, 200) + "\"");
       }
       throw SutError(what_ + " ended its output before replying (" + ExitDescription() + ")");
     }

@@ -17,11 +17,10 @@
 
 #include <deque>
 #include <memory>
+#include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
 #include <vector>
-
-#include <nlohmann/json.hpp>
 
 namespace haspec::sut {
 
@@ -32,10 +31,10 @@ class SutError : public std::runtime_error {
 };
 
 struct ClientOptions {
-  int timeout_ms = 10'000;          // per reply
-  std::size_t max_line = 1 << 20;   // a longer reply line is an error
-  std::size_t stderr_lines = 20;    // kept for error reports
-  int kill_grace_ms = 1'000;        // after SIGTERM, before SIGKILL
+  int timeout_ms = 10'000;         // per reply
+  std::size_t max_line = 1 << 20;  // a longer reply line is an error
+  std::size_t stderr_lines = 20;   // kept for error reports
+  int kill_grace_ms = 1'000;       // after SIGTERM, before SIGKILL
 };
 
 struct HelloReply {

@@ -31,10 +31,18 @@ std::string XmlEscape(const std::string& s) {
   std::string o;
   for (char c : s) {
     switch (c) {
-      case '<': o += "&lt;"; break;
-      case '>': o += "&gt;"; break;
-      case '&': o += "&amp;"; break;
-      case '"': o += "&quot;"; break;
+      case '<':
+        o += "&lt;";
+        break;
+      case '>':
+        o += "&gt;";
+        break;
+      case '&':
+        o += "&amp;";
+        break;
+      case '"':
+        o += "&quot;";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') {
           o += '?';
@@ -52,8 +60,8 @@ void WriteJUnit(const std::string& path, const std::string& suite, const std::st
   std::ofstream f(path);
   const bool failed = !failure_kind.empty();
   f << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-    << "<testsuites tests=\"1\" failures=\"" << (failed && failure_kind != "error") << "\" errors=\""
-    << (failure_kind == "error") << "\">\n"
+    << "<testsuites tests=\"1\" failures=\"" << (failed && failure_kind != "error")
+    << "\" errors=\"" << (failure_kind == "error") << "\">\n"
     << "  <testsuite name=\"" << XmlEscape(suite) << "\" tests=\"1\" failures=\""
     << (failed && failure_kind != "error") << "\" errors=\"" << (failure_kind == "error")
     << "\" time=\"" << secs << "\">\n"
@@ -84,8 +92,8 @@ std::string DescribeFailure(const GateFailure<M>& f, const typename M::Config& c
   if (f.at_reset) {
     os << "the initial observation differs from the model (" << kind << ")\n";
   } else {
-    os << "step " << f.steps.size() << " differs (" << kind << "): "
-       << M::Show(last.op, nodes) << " -> " << Verdict<M>(last) << "\n";
+    os << "step " << f.steps.size() << " differs (" << kind << "): " << M::Show(last.op, nodes)
+       << " -> " << Verdict<M>(last) << "\n";
   }
   for (const auto& w : last.why) {
     const Rule& r = RuleOf<M>(w.rule);
@@ -130,8 +138,8 @@ void WriteTrace(const std::string& path, const GateFailure<M>& f) {
   for (const auto& st : f.steps) {
     if (f.at_reset) break;
     nlohmann::json j = st.sent;
-    j["expect"] = st.reply.accepted ? "accepted"
-                                    : (st.reply.reason.empty() ? "rejected" : st.reply.reason);
+    j["expect"] =
+        st.reply.accepted ? "accepted" : (st.reply.reason.empty() ? "rejected" : st.reply.reason);
     if (!st.reply.observation.is_null()) j["obs"] = st.reply.observation;
     out << j.dump() << "\n";
   }
@@ -225,8 +233,8 @@ int Run(const Args& a) {
   const auto& f = *r.failure;
   std::string text = DescribeFailure<M>(f, *config);
   std::string artifact =
-      (std::filesystem::path(a.out) / ("gate-" + std::string(M::kName) + "-seed" +
-                                       std::to_string(a.seed) + ".jsonl"))
+      (std::filesystem::path(a.out) /
+       ("gate-" + std::string(M::kName) + "-seed" + std::to_string(a.seed) + ".jsonl"))
           .string();
   WriteTrace<M>(artifact, f);
   const char* kind = f.fit == Fit::kMismatch ? "violation" : "assumption departure";
