@@ -27,3 +27,39 @@ open(path, "w").write(text)
 PY
   echo "updated $readme"
 done
+
+# docs/sut-protocol.md: per machine, the op reference, the default
+# configuration and an example observation (from the machine's first bundled
+# trace), between the protocol:machines markers.
+python3 - "$haspec" <<'PY'
+import glob, json, subprocess, sys
+haspec = sys.argv[1]
+machines = json.loads(subprocess.check_output([haspec, "machines", "--json"]))
+parts = []
+for m in machines:
+    name = m["name"]
+    folder = name.replace("-", "_")
+    ops = subprocess.check_output([haspec, "ops", name, "--markdown"], text=True)
+    example = ""
+    traces = sorted(glob.glob(f"traces/{folder}/valid/*.jsonl"))
+    if traces:
+        out = subprocess.run([haspec, "run", name, traces[0], "--json"], capture_output=True,
+                             text=True).stdout.splitlines()
+        steps = [json.loads(l) for l in out if l.startswith("{")]
+        steps = [s for s in steps if "observation" in s and "line" in s]
+        if steps:
+            example = json.dumps(steps[-1]["observation"], indent=2)
+    parts.append(f"### {name}\n\n{m['title']}.\n\nDefault configuration (`config` in hello and "
+                 f"reset):\n\n```json\n{json.dumps(m['default_config'], indent=2)}\n```\n\n"
+                 f"Ops (`op` requests):\n\n{ops}\n"
+                 + (f"An observation, as `haspec run` shows one after `{traces[0]}` (every key "
+                    f"may be left out when the product does not show it):\n\n```json\n"
+                    f"{example}\n```\n" if example else ""))
+path = "docs/sut-protocol.md"
+text = open(path).read()
+b = text.index("<!-- protocol:machines:begin")
+b = text.index("-->", b) + 3
+e = text.index("<!-- protocol:machines:end -->")
+open(path, "w").write(text[:b] + "\n" + "\n".join(parts) + text[e:])
+print("updated " + path)
+PY
