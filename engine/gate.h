@@ -17,9 +17,11 @@
 
 #include <rapidcheck.h>
 
+#include <algorithm>
 #include <chrono>
 #include <functional>
 #include <iostream>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <set>
@@ -29,6 +31,7 @@
 
 #include "engine/consistent.h"
 #include "engine/coverage.h"
+#include "engine/reach.h"
 #include "model/core/machine.h"
 #include "model/core/op_codec.h"
 #include "model/core/parse_error.h"
@@ -124,6 +127,12 @@ struct GateOptions {
   // sequence against the implementation); the smallest found by then is
   // reported.
   double shrink_seconds = 10;
+  // Steering: every other run first follows a route the model found to a
+  // coverage item the gate has not exercised yet (engine/reach.h), then
+  // continues at random. Routes are searched once, before the first steered
+  // run.
+  bool steer = true;
+  RouteOptions routes;
 };
 
 // One step of a run, as sent and answered.
@@ -154,6 +163,12 @@ struct GateReport {
   // Departures seen under --documented-only (warnings), by rule.
   std::set<typename M::RuleId> departures;
   std::vector<std::string> warnings;
+  int steered = 0;            // runs that followed a route
+  std::size_t routes = 0;     // coverage items the model found routes to
+  double routes_seconds = 0;  // spent finding them
+  int found_in_run = 0;       // the run that failed first (1-based), 0 = none
+  double found_seconds = 0;   // time to that failure, from the gate's start
+  std::size_t found_ops = 0;  // its length before shrinking
 };
 
 namespace gate_internal {
@@ -194,9 +209,10 @@ nlohmann::json Strip(const typename M::Op& op, const Nodes& nodes,
 
 }  // namespace gate_internal
 
-// Runs one sequence against the target from a reset. Steps up to the first
-// failing one (a violation; or a departure under the full profile). Throws
-// sut::SutError when the implementation fails as a program.
+// Runs one sequence against the target from a reset: the ops of `fixed`,
+// then (when picks is not null) ops drawn by the picks. Steps up to the
+// first failing one (a violation; or a departure under the full profile).
+// Throws sut::SutError when the implementation fails as a program.
 template <CodecMachine M>
 GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
                            const sut::HelloReply& hello, const std::vector<typename M::Op>& fixed,
@@ -250,7 +266,6 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
     rec = &*rec_storage;
   }
   std::vector<typename M::Op> cand, alts;
-  const std::size_t n = picks ? picks->size() : fixed.size();
   // Swarm testing: half the runs draw from a random subset of the op types
   // (the first pick is the subset), which reaches long scenarios (a full
   // update rollout, a cluster filling up) that a draw over every op rarely
@@ -261,10 +276,11 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
     swarm = (*picks)[0];
     first = 1;
   }
-  for (std::size_t i = first; i < n; ++i) {
+  const std::size_t n = fixed.size() + (picks ? picks->size() - std::min(first, picks->size()) : 0);
+  for (std::size_t i = 0; i < n; ++i) {
     const auto before = set.members();
     typename M::Op op;
-    if (picks) {
+    if (i >= fixed.size()) {
       cand.clear();
       M::CandidateOps(before.front().state, cand);
       if (swarm != ~0u) {
@@ -278,7 +294,7 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
       // shrunk pick list replays the same ops).
       // One pick in four takes its op as drawn, refused or not: mutants that
       // accept what the documents forbid only show on refused ops.
-      std::uint64_t x = (*picks)[i];
+      std::uint64_t x = (*picks)[i - fixed.size() + first];
       op = cand[x % cand.size()];
       const int draws = ((x >> 29) & 3) == 0 ? 1 : 4;
       for (int d = 1; d < draws && !M::Step(before.front().state, op).accepted; ++d) {
@@ -314,7 +330,9 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
     if (rec && v.fit != Fit::kMismatch && !set.empty()) {
       const auto& m0 = before.front().state;
       auto o = M::Step(m0, op);
-      rec->OnStep(m0, o);
+      Scratch<typename M::RuleId> refusals;
+      M::Refusals(m0, op, *refusals);
+      rec->OnStep(m0, o, &*refusals);
       if (o.accepted) rec->OnState(o.next);
     }
     run.steps.push_back(std::move(st));
@@ -327,33 +345,108 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
   return run;
 }
 
-// Generated runs; on a failure, the shrunk counterexample. Throws
-// sut::SutError when the implementation fails as a program.
+namespace gate_internal {
+
+// Removes ops from a failing sequence while it still fails the same way:
+// chunks of half its length, then smaller, down to single ops. Catches what
+// shrinking the picks cannot (a steered run's route, ops a later pick
+// depends on). Stops at the deadline with the smallest failure found.
 template <CodecMachine M>
-GateReport<M> Gate(GateTarget& target, const typename M::Config& config, const GateOptions& opt) {
-  GateReport<M> report;
-  const nlohmann::json config_json = M::ConfigToJson(config);
-  const sut::HelloReply hello = target.Hello(std::string(M::kName), config_json);
-  report.implementation = hello.implementation;
+void ShrinkOps(GateTarget& target, const typename M::Config& config, const sut::HelloReply& hello,
+               Profile profile, std::chrono::steady_clock::time_point deadline,
+               GateFailure<M>& failure) {
+  if (failure.at_reset) return;
+  auto ops_of = [](const GateFailure<M>& f) {
+    std::vector<typename M::Op> ops;
+    for (const auto& st : f.steps) ops.push_back(st.op);
+    return ops;
+  };
+  std::vector<typename M::Op> ops = ops_of(failure);
+  for (std::size_t chunk = std::max<std::size_t>(ops.size() / 2, 1); chunk >= 1; chunk /= 2) {
+    for (std::size_t i = 0; i < ops.size();) {
+      if (std::chrono::steady_clock::now() > deadline) return;
+      std::vector<typename M::Op> cut(ops.begin(), ops.begin() + static_cast<std::ptrdiff_t>(i));
+      cut.insert(cut.end(),
+                 ops.begin() + static_cast<std::ptrdiff_t>(std::min(i + chunk, ops.size())),
+                 ops.end());
+      bool failed = false;
+      auto run = RunSequence<M>(target, config, hello, cut, nullptr, profile, nullptr, failed);
+      if (failed && run.fit == failure.fit) {
+        failure = std::move(run);
+        ops = ops_of(failure);
+      } else {
+        i += chunk;
+      }
+    }
+    if (chunk == 1) break;
+  }
+}
+
+}  // namespace gate_internal
+
+namespace gate_internal {
+
+// One generated search: opt.runs runs, failing on what `fail` counts as a
+// failure; the first failing run is shrunk (RapidCheck on the picks, then
+// ShrinkOps). `routes` is found on first use and kept for a second search.
+template <CodecMachine M>
+void Search(GateTarget& target, const typename M::Config& config, const sut::HelloReply& hello,
+            const GateOptions& opt, const std::vector<std::vector<typename M::Op>>& scenarios,
+            Profile fail, std::optional<Routes<M>>& routes,
+            std::chrono::steady_clock::time_point t0, GateReport<M>& report) {
+  using Op = typename M::Op;
+  auto since = [](std::chrono::steady_clock::time_point t) {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - t).count();
+  };
   std::optional<sut::SutError> sut_error;
   std::optional<GateFailure<M>> last_failure;
   int runs = 0;
   std::chrono::steady_clock::time_point shrink_deadline;
+  const auto shrink_budget =
+      std::chrono::milliseconds(static_cast<long>(opt.shrink_seconds * 1000));
+  std::size_t cursor = 0;
+  const std::vector<Op> no_route;
+  std::vector<Op> failing_route;  // the route of the run that failed first
+  auto next_route = [&]() -> const std::vector<Op>& {
+    if (!routes) {
+      const auto r0 = std::chrono::steady_clock::now();
+      Routes<M> found = FindRoutes<M>(config, opt.routes);
+      routes.emplace();
+      for (const auto& sc : scenarios) {
+        routes->targets.push_back({"a scenario", sc, std::numeric_limits<std::size_t>::max()});
+      }
+      for (auto& t : found.targets) routes->targets.push_back(std::move(t));
+      report.routes = routes->targets.size();
+      report.routes_seconds = since(r0);
+    }
+    const auto& t = routes->targets;
+    if (t.empty()) return no_route;
+    // First every item the gate has not exercised yet, in the order found
+    // (scenarios, then shortest routes first); then all of them, in turn.
+    while (cursor < t.size() && CoverageItemSeen(report.coverage, t[cursor].item)) ++cursor;
+    ++report.steered;
+    return t[cursor++ % t.size()].ops;
+  };
   auto property = [&]() {
     // Shrinking removes ops; a pick's value never shrinks (a smaller value
     // picks an unrelated op, which only costs replays against the
     // implementation).
     auto picks = *rc::gen::scale(2.0, rc::gen::container<std::vector<std::uint32_t>>(
                                           rc::gen::noShrink(rc::gen::arbitrary<std::uint32_t>())));
-    if (picks.size() > static_cast<std::size_t>(opt.max_ops) + 1) picks.resize(opt.max_ops + 1);
     if (sut_error) return;  // finish quickly; the error is reported below
     // Out of shrinking time: every further candidate "passes" without
     // running, so RapidCheck stops with the smallest failure found.
     if (last_failure && std::chrono::steady_clock::now() > shrink_deadline) return;
+    const std::vector<Op>& route =
+        last_failure ? failing_route : (opt.steer && runs % 2 == 1 ? next_route() : no_route);
+    const std::size_t room =
+        std::max<std::size_t>(static_cast<std::size_t>(opt.max_ops), route.size() + 5) -
+        route.size();
+    if (picks.size() > room + 1) picks.resize(room + 1);
     bool failed = false;
     GateFailure<M> run;
     try {
-      run = RunSequence<M>(target, config, hello, {}, &picks, opt.profile,
+      run = RunSequence<M>(target, config, hello, route, &picks, fail,
                            last_failure ? nullptr : &report, failed);
     } catch (const sut::SutError& e) {
       sut_error = e;
@@ -365,8 +458,12 @@ GateReport<M> Gate(GateTarget& target, const typename M::Config& config, const G
     }
     if (failed) {
       if (!last_failure) {
-        shrink_deadline = std::chrono::steady_clock::now() +
-                          std::chrono::milliseconds(static_cast<long>(opt.shrink_seconds * 1000));
+        // Half the time for shrinking the picks, the rest for ShrinkOps.
+        shrink_deadline = std::chrono::steady_clock::now() + shrink_budget / 2;
+        failing_route = route;
+        report.found_in_run = runs;
+        report.found_seconds = since(t0);
+        report.found_ops = run.steps.size();
       }
       last_failure = std::move(run);
       RC_FAIL("the implementation departs from the model");
@@ -393,9 +490,57 @@ GateReport<M> Gate(GateTarget& target, const typename M::Config& config, const G
     } restore{saved};
     rc::detail::checkProperty(rc::detail::toProperty(property), meta, params, quiet);
   }
-  report.runs = runs;
+  report.runs += runs;
   if (sut_error) throw *sut_error;
-  if (last_failure) report.failure = std::move(last_failure);
+  if (last_failure) {
+    try {
+      ShrinkOps<M>(target, config, hello, fail, shrink_deadline + shrink_budget / 2, *last_failure);
+    } catch (const sut::SutError& e) {
+      report.warnings.push_back(std::string("the implementation failed while the counterexample "
+                                            "was being shrunk, which stopped there: ") +
+                                e.what());
+    }
+    report.failure = std::move(last_failure);
+  }
+}
+
+}  // namespace gate_internal
+
+// Generated runs; on a failure, the shrunk counterexample. `scenarios` are
+// extra routes to steer by (documented scenarios, TraceRoutes), tried
+// before the model's own. Throws sut::SutError when the implementation
+// fails as a program.
+//
+// Violations come first under either profile: the search follows the
+// implementation past a departure (as --documented-only does) and fails
+// only on a violation. Under the full profile, when it found none but saw
+// departures, a second search fails on the first departure, for its
+// counterexample.
+template <CodecMachine M>
+GateReport<M> Gate(GateTarget& target, const typename M::Config& config, const GateOptions& opt,
+                   const std::vector<std::vector<typename M::Op>>& scenarios = {}) {
+  const auto t0 = std::chrono::steady_clock::now();
+  GateReport<M> report;
+  const sut::HelloReply hello = target.Hello(std::string(M::kName), M::ConfigToJson(config));
+  report.implementation = hello.implementation;
+  std::optional<Routes<M>> routes;
+  gate_internal::Search<M>(target, config, hello, opt, scenarios, Profile::kDocumentedOnly, routes,
+                           t0, report);
+  if (opt.profile == Profile::kFull && !report.failure && !report.departures.empty()) {
+    GateReport<M> second;
+    second.routes = report.routes;
+    second.routes_seconds = report.routes_seconds;
+    gate_internal::Search<M>(target, config, hello, opt, scenarios, Profile::kFull, routes, t0,
+                             second);
+    report.runs += second.runs;
+    report.ops += second.ops;
+    report.steered += second.steered;
+    report.failure = std::move(second.failure);
+    report.found_in_run = second.found_in_run;
+    report.found_seconds = second.found_seconds;
+    report.found_ops = second.found_ops;
+    for (auto& w : second.warnings) report.warnings.push_back(std::move(w));
+  }
   return report;
 }
 

@@ -15,7 +15,9 @@
 #ifndef HASPEC_ENGINE_OP_TRACE_H_
 #define HASPEC_ENGINE_OP_TRACE_H_
 
+#include <cstddef>
 #include <fstream>
+#include <istream>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
@@ -42,12 +44,10 @@ struct OpTrace {
   std::vector<std::string> expects;  // "" when the line states none
 };
 
-// Reads a whole trace; the first bad line throws (nothing after it is
-// applied by any caller).
+// Reads a whole trace from `in` (`path` names it in errors); the first bad
+// line throws (nothing after it is applied by any caller).
 template <CodecMachine M>
-OpTrace<M> ReadOpTrace(const std::string& path, const Nodes& nodes) {
-  std::ifstream in(path);
-  if (!in) throw InputError(path, 0, "cannot open file");
+OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& nodes) {
   OpTrace<M> t;
   std::string line;
   int n = 0;
@@ -82,6 +82,28 @@ OpTrace<M> ReadOpTrace(const std::string& path, const Nodes& nodes) {
   }
   if (in.bad()) throw InputError(path, n, "read error");
   return t;
+}
+
+template <CodecMachine M>
+OpTrace<M> ReadOpTrace(const std::string& path, const Nodes& nodes) {
+  std::ifstream in(path);
+  if (!in) throw InputError(path, 0, "cannot open file");
+  return ParseOpTrace<M>(in, path, nodes);
+}
+
+// The routes a trace gives the gate to steer by: the trace up to each op it
+// expects to be refused (where a bug that accepts it shows), and the whole
+// trace.
+template <Machine M>
+std::vector<std::vector<typename M::Op>> TraceRoutes(const OpTrace<M>& t) {
+  std::vector<std::vector<typename M::Op>> out;
+  for (std::size_t i = 0; i < t.ops.size(); ++i) {
+    if (!t.expects[i].empty() && t.expects[i] != "accepted") {
+      out.emplace_back(t.ops.begin(), t.ops.begin() + static_cast<std::ptrdiff_t>(i + 1));
+    }
+  }
+  if (!t.ops.empty()) out.push_back(t.ops);
+  return out;
 }
 
 template <CodecMachine M>

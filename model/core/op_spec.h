@@ -290,22 +290,33 @@ std::size_t HashOp(const Op& op) {
   return h;
 }
 
+// How ForEachOp treats environment-choice fields.
+enum class EnvChoices {
+  kAll,      // every value (the complete op list)
+  kDefault,  // the default only (what a gate can ask a product to do)
+  kSample,   // the first three values and the last (a node set: none, each of
+             // the first two nodes, all): a search that needs the kinds of
+             // outcome, not every combination
+};
+
 namespace op_spec_internal {
 template <class T, std::size_t I, class Op, class F>
-void Product(T& cur, const Nodes& nodes, bool env_choices, F& f) {
+void Product(T& cur, const Nodes& nodes, EnvChoices env_choices, F& f) {
   constexpr std::size_t kN = FieldCount<T>();
   if constexpr (I == kN) {
     f(Op{cur});
   } else {
     // A copy: Fields() returns a temporary tuple.
     const auto field = std::get<I>(T::Fields());
-    if (!env_choices && field.env_choice) {
+    if (env_choices == EnvChoices::kDefault && field.env_choice) {
       field.Set(cur, std::remove_cvref_t<decltype(field)>::ToInt(field.dflt));
       Product<T, I + 1, Op>(cur, nodes, env_choices, f);
       return;
     }
     const std::size_t n = field.domain.Count(nodes);
+    const bool sample = env_choices == EnvChoices::kSample && field.env_choice;
     for (std::size_t i = 0; i < n; ++i) {
+      if (sample && i >= 3 && i + 1 < n) continue;
       field.Set(cur, field.domain.At(i, nodes));
       Product<T, I + 1, Op>(cur, nodes, env_choices, f);
     }
@@ -315,10 +326,9 @@ void Product(T& cur, const Nodes& nodes, bool env_choices, F& f) {
 
 // Calls f(op) for every op of variant Op and every combination of field
 // values in their domains: the complete op list that exploration and
-// replay's hidden events draw from. With env_choices false, environment
-// choice fields keep their defaults (what a gate can ask a product to do).
+// replay's hidden events draw from (see EnvChoices for the other modes).
 template <class Op, class F>
-void ForEachOp(const Nodes& nodes, F&& f, bool env_choices = true) {
+void ForEachOp(const Nodes& nodes, F&& f, EnvChoices env_choices = EnvChoices::kAll) {
   ForEachOpType<Op>([&]<class T>(std::size_t) {
     T cur{};
     op_spec_internal::Product<T, 0, Op>(cur, nodes, env_choices, f);
@@ -327,7 +337,7 @@ void ForEachOp(const Nodes& nodes, F&& f, bool env_choices = true) {
 
 // The number of ops ForEachOp visits.
 template <class Op>
-std::size_t CountOps(const Nodes& nodes, bool env_choices = true) {
+std::size_t CountOps(const Nodes& nodes, EnvChoices env_choices = EnvChoices::kAll) {
   std::size_t total = 0;
   ForEachOp<Op>(
       nodes, [&](const Op&) { ++total; }, env_choices);

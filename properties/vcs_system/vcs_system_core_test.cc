@@ -137,7 +137,7 @@ TEST(VcsSystemCore, OpKindsAndEnvironmentChoices) {
           EXPECT_FALSE(l->hacf_error);
         }
       },
-      /*env_choices=*/false);
+      EnvChoices::kDefault);
 }
 
 // The README's op table is OpsMarkdown's output, byte for byte.

@@ -14,6 +14,7 @@
 #include "engine/op_trace.h"
 #include "tools/haspec/command.h"
 #include "tools/haspec/common.h"
+#include "traces/scenarios.h"
 
 namespace haspec::cli {
 namespace {
@@ -25,6 +26,8 @@ struct Args {
   double timeout = 10;
   double shrink_seconds = 10;
   bool documented_only = false;
+  bool no_steer = false;
+  std::vector<std::string> scenarios;
 };
 
 std::string XmlEscape(const std::string& s) {
@@ -75,6 +78,18 @@ void WriteJUnit(const std::string& path, const std::string& suite, const std::st
   }
   f << "      <system-out>" << XmlEscape(out_text) << "</system-out>\n"
     << "    </testcase>\n  </testsuite>\n</testsuites>\n";
+}
+
+std::string FormatSeconds(double s) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%.2f s", s);
+  return buf;
+}
+
+std::string Repeat(const std::vector<std::string>& scenarios) {
+  std::string o;
+  for (const auto& f : scenarios) o += " --scenario " + f;
+  return o;
 }
 
 template <CodecMachine M>
@@ -188,6 +203,29 @@ int Run(const Args& a) {
       if (failed) r.failure = std::move(run);
     } else {
       GateOptions opt{a.runs, a.max_ops, a.seed, profile, {}, a.shrink_seconds};
+      opt.steer = !a.no_steer;
+      // Scenario routes: the bundled valid traces (skipped quietly where
+      // the configuration lacks their node names), then the user's.
+      std::vector<std::vector<typename M::Op>> scenarios;
+      for (const BundledTrace& b : BundledTraces(M::kName)) {
+        std::istringstream in{std::string(b.text)};
+        try {
+          for (auto& route : TraceRoutes(ParseOpTrace<M>(in, std::string(b.path), config->nodes))) {
+            scenarios.push_back(std::move(route));
+          }
+        } catch (const InputError&) {
+        }
+      }
+      for (const auto& path : a.scenarios) {
+        try {
+          for (auto& route : TraceRoutes(ReadOpTrace<M>(path, config->nodes))) {
+            scenarios.push_back(std::move(route));
+          }
+        } catch (const InputError& e) {
+          std::cerr << "error: --scenario: " << e.what() << "\n";
+          return Code(ExitCode::kBadInput);
+        }
+      }
       auto last = std::chrono::steady_clock::now();
       opt.progress = [&](int done, int total) {
         auto now = std::chrono::steady_clock::now();
@@ -197,7 +235,7 @@ int Run(const Args& a) {
           last = now;
         }
       };
-      r = Gate<M>(target, *config, opt);
+      r = Gate<M>(target, *config, opt, scenarios);
     }
     target.Close();
   } catch (const sut::SutError& e) {
@@ -212,6 +250,15 @@ int Run(const Args& a) {
   summary << "gate: " << M::kName << " vs " << r.implementation << ": " << r.runs << " run(s), "
           << r.ops << " ops, seed " << a.seed
           << (a.documented_only ? ", documented rules only" : "") << "\n";
+  if (r.steered > 0) {
+    summary << "  " << r.steered << " run(s) steered along " << r.routes
+            << " route(s) (scenarios and model search, " << FormatSeconds(r.routes_seconds)
+            << ")\n";
+  }
+  if (r.found_in_run > 0) {
+    summary << "  first failure in run " << r.found_in_run << " after "
+            << FormatSeconds(r.found_seconds) << " (" << r.found_ops << " ops before shrinking)\n";
+  }
   summary << CoverageText(r.coverage) << "\n";
   for (const auto& w : r.warnings) summary << "WARNING: " << w << "\n";
   if (r.coverage.ExercisedCount() < r.coverage.rules.size()) {
@@ -219,11 +266,24 @@ int Run(const Args& a) {
             << " rule(s) were never exercised by this gate (listed above): it says nothing "
                "about them\n";
   }
+  // Departures fail the full profile and are warnings under
+  // --documented-only.
   for (auto rule : r.departures) {
-    summary << "WARNING: departure from assumption " << RuleOf<M>(rule).id << " ("
-            << RuleOf<M>(rule).statement << ")\n";
+    summary << (a.documented_only ? "WARNING" : "ERROR") << ": departure from assumption "
+            << RuleOf<M>(rule).id << " (" << RuleOf<M>(rule).statement << ")\n";
   }
   std::cout << summary.str();
+  if (!r.failure && !a.documented_only && !r.departures.empty()) {
+    std::cout << "ERROR: " << M::kName
+              << ": assumption departure: seen while searching for violations, but the search "
+                 "for a counterexample did not meet it again; rerun with more --runs\n"
+              << "SUMMARY: " << M::kName << " does not conform (assumption departure)\n";
+    if (!a.junit.empty()) {
+      WriteJUnit(a.junit, suite, "conformance", secs(), "assumption departure",
+                 "assumption departure without a counterexample", summary.str());
+    }
+    return Code(ExitCode::kViolation);
+  }
   if (!r.failure) {
     std::cout << "SUMMARY: " << M::kName << " conforms"
               << (r.departures.empty() ? "" : " to the documented rules") << "\n";
@@ -247,7 +307,9 @@ int Run(const Args& a) {
             << (a.config.empty() ? "" : " --config " + a.config) << "\n"
             << "  reproduce: haspec gate " << M::kName << " --sut '" << a.sut << "' --seed "
             << a.seed << " --runs " << a.runs << " --max-ops " << a.max_ops
-            << (a.documented_only ? " --documented-only" : "") << "\n"
+            << (a.documented_only ? " --documented-only" : "")
+            << (a.config.empty() ? "" : " --config " + a.config) << Repeat(a.scenarios)
+            << (a.no_steer ? " --no-steer" : "") << "\n"
             << "SUMMARY: " << M::kName << " does not conform (" << kind << ")\n";
   if (!a.junit.empty()) {
     WriteJUnit(a.junit, suite, "conformance", secs(), kind, text, summary.str());
@@ -285,6 +347,13 @@ std::function<int()> Declare(CLI::App& sub) {
   sub.add_option("--trace", a->trace,
                  "Replay this op trace (such as a gate counterexample) against the implementation "
                  "instead of generating sequences");
+  sub.add_option("--scenario", a->scenarios,
+                 "An op trace (haspec run's format) of a scenario to steer runs through, besides "
+                 "the bundled ones (traces/<machine>/valid); repeatable")
+      ->check(CLI::ExistingFile);
+  sub.add_flag("--no-steer", a->no_steer,
+               "Generate every run at random: no runs steered along scenarios or along the "
+               "routes the model search finds to rules not yet exercised");
   AddProfileFlag(sub, a->documented_only);
   AddConfigOption(sub, a->config);
   return [a] {
