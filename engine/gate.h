@@ -47,6 +47,14 @@ class GateTarget {
   virtual sut::HelloReply Hello(const std::string& machine, const nlohmann::json& config) = 0;
   virtual nlohmann::json Reset(const nlohmann::json& config) = 0;
   virtual sut::Reply Apply(const nlohmann::json& op, long seq) = 0;
+  // Applies ops in order, numbered from first_seq, handing each reply to
+  // on_reply until it returns false. A target may pipeline the requests.
+  virtual void ApplyMany(const std::vector<nlohmann::json>& ops, long first_seq,
+                         const sut::Client::ReplyHandler& on_reply) {
+    for (std::size_t i = 0; i < ops.size(); ++i) {
+      if (!on_reply(i, Apply(ops[i], first_seq + static_cast<long>(i)))) return;
+    }
+  }
   virtual void Close() {}
   virtual std::string StderrTail() const { return ""; }
 };
@@ -71,6 +79,12 @@ class SubprocessTarget : public GateTarget {
     return client_.Reset(c);
   }
   sut::Reply Apply(const nlohmann::json& op, long seq) override { return client_.Apply(op, seq); }
+  // Up to 16 requests in flight: the round trips, not the work, dominate
+  // with a fast implementation.
+  void ApplyMany(const std::vector<nlohmann::json>& ops, long first_seq,
+                 const sut::Client::ReplyHandler& on_reply) override {
+    client_.ApplyMany(ops, first_seq, 16, on_reply);
+  }
   void Close() override { client_.Close(); }
   std::string StderrTail() const override { return client_.StderrTail(); }
 
@@ -265,7 +279,11 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
     rec_storage.emplace(report->coverage);
     rec = &*rec_storage;
   }
-  std::vector<typename M::Op> cand, alts;
+  // The ops of the run are chosen up front along the model's own answers
+  // (what a conforming implementation answers), so they can be pipelined
+  // to the implementation; a run that departs only continues until its
+  // first failure anyway.
+  std::vector<typename M::Op> ops(fixed.begin(), fixed.end()), cand;
   // Swarm testing: half the runs draw from a random subset of the op types
   // (the first pick is the subset), which reaches long scenarios (a full
   // update rollout, a cluster filling up) that a draw over every op rarely
@@ -276,17 +294,19 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
     swarm = (*picks)[0];
     first = 1;
   }
-  const std::size_t n = fixed.size() + (picks ? picks->size() - std::min(first, picks->size()) : 0);
-  for (std::size_t i = 0; i < n; ++i) {
-    const auto before = set.members();
-    typename M::Op op;
-    if (i >= fixed.size()) {
+  if (picks && picks->size() > first) {
+    typename M::State m = M::Initial(config);
+    for (const auto& op : fixed) {
+      auto o = M::Step(m, op);
+      if (o.accepted) m = std::move(o.next);
+    }
+    for (std::size_t i = first; i < picks->size(); ++i) {
       cand.clear();
-      M::CandidateOps(before.front().state, cand);
+      M::CandidateOps(m, cand);
       if (swarm != ~0u) {
         std::erase_if(cand,
                       [&](const typename M::Op& c) { return !(swarm >> (c.index() % 31) & 1); });
-        if (cand.empty()) M::CandidateOps(before.front().state, cand);
+        if (cand.empty()) M::CandidateOps(m, cand);
       }
       if (cand.empty()) break;
       // Like the walks, prefer an op the model accepts so that sequences go
@@ -294,19 +314,29 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
       // shrunk pick list replays the same ops).
       // One pick in four takes its op as drawn, refused or not: mutants that
       // accept what the documents forbid only show on refused ops.
-      std::uint64_t x = (*picks)[i - fixed.size() + first];
-      op = cand[x % cand.size()];
+      std::uint64_t x = (*picks)[i];
+      typename M::Op op = cand[x % cand.size()];
+      auto o = M::Step(m, op);
       const int draws = ((x >> 29) & 3) == 0 ? 1 : 4;
-      for (int d = 1; d < draws && !M::Step(before.front().state, op).accepted; ++d) {
+      for (int d = 1; d < draws && !o.accepted; ++d) {
         x = x * 6364136223846793005ULL + 1442695040888963407ULL;
         op = cand[(x >> 33) % cand.size()];
+        o = M::Step(m, op);
       }
-    } else {
-      op = fixed[i];
+      ops.push_back(op);
+      if (o.accepted) m = std::move(o.next);
     }
-    GateStep<M> st{op, gate_internal::Strip<M>(op, nodes, hello.env_choices, alts), {}, {}, {}, {}};
+  }
+  std::vector<nlohmann::json> sent(ops.size());
+  std::vector<std::vector<typename M::Op>> alts(ops.size());
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    sent[i] = gate_internal::Strip<M>(ops[i], nodes, hello.env_choices, alts[i]);
+  }
+  target.ApplyMany(sent, 1, [&](std::size_t i, const sut::Reply& got) {
+    const auto before = set.members();
+    const typename M::Op& op = ops[i];
+    GateStep<M> st{op, sent[i], got, {}, {}, {}};
     for (std::size_t k = 0; k < before.size() && k < 3; ++k) st.allowed.push_back(before[k].state);
-    st.reply = target.Apply(st.sent, static_cast<long>(i + 1));
     if (report) ++report->ops;
     Reply<M> reply{st.reply.accepted, std::nullopt};
     if (!st.reply.reason.empty()) {
@@ -319,7 +349,7 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
                                    "; it was ignored");
       }
     }
-    auto v = set.Answer(alts, reply);
+    auto v = set.Answer(alts[i], reply);
     if (v.fit != Fit::kMismatch && !st.reply.observation.is_null()) {
       auto w = set.See(parse_obs(st.reply.observation));
       if (w.fit != Fit::kMatch) v = w;
@@ -339,9 +369,10 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
     if (fails(v.fit)) {
       run.fit = v.fit;
       failed = true;
-      return run;
+      return false;
     }
-  }
+    return true;
+  });
   return run;
 }
 

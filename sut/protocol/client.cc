@@ -6,6 +6,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -247,9 +248,18 @@ void Client::Fail(const std::string& what) {
 }
 
 json Client::Request(const json& msg, const std::string& want_type) {
-  std::string line;
   try {
     proc_->WriteLine(msg.dump());
+  } catch (const SutError& e) {
+    tail_ = proc_->StderrTail();
+    Fail(e.what());
+  }
+  return Receive(want_type);
+}
+
+json Client::Receive(const std::string& want_type) {
+  std::string line;
+  try {
     line = proc_->ReadLine();
   } catch (const SutError& e) {
     tail_ = proc_->StderrTail();
@@ -263,11 +273,14 @@ json Client::Request(const json& msg, const std::string& want_type) {
          "\"");
   }
   if (!reply.is_object()) Fail("the implementation replied with a non-object: " + line);
-  const std::string type = reply.value("type", "");
-  if (type == "error") {
+  const auto type = reply.find("type");
+  if (type == reply.end() || !type->is_string()) {
+    Fail("the implementation replied without a \"type\": " + line.substr(0, 200));
+  }
+  if (*type == "error") {
     Fail("the implementation reported an error: " + reply.value("message", std::string("")));
   }
-  if (type != want_type) {
+  if (*type != want_type) {
     Fail("expected a \"" + want_type + "\" reply, got: " + line.substr(0, 200));
   }
   return reply;
@@ -304,9 +317,12 @@ json Client::Reset(const json& config) {
 }
 
 Reply Client::Apply(const json& op, long seq) {
-  json r = Request({{"type", "op"}, {"seq", seq}, {"op", op}}, "result");
-  if (r.contains("seq") && r["seq"] != seq) {
-    Fail("the reply is for request " + r["seq"].dump() + ", not " + std::to_string(seq));
+  return ToReply(Request({{"type", "op"}, {"seq", seq}, {"op", op}}, "result"), seq);
+}
+
+Reply Client::ToReply(const json& r, long seq) {
+  if (auto it = r.find("seq"); it != r.end() && *it != seq) {
+    Fail("the reply is for request " + it->dump() + ", not " + std::to_string(seq));
   }
   auto acc = r.find("accepted");
   if (acc == r.end() || !acc->is_boolean()) Fail("a result needs \"accepted\": true or false");
@@ -318,6 +334,39 @@ Reply Client::Apply(const json& op, long seq) {
   }
   if (auto it = r.find("observation"); it != r.end()) out.observation = *it;
   return out;
+}
+
+void Client::ApplyMany(const std::vector<json>& ops, long first_seq, std::size_t window,
+                       const ReplyHandler& on_reply) {
+  window = std::max<std::size_t>(window, 1);
+  std::size_t sent = 0, got = 0;
+  bool more = true;  // the handler still wants replies
+  std::string batch;
+  while (got < ops.size()) {
+    // Keep up to `window` requests in flight, written in one go.
+    batch.clear();
+    while (more && sent < ops.size() && sent - got < window) {
+      batch += json{{"type", "op"}, {"seq", first_seq + static_cast<long>(sent)}, {"op", ops[sent]}}
+                   .dump();
+      batch += '\n';
+      ++sent;
+    }
+    if (!batch.empty()) {
+      batch.pop_back();  // WriteLine adds the last newline
+      try {
+        proc_->WriteLine(batch);
+      } catch (const SutError& e) {
+        tail_ = proc_->StderrTail();
+        Fail(e.what());
+      }
+    }
+    if (got == sent) break;
+    // Replies to requests already sent are read (and dropped once the
+    // handler has stopped) so that the next request meets a clean stream.
+    Reply r = ToReply(Receive("result"), first_seq + static_cast<long>(got));
+    if (more) more = on_reply(got, r);
+    ++got;
+  }
 }
 
 void Client::Close() {

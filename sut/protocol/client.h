@@ -16,6 +16,7 @@
 #include <sys/types.h>
 
 #include <deque>
+#include <functional>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
@@ -90,6 +91,15 @@ class Client {
   // The initial observation (null when none was reported).
   nlohmann::json Reset(const nlohmann::json& config);
   Reply Apply(const nlohmann::json& op, long seq);
+  // Called with each reply in order (index into ops); returns false once it
+  // wants no more.
+  using ReplyHandler = std::function<bool(std::size_t, const Reply&)>;
+  // Applies ops with up to `window` requests in flight (pipelined: the
+  // implementation answers each in order, as it reads them), numbered from
+  // first_seq. After the handler returns false no more are sent, and
+  // replies already on their way are read and dropped.
+  void ApplyMany(const std::vector<nlohmann::json>& ops, long first_seq, std::size_t window,
+                 const ReplyHandler& on_reply);
   // Says bye and lets the child exit (restarting it on the next Hello).
   void Close();
   // Kills and restarts the child (for implementations that cannot reset).
@@ -98,6 +108,8 @@ class Client {
 
  private:
   nlohmann::json Request(const nlohmann::json& msg, const std::string& want_type);
+  nlohmann::json Receive(const std::string& want_type);
+  Reply ToReply(const nlohmann::json& r, long seq);
   [[noreturn]] void Fail(const std::string& what);
 
   std::vector<std::string> argv_;

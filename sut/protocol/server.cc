@@ -13,6 +13,13 @@ void Send(std::ostream& out, const json& j) {
   out.flush();
 }
 
+// A result is flushed only once no further request is already buffered:
+// when haspec pipelines requests, the replies go out in one write.
+void SendResult(std::istream& in, std::ostream& out, const json& j) {
+  out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
+  if (in.rdbuf()->in_avail() <= 0) out.flush();
+}
+
 void Error(std::ostream& out, const std::string& message) {
   Send(out, {{"type", "error"}, {"message", message}});
 }
@@ -20,6 +27,8 @@ void Error(std::ostream& out, const std::string& message) {
 }  // namespace
 
 int Serve(Implementation& impl, std::istream& in, std::ostream& out) {
+  // The standard streams unsynchronised from C stdio buffer whole blocks.
+  if (&in == &std::cin) std::ios::sync_with_stdio(false);
   std::string line;
   bool greeted = false;
   while (std::getline(in, line)) {
@@ -61,8 +70,8 @@ int Serve(Implementation& impl, std::istream& in, std::ostream& out) {
         Result r = impl.Apply(msg.at("op"));
         json reply = {{"type", "result"}, {"seq", msg.value("seq", 0)}, {"accepted", r.accepted}};
         if (!r.accepted && !r.reason.empty()) reply["reason"] = r.reason;
-        if (!r.observation.is_null()) reply["observation"] = r.observation;
-        Send(out, reply);
+        if (!r.observation.is_null()) reply["observation"] = std::move(r.observation);
+        SendResult(in, out, reply);
       } else if (type == "bye") {
         return 0;
       } else {
