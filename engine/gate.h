@@ -141,12 +141,15 @@ struct GateOptions {
   // sequence against the implementation); the smallest found by then is
   // reported.
   double shrink_seconds = 10;
-  // Steering: every other run first follows a route the model found to a
-  // coverage item the gate has not exercised yet (engine/reach.h), then
-  // continues at random. Routes are searched once, before the first steered
-  // run.
+  // Steering: after the first `unsteered` runs, every other run first
+  // follows a route the model found to a coverage item the gate has not
+  // exercised yet (engine/reach.h), then continues at random. Routes are
+  // searched once, before the first steered run.
   bool steer = true;
   RouteOptions routes;
+  // Runs before steering starts: plain random runs catch most bugs within
+  // milliseconds, before the route search (up to a second) is paid for.
+  int unsteered = 20;
 };
 
 // One step of a run, as sent and answered.
@@ -344,9 +347,12 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
       if (r) {
         reply.reason = static_cast<typename M::RuleId>(r - M::Rules().data());
       } else if (report) {
-        report->warnings.push_back("the implementation gave the reason \"" + st.reply.reason +
-                                   "\", which is no rule of " + std::string(M::kName) +
-                                   "; it was ignored");
+        std::string w = "the implementation gave the reason \"" + st.reply.reason +
+                        "\", which is no rule of " + std::string(M::kName) + "; it was ignored";
+        if (std::find(report->warnings.begin(), report->warnings.end(), w) ==
+            report->warnings.end()) {
+          report->warnings.push_back(std::move(w));
+        }
       }
     }
     auto v = set.Answer(alts[i], reply);
@@ -469,7 +475,9 @@ void Search(GateTarget& target, const typename M::Config& config, const sut::Hel
     // running, so RapidCheck stops with the smallest failure found.
     if (last_failure && std::chrono::steady_clock::now() > shrink_deadline) return;
     const std::vector<Op>& route =
-        last_failure ? failing_route : (opt.steer && runs % 2 == 1 ? next_route() : no_route);
+        last_failure
+            ? failing_route
+            : (opt.steer && runs >= opt.unsteered && runs % 2 == 1 ? next_route() : no_route);
     const std::size_t room =
         std::max<std::size_t>(static_cast<std::size_t>(opt.max_ops), route.size() + 5) -
         route.size();

@@ -122,6 +122,13 @@ class Prober {
             route, &op);
     }
     outs.clear();
+    if (!refusals_->empty()) {
+      // A refused op's answer is its first refusal (Outcomes is derived
+      // from Refusals and Effects, model/core/answers.h): no need to build
+      // it, which copies the state.
+      Reach(static_cast<std::size_t>(refusals_->front()), route, &op);
+      return;
+    }
     M::Outcomes(s, op, outs);
     for (const auto& o : outs) {
       Reach(static_cast<std::size_t>(o.rule), route, &op);
