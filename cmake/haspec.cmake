@@ -6,6 +6,9 @@
 #   haspec_bench(NAME steps_bench SRCS steps_bench.cc DEPS ...)
 #
 # Include paths start at the repository root: #include "model/dsm/dsm.h".
+# Every library also gets the alias haspec::NAME, the name an installed
+# haspec exports it under (cmake/haspec_install.cmake), so in-tree and
+# installed use look the same.
 
 set(HASPEC_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wno-missing-field-initializers)
 
@@ -32,7 +35,8 @@ if(HASPEC_FUZZ)
 endif()
 
 function(_haspec_common target)
-  target_include_directories(${target} PUBLIC ${PROJECT_SOURCE_DIR})
+  # Installed, the same paths resolve under <prefix>/include.
+  target_include_directories(${target} PUBLIC $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>)
   target_compile_options(${target} PRIVATE ${HASPEC_WARNINGS})
 endfunction()
 
@@ -41,12 +45,16 @@ function(haspec_library)
   if(A_SRCS)
     add_library(${A_NAME} STATIC ${A_SRCS})
     target_link_libraries(${A_NAME} PUBLIC ${A_DEPS})
+    # The headers need C++20 (concepts): users of an installed haspec too.
+    target_compile_features(${A_NAME} PUBLIC cxx_std_20)
     _haspec_common(${A_NAME})
   else()
     add_library(${A_NAME} INTERFACE)
-    target_include_directories(${A_NAME} INTERFACE ${PROJECT_SOURCE_DIR})
+    target_include_directories(${A_NAME} INTERFACE $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}>)
     target_link_libraries(${A_NAME} INTERFACE ${A_DEPS})
+    target_compile_features(${A_NAME} INTERFACE cxx_std_20)
   endif()
+  add_library(haspec::${A_NAME} ALIAS ${A_NAME})
 endfunction()
 
 function(haspec_binary)
@@ -75,3 +83,7 @@ function(haspec_bench)
   target_link_libraries(${A_NAME} PRIVATE ${A_DEPS} benchmark::benchmark)
   _haspec_common(${A_NAME})
 endfunction()
+
+# haspec_add_gate_test(NAME ... HEADER ... FACTORY ... LIBRARIES ...): the
+# same function an installed haspec gives C++ projects.
+include(${CMAKE_CURRENT_LIST_DIR}/haspecGateTest.cmake)

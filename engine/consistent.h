@@ -79,6 +79,17 @@ class ConsistentSet {
   // itself: any of `alternatives` (the op with each value of those fields)
   // may be what happened.
   SetVerdict<M> Answer(const std::vector<typename M::Op>& alternatives, const Reply<M>& reply) {
+    return AnswerIf(alternatives, [&](const OutcomeOf<M>& a, const std::vector<RuleId>& refusals) {
+      return Fits(a, reply, refusals);
+    });
+  }
+
+  // The same, keeping the answers for which `fits(answer, refusals)` holds
+  // (refusals: every precondition that forbids the op in that member).
+  // Replay states what came back as "accepted", "rejected" or a rule ID,
+  // which a Reply cannot say (a rule that decides an acceptance).
+  template <class FitsFn>
+  SetVerdict<M> AnswerIf(const std::vector<typename M::Op>& alternatives, FitsFn fits) {
     std::vector<Member> next;
     Index idx;
     std::vector<OutcomeOf<M>> answers;
@@ -89,7 +100,7 @@ class ConsistentSet {
         answers.clear();
         AnswersOf<M>(m.state, op, answers, &refusals);
         for (const auto& a : answers) {
-          if (!Fits(a, reply, refusals)) continue;
+          if (!fits(a, std::as_const(refusals))) continue;
           auto dep = m.departed ? m.departed : a.departs;
           Add(next, idx, {a.next, dep});
         }

@@ -141,9 +141,9 @@ struct GateOptions {
   // sequence against the implementation); the smallest found by then is
   // reported.
   double shrink_seconds = 10;
-  // Steering: after the first `unsteered` runs, every other run first
-  // follows a route the model found to a coverage item the gate has not
-  // exercised yet (engine/reach.h), then continues at random. Routes are
+  // Steering: after the first `unsteered` runs, two runs in three first
+  // follow a route the model found to a coverage item the gate has not
+  // exercised yet (engine/reach.h), then continue at random. Routes are
   // searched once, before the first steered run.
   bool steer = true;
   RouteOptions routes;
@@ -186,6 +186,9 @@ struct GateReport {
   int found_in_run = 0;       // the run that failed first (1-based), 0 = none
   double found_seconds = 0;   // time to that failure, from the gate's start
   std::size_t found_ops = 0;  // its length before shrinking
+  // Ops refused by one rule alone, [rule * op types + op type]: a coverage
+  // item of the route search (engine/reach.h) the record does not keep.
+  std::vector<char> refused_alone;
 };
 
 namespace gate_internal {
@@ -369,6 +372,11 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
       Scratch<typename M::RuleId> refusals;
       M::Refusals(m0, op, *refusals);
       rec->OnStep(m0, o, &*refusals);
+      if (refusals->size() == 1) {
+        const std::size_t v = std::variant_size_v<typename M::Op>;
+        report->refused_alone.resize(M::Rules().size() * v);
+        report->refused_alone[static_cast<std::size_t>(refusals->front()) * v + op.index()] = 1;
+      }
       if (o.accepted) rec->OnState(o.next);
     }
     run.steps.push_back(std::move(st));
@@ -460,7 +468,12 @@ void Search(GateTarget& target, const typename M::Config& config, const sut::Hel
     if (t.empty()) return no_route;
     // First every item the gate has not exercised yet, in the order found
     // (scenarios, then shortest routes first); then all of them, in turn.
-    while (cursor < t.size() && CoverageItemSeen(report.coverage, t[cursor].item)) ++cursor;
+    auto seen = [&](std::size_t item) {
+      const std::size_t alone = AloneItemBase(report.coverage);
+      if (item < alone) return CoverageItemSeen(report.coverage, item);
+      return item - alone < report.refused_alone.size() && report.refused_alone[item - alone];
+    };
+    while (cursor < t.size() && seen(t[cursor].item)) ++cursor;
     ++report.steered;
     return t[cursor++ % t.size()].ops;
   };

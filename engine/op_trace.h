@@ -7,7 +7,10 @@
 //
 // The optional "expect" field states the verdict the model must give:
 // "accepted", "rejected", or the ID of the rule that must decide the step.
-// Node names are the configuration's (Nodes).
+// The optional "obs" field is what the product showed after the op, as the
+// machine's ObservationToJson writes it; keys left out were not seen. A
+// line with "obs" and no "op", before the first op, is the observation of
+// the initial state. Node names are the configuration's (Nodes).
 //
 //   OpTrace<Dsm> t = ReadOpTrace<Dsm>("trace.jsonl", config.nodes);  // throws InputError
 //
@@ -15,10 +18,13 @@
 #ifndef HASPEC_ENGINE_OP_TRACE_H_
 #define HASPEC_ENGINE_OP_TRACE_H_
 
+#include <algorithm>
 #include <cstddef>
 #include <fstream>
 #include <istream>
+#include <iterator>
 #include <nlohmann/json.hpp>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -42,7 +48,44 @@ struct OpTrace {
   std::vector<typename M::Op> ops;
   std::vector<int> lines;            // file line of each op
   std::vector<std::string> expects;  // "" when the line states none
+  // What each line says the product showed after its op (unset: nothing).
+  std::vector<std::optional<typename M::Observation>> observations;
+  // An "obs" line before the first op: the initial state's observation.
+  std::optional<typename M::Observation> initial_observation;
+  int initial_observation_line = 0;
+
+  bool HasObservations() const {
+    if (initial_observation) return true;
+    for (const auto& o : observations) {
+      if (o) return true;
+    }
+    return false;
+  }
 };
+
+namespace op_trace_internal {
+
+// The "obs" of a trace line; errors name the field path under "obs".
+template <CodecMachine M>
+typename M::Observation ObservationOfLine(const nlohmann::json& j, const Nodes& nodes) {
+  if (!j.is_object()) {
+    throw ParseError("obs",
+                     "expected an object (an observation as `haspec run --json` shows "
+                     "it), got " +
+                         std::string(j.type_name()));
+  }
+  try {
+    return M::ObservationFromJson(j, nodes);
+  } catch (const ParseError& e) {
+    if (e.where().empty()) throw ParseError("obs", e.problem());
+    const bool index = e.where().front() == '[';
+    throw ParseError("obs" + std::string(index ? "" : ".") + e.where(), e.problem());
+  } catch (const nlohmann::json::exception& e) {
+    throw ParseError("obs", e.what());
+  }
+}
+
+}  // namespace op_trace_internal
 
 // Reads a whole trace from `in` (`path` names it in errors); the first bad
 // line throws (nothing after it is applied by any caller).
@@ -62,7 +105,28 @@ OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& 
       throw InputError(path, n, std::string("not valid JSON: ") + e.what());
     }
     std::string expect;
+    std::optional<typename M::Observation> obs;
     try {
+      if (j.is_object() && !j.contains("op") && j.contains("obs")) {
+        // Only the initial state can be seen without an op before it.
+        if (!t.ops.empty() || t.initial_observation) {
+          throw ParseError("op",
+                           "missing (a line without an op may only state the initial "
+                           "observation, before the first op)");
+        }
+        for (auto it = j.begin(); it != j.end(); ++it) {
+          if (it.key() == "expect") {
+            throw ParseError("expect", "an initial observation has no op to expect an answer of");
+          }
+          if (std::find(std::begin(kTraceKeys), std::end(kTraceKeys), it.key()) ==
+              std::end(kTraceKeys)) {
+            throw ParseError(it.key(), "unknown field of an initial observation line");
+          }
+        }
+        t.initial_observation = op_trace_internal::ObservationOfLine<M>(j["obs"], nodes);
+        t.initial_observation_line = n;
+        continue;
+      }
       t.ops.push_back(OpFromJson<typename M::Op>(j, nodes));
       if (auto it = j.find("expect"); it != j.end()) {
         if (!it->is_string()) {
@@ -74,11 +138,15 @@ OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& 
                                          "rule ID of " + std::string(M::kName));
         }
       }
+      if (auto it = j.find("obs"); it != j.end()) {
+        obs = op_trace_internal::ObservationOfLine<M>(*it, nodes);
+      }
     } catch (const ParseError& e) {
       throw InputError(path, n, e.what());
     }
     t.lines.push_back(n);
     t.expects.push_back(std::move(expect));
+    t.observations.push_back(std::move(obs));
   }
   if (in.bad()) throw InputError(path, n, "read error");
   return t;

@@ -75,6 +75,13 @@ inline bool CoverageItemSeen(const Coverage& c, std::size_t item) {
   return c.status_moves[item - 3 * n - k] != 0;
 }
 
+// The first item number of the last kind (an op type refused by one rule
+// alone), which a Coverage does not keep.
+inline std::size_t AloneItemBase(const Coverage& c) {
+  const std::size_t n = c.rules.size(), k = c.statuses.size();
+  return 3 * n + k + k * k;
+}
+
 namespace reach_internal {
 
 // Records the coverage items a state and its ops reach, each once, with the

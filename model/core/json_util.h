@@ -10,6 +10,7 @@
 #define HASPEC_MODEL_CORE_JSON_UTIL_H_
 
 #include <cstdint>
+#include <initializer_list>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -33,6 +34,26 @@ inline std::string TypeName(const json& j) { return j.type_name(); }
 inline void RequireObject(const json& j, std::string_view where) {
   if (!j.is_object()) {
     throw ParseError(std::string(where), "expected a JSON object, got " + TypeName(j));
+  }
+}
+
+// Throws for the first key of object `j` not in `allowed`, naming its path:
+//   nodes.n1.satus: unknown field (expected listed, role, status)
+// Codecs call this on every fixed-key object they read because a misspelt
+// key would otherwise read as "not seen" (or as a default) and hide the
+// fact it was meant to carry. `what` names the kind of key in the message.
+inline void RejectUnknownKeys(const json& j, std::string_view where,
+                              std::initializer_list<std::string_view> allowed,
+                              std::string_view what = "field") {
+  RequireObject(j, where);
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    bool known = false;
+    for (std::string_view k : allowed) known = known || it.key() == k;
+    if (known) continue;
+    std::string list;
+    for (std::string_view k : allowed) list += (list.empty() ? "" : ", ") + std::string(k);
+    throw ParseError(Path(where, it.key()),
+                     "unknown " + std::string(what) + " (expected " + list + ")");
   }
 }
 

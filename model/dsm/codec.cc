@@ -80,17 +80,6 @@ Faults FaultsValue(const json& f, const std::string& path) {
   return mask;
 }
 
-void RequireKnownKeys(const json& j, std::string_view where,
-                      std::initializer_list<std::string_view> keys) {
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (std::find(keys.begin(), keys.end(), it.key()) == keys.end()) {
-      std::string list;
-      for (auto k : keys) list += (list.empty() ? "" : ", ") + std::string(k);
-      throw ParseError(Path(where, it.key()), "unknown field (expected " + list + ")");
-    }
-  }
-}
-
 }  // namespace
 
 // ---- State -----------------------------------------------------------------
@@ -122,7 +111,7 @@ json Dsm::StateToJson(const State& s, const Nodes& names) {
 
 State Dsm::StateFromJson(const json& j, const Nodes& names) {
   RequireObject(j, "");
-  RequireKnownKeys(j, "", {"machine", "agents_behind", "faults", "nodes"});
+  RejectUnknownKeys(j, "", {"machine", "agents_behind", "faults", "nodes"});
   if (names.size() > static_cast<std::size_t>(kMaxSlots)) {
     throw ParseError("", "the configuration names " + std::to_string(names.size()) +
                              " nodes (at most " + std::to_string(kMaxSlots) + ")");
@@ -138,9 +127,9 @@ State Dsm::StateFromJson(const json& j, const Nodes& names) {
     std::string w = "nodes[" + std::to_string(i) + "]";
     const json& e = nodes[i];
     RequireObject(e, w);
-    RequireKnownKeys(e, w,
-                     {"node", "life", "role", "behind", "services_down", "reachable",
-                      "password_expired", "ha_config", "out_of_sync", "staged", "updating"});
+    RejectUnknownKeys(e, w,
+                      {"node", "life", "role", "behind", "services_down", "reachable",
+                       "password_expired", "ha_config", "out_of_sync", "staged", "updating"});
     int slot = NodeValue(Field(e, "node", w), names, w + ".node");
     if (s.nodes[slot].life != Life::kEmpty) {
       throw ParseError(w + ".node", names.Name(slot) + " is listed twice");
@@ -195,7 +184,7 @@ json Dsm::ObservationToJson(const Observation& o, const Nodes& names) {
 
 Observation Dsm::ObservationFromJson(const json& j, const Nodes& names) {
   RequireObject(j, "");
-  RequireKnownKeys(j, "", {"nodes"});
+  RejectUnknownKeys(j, "", {"nodes"});
   Observation o;
   const json* nodes = OptionalField(j, "nodes", "");
   if (!nodes) return o;
@@ -208,7 +197,7 @@ Observation Dsm::ObservationFromJson(const json& j, const Nodes& names) {
     if (slot >= kMaxSlots) throw ParseError(w, "beyond the model's slots");
     const json& e = it.value();
     RequireObject(e, w);
-    RequireKnownKeys(e, w, {"listed", "role", "status", "behind", "answers", "services"});
+    RejectUnknownKeys(e, w, {"listed", "role", "status", "behind", "answers", "services"});
     NodeObs& v = o.nodes[slot];
     if (OptionalField(e, "listed", w)) v.listed = BoolField(e, "listed", w, false);
     if (OptionalField(e, "role", w)) v.role = EnumField(kRoleNames, e, "role", w);
@@ -244,7 +233,7 @@ json Dsm::ConfigToJson(const Config& c) {
 
 Config Dsm::ConfigFromJson(const json& j) {
   RequireObject(j, "");
-  RequireKnownKeys(j, "", {"nodes", "slots", "faults", "start", "members"});
+  RejectUnknownKeys(j, "", {"nodes", "slots", "faults", "start", "members"});
   Config c;
   const json* names = OptionalField(j, "nodes", "");
   const json* slots = OptionalField(j, "slots", "");

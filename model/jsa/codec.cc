@@ -20,18 +20,6 @@ std::uint8_t HostValue(const json& f, const Nodes& n, const std::string& path) {
   throw ParseError(path, "unknown host \"" + name + "\" (expected " + n.Choices() + ")");
 }
 
-void RejectUnknownKeys(const json& j, std::string_view where,
-                       std::initializer_list<std::string_view> known) {
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    bool ok = false;
-    for (auto k : known) ok = ok || it.key() == k;
-    if (ok) continue;
-    std::string list;
-    for (auto k : known) list += (list.empty() ? "" : ", ") + std::string(k);
-    throw ParseError(Path(where, it.key()), "unknown field (expected " + list + ")");
-  }
-}
-
 json HostToJson(const Host& x, int h, const Nodes& n) {
   return {{"host", n.Name(h)},      {"role", HostName(h)}, {"status", kStatusNames.Name(x.status)},
           {"services", x.services}, {"vip", x.vip},        {"repaired", x.repaired}};

@@ -161,7 +161,7 @@ json VcsGco::StateToJson(const State& s, const Nodes& n) {
 }
 
 State VcsGco::StateFromJson(const json& j, const Nodes& n) {
-  RequireObject(j, "");
+  RejectUnknownKeys(j, "", {"machine", "heartbeats", "observers", "clusters"});
   CheckSize(n, "clusters");
   State s;
   s.size = static_cast<std::uint8_t>(n.size());
@@ -174,6 +174,7 @@ State VcsGco::StateFromJson(const json& j, const Nodes& n) {
   std::set<int> listed;
   ForEachClusterEntry(
       Field(j, "clusters", ""), n, "clusters", -1, [&](int c, const json& e, const std::string& w) {
+        RejectUnknownKeys(e, w, {"cluster", "state", "views"});
         listed.insert(c);
         Cluster& cl = s.clusters[c];
         cl.local = EnumField(kLocalNames, e, "state", w, Local::kRunning);
@@ -186,6 +187,7 @@ State VcsGco::StateFromJson(const json& j, const Nodes& n) {
         }
         ForEachClusterEntry(
             *views, n, w + ".views", c, [&](int r, const json& v, const std::string& vw) {
+              RejectUnknownKeys(v, vw, {"cluster", "state", "connected", "heartbeats"});
               View& view = cl.views[r];
               view.state = EnumField(kClusterStateNames, v, "state", vw);
               view.connected = BoolField(v, "connected", vw, false);
@@ -229,13 +231,14 @@ json VcsGco::ObservationToJson(const Observation& o, const Nodes& n) {
 }
 
 Observation VcsGco::ObservationFromJson(const json& j, const Nodes& n) {
-  RequireObject(j, "");
+  RejectUnknownKeys(j, "", {"clusters"});
   Observation o;
   const json* clusters = OptionalField(j, "clusters", "");
   if (!clusters) return o;  // nothing seen
   if (n.size() > static_cast<std::size_t>(kMaxClusters)) CheckSize(n, "clusters");
   ForEachClusterEntry(
       *clusters, n, "clusters", -1, [&](int c, const json& e, const std::string& w) {
+        RejectUnknownKeys(e, w, {"cluster", "reporting", "state", "remote"});
         ClusterReport& rep = o.clusters[c];
         if (const json* f = OptionalField(e, "reporting", w)) {
           if (!f->is_boolean()) {
@@ -248,6 +251,7 @@ Observation VcsGco::ObservationFromJson(const json& j, const Nodes& n) {
         if (!remote) return;
         ForEachClusterEntry(*remote, n, w + ".remote", c,
                             [&](int r, const json& v, const std::string& vw) {
+                              RejectUnknownKeys(v, vw, {"cluster", "state", "heartbeats"});
                               if (OptionalField(v, "state", vw)) {
                                 rep.remote[r] = EnumField(kClusterStateNames, v, "state", vw);
                               }
@@ -266,7 +270,7 @@ json VcsGco::ConfigToJson(const Config& c) {
 }
 
 VcsGco::Config VcsGco::ConfigFromJson(const json& j) {
-  RequireObject(j, "");
+  RejectUnknownKeys(j, "", {"clusters", "heartbeats", "observers", "start"}, "configuration key");
   Config c;
   if (const json* f = OptionalField(j, "clusters", "")) {
     if (!f->is_array()) {
@@ -302,13 +306,6 @@ VcsGco::Config VcsGco::ConfigFromJson(const json& j) {
     }
   }
   c.start = EnumField(kStartNames, j, "start", "", c.start);
-  for (auto it = j.begin(); it != j.end(); ++it) {
-    if (it.key() != "clusters" && it.key() != "heartbeats" && it.key() != "observers" &&
-        it.key() != "start") {
-      throw ParseError(
-          it.key(), "unknown configuration key (expected clusters, heartbeats, observers, start)");
-    }
-  }
   return c;
 }
 

@@ -94,9 +94,15 @@ void RoutesCoverWhatWalksCover() {
   for (const auto& t : r.targets) routed.insert(t.what);
   for (std::size_t i = 0; i < walked.rules.size(); ++i) {
     const std::string id(walked.rules[i]->id);
-    if (walked.decided[i]) EXPECT_TRUE(routed.count("decided by " + id)) << id;
-    if (walked.refused[i]) EXPECT_TRUE(routed.count("refused by " + id)) << id;
-    if (walked.premise[i]) EXPECT_TRUE(routed.count("premise of " + id)) << id;
+    if (walked.decided[i]) {
+      EXPECT_TRUE(routed.count("decided by " + id)) << id;
+    }
+    if (walked.refused[i]) {
+      EXPECT_TRUE(routed.count("refused by " + id)) << id;
+    }
+    if (walked.premise[i]) {
+      EXPECT_TRUE(routed.count("premise of " + id)) << id;
+    }
   }
   for (std::size_t i = 0; i < walked.statuses.size(); ++i) {
     if (walked.status_seen[i]) {

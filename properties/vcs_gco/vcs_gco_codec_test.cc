@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "model/core/op_codec.h"
 #include "model/core/parse_error.h"
@@ -67,6 +69,79 @@ RC_GTEST_PROP(VcsGcoListings, LowerCaseSeedSpellingsParseToTheSameObservation, (
 }
 
 using testing::ErrorOf;
+
+// Where each JSON object inside `j` sits, as codecs name paths ("" for the
+// top, "clusters[0].remote[1].heartbeats"), with its pointer for editing.
+void ObjectPaths(const json& j, const std::string& path, const json::json_pointer& at,
+                 std::vector<std::pair<std::string, json::json_pointer>>& out) {
+  if (j.is_object()) {
+    out.emplace_back(path, at);
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      ObjectPaths(it.value(), path.empty() ? it.key() : path + "." + it.key(), at / it.key(), out);
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      ObjectPaths(j[i], path + "[" + std::to_string(i) + "]", at / i, out);
+    }
+  }
+}
+
+// A misspelt key in any object of a real observation (a fixed-key object or
+// a map keyed by heartbeat) ends the parse at that key's path: the gate
+// stops instead of reading the fact as "not seen".
+RC_GTEST_PROP(VcsGcoCodec, AnUnknownKeyAnywhereInAnObservationIsRejectedAtItsPath, ()) {
+  auto t = *GenAnyTrace();
+  const json good = VcsGco::ObservationToJson(VcsGco::Observe(t.last), kNames);
+  std::vector<std::pair<std::string, json::json_pointer>> objects;
+  ObjectPaths(good, "", json::json_pointer(), objects);
+  for (const auto& [path, at] : objects) {
+    json bad = good;
+    bad[at]["satus"] = "RUNNING";
+    const std::string want = path.empty() ? "satus" : path + ".satus";
+    try {
+      VcsGco::ObservationFromJson(bad, kNames);
+      RC_FAIL("accepted an unknown key at " + want + ": " + bad.dump());
+    } catch (const ParseError& e) {
+      RC_ASSERT(e.where() == want);
+      RC_ASSERT(e.problem().rfind("unknown ", 0) == 0);
+    }
+  }
+}
+
+TEST(VcsGcoCodec, UnknownKeysAreRejectedAtEveryLevel) {
+  auto obs = [](const char* text) {
+    return ErrorOf([&] { VcsGco::ObservationFromJson(json::parse(text), kNames); });
+  };
+  EXPECT_EQ(obs(R"({"clusters": [], "cluster": "clus0"})"),
+            "cluster: unknown field (expected clusters)");
+  EXPECT_EQ(obs(R"({"clusters": [{"cluster": "clus0", "satus": "RUNNING"}]})"),
+            "clusters[0].satus: unknown field (expected cluster, reporting, state, remote)");
+  EXPECT_EQ(obs(R"({"clusters": [{"cluster": "clus0",
+                    "remote": [{"cluster": "clus1", "State": "RUNNING"}]}]})"),
+            "clusters[0].remote[0].State: unknown field (expected cluster, state, heartbeats)");
+  EXPECT_EQ(obs(R"({"clusters": [{"cluster": "clus0",
+                    "remote": [{"cluster": "clus1", "heartbeats": {"Icmpp": "HBALIVE"}}]}]})"),
+            "clusters[0].remote[0].heartbeats.Icmpp: unknown heartbeat (expected Icmp or IcmpS)");
+
+  auto state = [](const char* text) {
+    return ErrorOf([&] { VcsGco::StateFromJson(json::parse(text), kNames); });
+  };
+  EXPECT_EQ(state(R"({"observer": ["clus0"], "clusters": []})"),
+            "observer: unknown field (expected machine, heartbeats, observers, clusters)");
+  EXPECT_EQ(state(R"({"clusters": [{"cluster": "clus0", "local": "RUNNING"}]})"),
+            "clusters[0].local: unknown field (expected cluster, state, views)");
+  EXPECT_EQ(state(R"({"observers": ["clus0"], "clusters": [{"cluster": "clus0",
+                      "views": [{"cluster": "clus1", "state": "INIT", "conected": true}]}]})"),
+            "clusters[0].views[0].conected: unknown field (expected cluster, state, connected, "
+            "heartbeats)");
+  // What StateToJson writes, "machine" included, is read back.
+  EXPECT_EQ(state(VcsGco::StateToJson(props::Init<VcsGco>(), kNames).dump().c_str()),
+            "(no error: the input was accepted)");
+
+  EXPECT_EQ(ErrorOf([] { VcsGco::ConfigFromJson(json::parse(R"({"observer": "all"})")); }),
+            "observer: unknown configuration key (expected clusters, heartbeats, observers, "
+            "start)");
+}
 
 TEST(VcsGcoNames, BothSpellingsParseOneIsPrinted) {
   for (const auto& e : kClusterStateNames.entries) {

@@ -5,6 +5,9 @@
 #include <rapidcheck/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <utility>
+#include <vector>
 
 #include "model/core/op_codec.h"
 #include "model/core/parse_error.h"
@@ -48,6 +51,44 @@ RC_GTEST_PROP(VcsSystemCodec, ObservationJsonRoundTrips, ()) {
   if (!(back == o)) {
     RC_FAIL("observation round trip: " + VcsSystem::Show(o, PropsNodes()) + " became " +
             VcsSystem::Show(back, PropsNodes()));
+  }
+}
+
+// Where each JSON object inside `j` sits, as codecs name paths ("" for the
+// top, "observers[0].states"), with its pointer for editing.
+void ObjectPaths(const json& j, const std::string& path, const json::json_pointer& at,
+                 std::vector<std::pair<std::string, json::json_pointer>>& out) {
+  if (j.is_object()) {
+    out.emplace_back(path, at);
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      ObjectPaths(it.value(), path.empty() ? it.key() : path + "." + it.key(), at / it.key(), out);
+    }
+  } else if (j.is_array()) {
+    for (std::size_t i = 0; i < j.size(); ++i) {
+      ObjectPaths(j[i], path + "[" + std::to_string(i) + "]", at / i, out);
+    }
+  }
+}
+
+// A misspelt key in any object of a real observation (a fixed-key object or
+// a map keyed by system) ends the parse at that key's path: the gate stops
+// instead of reading the fact as "not seen".
+RC_GTEST_PROP(VcsSystemCodec, AnUnknownKeyAnywhereInAnObservationIsRejectedAtItsPath, ()) {
+  const json good =
+      VcsSystem::ObservationToJson(VcsSystem::Observe(props::GenState<VcsSystem>()), PropsNodes());
+  std::vector<std::pair<std::string, json::json_pointer>> objects;
+  ObjectPaths(good, "", json::json_pointer(), objects);
+  for (const auto& [path, at] : objects) {
+    json bad = good;
+    bad[at]["satus"] = "RUNNING";
+    const std::string want = path.empty() ? "satus" : path + ".satus";
+    try {
+      VcsSystem::ObservationFromJson(bad, PropsNodes());
+      RC_FAIL("accepted an unknown key at " + want + ": " + bad.dump());
+    } catch (const ParseError& e) {
+      RC_ASSERT(e.where() == want);
+      RC_ASSERT(e.problem().rfind("unknown ", 0) == 0);
+    }
   }
 }
 
@@ -302,7 +343,24 @@ INSTANTIATE_TEST_SUITE_P(
             "observers[0].states.sys1", "the listing leaves out"},
         BadJson{"ObservationUnknownKey", BadJson::kObservation,
                 R"({"observers":[{"observer":"sys0","table":[]}]})", "observers[0].table",
-                "unknown field"},
+                "unknown field (expected observer, answered, listed, states, groups_online)"},
+        BadJson{"ObservationUnknownTopKey", BadJson::kObservation,
+                R"({"observers":[],"observer":"sys0"})", "observer",
+                "unknown field (expected observers)"},
+        BadJson{"ObservationUnknownSystemInStates", BadJson::kObservation,
+                R"({"observers":[{"observer":"sys0","states":{"sys9":"RUNNING"}}]})",
+                "observers[0].states.sys9", "unknown system \"sys9\""},
+        BadJson{"ObservationUnknownSystemInGroups", BadJson::kObservation,
+                R"({"observers":[{"observer":"sys0","groups_online":{"Sys1":true}}]})",
+                "observers[0].groups_online.Sys1", "unknown system \"Sys1\""},
+        BadJson{"StateUnknownTopKey", BadJson::kState,
+                R"({"systems":[{"system":"sys0","state":"RUNNING"}],"entry":["sys0"]})", "entry",
+                "unknown field (expected machine, entries, systems)"},
+        BadJson{"StateUnknownSystemKey", BadJson::kState,
+                R"({"systems":[{"system":"sys0","state":"RUNNING","groups":true}]})",
+                "systems[0].groups",
+                "unknown field (expected system, state, main_cf, disk_cfg, current, "
+                "groups_online, run_cfg, seen, source, snapshot_cfg, build_cfg)"},
         BadJson{
             "ConfigTooMany", BadJson::kConfig,
             R"({"systems":["a","b","c","d","e","f","g","h","i","j","k","l","m","n","o","p","q"]})",
@@ -316,7 +374,7 @@ INSTANTIATE_TEST_SUITE_P(
                 R"({"systems":["a","b"],"stale":["a"],"invalid":["a"]})", "invalid",
                 "either stale or invalid"},
         BadJson{"ConfigUnknownKey", BadJson::kConfig, R"({"nodes":["a"]})", "nodes",
-                "unknown field"}),
+                "unknown field (expected systems, no_entry, stale, invalid, machine)"}),
     [](const auto& p) { return std::string(p.param.name); });
 
 TEST(VcsSystemCodec, StateJsonNamesTheProductStates) {

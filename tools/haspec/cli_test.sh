@@ -90,6 +90,78 @@ assert steps[1]["refusals"]==["DSM-PRE-SLOT-FREE"] and steps[1]["departs"]=="DSM
 assert rows[-1]["violations"]==1 and rows[-1]["departures"]==1 and not rows[-1]["stopped_early"], rows[-1]
 ' "$LAST" || { echo "FAIL: run --keep-going content"; fail=1; }
 
+# Observations: a line's "obs" (partial: keys left out are not seen) must fit
+# a state the trace allows, as the gate checks an implementation.
+src=$(cd "$(dirname "$0")/../.." && pwd)
+dsm_config=$src/sut/dsm/gate-config.json
+printf '{"op": "deploy_vm", "node": "n0", "obs": {"nodes": {"n0": {"status": "ACTIVE_MODE"}}}}\n{"op": "service_down", "node": "n0", "service": "postgres", "expect": "accepted", "obs": {"nodes": {"n0": {"listed": true, "status": "LOST_CONNECTIVITY"}}}}\n' >"$tmp/obs.jsonl"
+expect 0 "run: an observation the model shows fits" -- "$haspec" run dsm "$tmp/obs.jsonl" --config "$dsm_config"
+contains "seen [n0 Lost Connectivity] fits"
+contains "2 observation(s) checked"
+sed 's/"LOST_CONNECTIVITY"/"CRITICAL"/' "$tmp/obs.jsonl" >"$tmp/obs-status.jsonl"
+expect 1 "run: a wrong status in obs is a violation of the status rule" -- "$haspec" run dsm "$tmp/obs-status.jsonl" --config "$dsm_config"
+contains "ERROR: dsm: violation of transition DSM-STATUS-CRITICAL at $tmp/obs-status.jsonl:2: the observation n0 shows Critical"
+expect 1 "run --json: the observation verdict per step" -- "$haspec" run dsm "$tmp/obs-status.jsonl" --config "$dsm_config" --json
+python3 -c '
+import json,sys
+rows=[json.loads(l) for l in sys.argv[1].splitlines()]
+assert rows[1]["obs_verdict"]=={"fit":"match","why":[]} and rows[1]["obs"]["nodes"]["n0"]["status"]=="ACTIVE_MODE", rows[1]
+v=rows[2]["obs_verdict"]; assert v["fit"]=="mismatch" and v["why"][0]["rule"]=="DSM-STATUS-CRITICAL", v
+assert rows[2]["findings"][0]["severity"]=="violation", rows[2]
+assert rows[-1]["observations"]==2 and rows[-1]["verdict"]=="fail", rows[-1]
+' "$LAST" || { echo "FAIL: run --json observation verdict"; fail=1; }
+# VCS GCO: Icmp brings the view up, IcmpS has not reported when Icmp dies; a
+# view still RUNNING fits only the landing GCO-ASM-HBUNKNOWN-COUNTS-AS-LOST
+# excludes.
+gco_pair='"observer": "clus0", "remote": "clus1"'
+{ printf '{"op": "heartbeat_alive", %s, "heartbeat": "Icmp"}\n' "$gco_pair"
+  printf '{"op": "connect", %s}\n{"op": "snapshot_done", %s}\n' "$gco_pair" "$gco_pair"
+  printf '{"op": "heartbeat_dead", %s, "heartbeat": "Icmp", "obs": {"clusters": [{"cluster": "clus0", "remote": [{"cluster": "clus1", "state": "RUNNING"}]}]}}\n' "$gco_pair"
+} >"$tmp/gco-running.jsonl"
+gco_config=$src/sut/vcs_gco/gate-config.json
+expect 1 "run: an obs fitting only a departing landing fails the full profile" -- "$haspec" run vcs-gco "$tmp/gco-running.jsonl" --config "$gco_config"
+contains "ERROR: vcs-gco: departure from transition GCO-ASM-HBUNKNOWN-COUNTS-AS-LOST at $tmp/gco-running.jsonl:4: the observation fits only a landing that departs"
+if grep -q "violation of" <<<"$LAST"; then echo "FAIL: a departure reported as a violation"; fail=1; fi
+expect 0 "run --documented-only: an obs fitting only a departing landing is a warning" -- "$haspec" run vcs-gco "$tmp/gco-running.jsonl" --config "$gco_config" --documented-only
+contains "WARNING: vcs-gco: departure from transition GCO-ASM-HBUNKNOWN-COUNTS-AS-LOST"
+sed 's/"state": "RUNNING"/"state": "LOST_HB"/' "$tmp/gco-running.jsonl" >"$tmp/gco-lost.jsonl"
+expect 0 "run: the model's own landing fits" -- "$haspec" run vcs-gco "$tmp/gco-lost.jsonl" --config "$gco_config"
+sed 's/"state": "RUNNING"/"state": "INIT"/' "$tmp/gco-running.jsonl" >"$tmp/gco-init.jsonl"
+expect 1 "run: an obs no landing fits is a violation" -- "$haspec" run vcs-gco "$tmp/gco-init.jsonl" --config "$gco_config"
+contains "ERROR: vcs-gco: violation of invariant GCO-OBS-VIEWS-SHOWN at $tmp/gco-init.jsonl:4"
+printf '{"obs": {"nodes": {"n0": {"listed": true}}}}\n{"op": "deploy_vm", "node": "n0"}\n' >"$tmp/obs-initial.jsonl"
+expect 1 "run: an initial observation line is checked" -- "$haspec" run dsm "$tmp/obs-initial.jsonl"
+contains "ERROR: dsm: violation of transition DSM-OBS-HA-NODES at $tmp/obs-initial.jsonl:1"
+printf '{"op": "deploy_vm", "node": "n0", "obs": "ACTIVE_MODE"}\n' >"$tmp/obs-type.jsonl"
+expect 3 "run: an obs that is no object is bad input" -- "$haspec" run dsm "$tmp/obs-type.jsonl"
+contains "obs-type.jsonl:1: obs: expected an object"
+printf '# c\n{"op": "deploy_vm", "node": "n0", "obs": {"nodes": {"n0": {"stat": "ACTIVE_MODE"}}}}\n' >"$tmp/obs-field.jsonl"
+expect 3 "run: an unknown obs field names its path" -- "$haspec" run dsm "$tmp/obs-field.jsonl"
+contains "obs-field.jsonl:2: obs.nodes.n0.stat: unknown field"
+printf '{"op": "deploy_vm", "node": "n0", "obs": {"nodes": {"n0": {"status": "BOGUS"}}}}\n' >"$tmp/obs-value.jsonl"
+expect 3 "run: a bad obs value names its path" -- "$haspec" run dsm "$tmp/obs-value.jsonl"
+contains "obs-value.jsonl:1: obs.nodes.n0.status: unknown value \"BOGUS\""
+printf '# a gate counterexample that failed at reset has no lines\n' >"$tmp/empty.jsonl"
+expect 0 "run: an empty trace passes but says it checked nothing" -- "$haspec" run dsm "$tmp/empty.jsonl"
+contains "WARNING: $tmp/empty.jsonl holds no ops and no observation: nothing was checked"
+# End to end: a gate counterexample that fails on an observation fails the
+# replay against the model too (the bundled reference sits beside haspec).
+ref_dsm=$(dirname "$haspec")/../../sut/dsm/haspec-ref-dsm
+if [ -x "$ref_dsm" ]; then
+  for mutant in vpostgres-down-critical down-vm-shows-active; do
+    mkdir -p "$tmp/$mutant"
+    expect 1 "gate catches $mutant" -- "$haspec" gate dsm --sut "$ref_dsm --mutant $mutant" \
+      --config "$dsm_config" --out "$tmp/$mutant" --shrink-seconds 2
+    contains "rule DSM-STATUS-"
+    expect 1 "run replays the $mutant counterexample as a violation" -- \
+      "$haspec" run dsm "$tmp/$mutant/gate-dsm-seed1.jsonl" --config "$dsm_config"
+    contains "the observation n"
+    contains "SUMMARY: "
+  done
+else
+  echo "skip: gate counterexample replay ($ref_dsm not built)"
+fi
+
 # Configurations: the product's own node names.
 printf '{"nodes": ["e6e517e5-fca0-4778-96bd-52cb374fb87d", "7fd97971-f6b8-4f04-b931-231a55dc3a48"]}\n' >"$tmp/uuid.json"
 printf '{"op": "deploy_vm", "node": "e6e517e5-fca0-4778-96bd-52cb374fb87d", "expect": "accepted"}\n' >"$tmp/uuid.jsonl"

@@ -1,6 +1,6 @@
 // haspec run MACHINE TRACE: step an op trace through a model from its
-// initial state, with expectations, and every invariant checked after every
-// step. Text for people, --json (one object per step) for programs.
+// initial state, with expectations and observations, and every invariant
+// checked after every step. Text for people, --json (one object per step) for programs.
 #include <memory>
 
 #include "engine/op_trace.h"
@@ -17,15 +17,42 @@ struct Args {
 };
 
 template <CodecMachine M>
-json StepJson(const RunStep<M>& st, const Nodes& nodes) {
-  json refusals = json::array(), breaches = json::array();
-  for (auto r : st.refusals) refusals.push_back(RuleOf<M>(r).id);
+json BreachesJson(const RunStep<M>& st) {
+  json breaches = json::array();
   for (const auto& b : st.breaches) {
     breaches.push_back({{"rule", RuleOf<M>(b.rule).id},
                         {"kind", ToString(RuleOf<M>(b.rule).kind)},
                         {"severity", ToString(b.severity)},
                         {"detail", b.detail}});
   }
+  return breaches;
+}
+
+// The line's "obs" as read, and its fit with the states the trace allows.
+template <CodecMachine M>
+void AddSeenJson(const RunStep<M>& st, const Nodes& nodes, json& j) {
+  if (!st.seen) return;
+  json why = json::array();
+  for (const auto& w : st.seen_why) {
+    why.push_back({{"rule", RuleOf<M>(w.rule).id}, {"detail", w.detail}});
+  }
+  j["obs"] = M::ObservationToJson(*st.seen, nodes);
+  j["obs_verdict"] = {{"fit", ToString(st.seen_fit)}, {"why", why}};
+}
+
+template <CodecMachine M>
+json StepJson(const RunStep<M>& st, const Nodes& nodes) {
+  if (st.initial) {
+    json j = {{"line", st.line},
+              {"initial_observation", true},
+              {"observation", M::ObservationToJson(M::Observe(st.outcome.next), nodes)},
+              {"findings", BreachesJson(st)}};
+    AddSeenJson(st, nodes, j);
+    return j;
+  }
+  json refusals = json::array();
+  for (auto r : st.refusals) refusals.push_back(RuleOf<M>(r).id);
+  json breaches = BreachesJson(st);
   json j = {{"line", st.line},
             {"op", OpToJson(st.op, nodes)},
             {"accepted", st.outcome.accepted},
@@ -36,7 +63,21 @@ json StepJson(const RunStep<M>& st, const Nodes& nodes) {
             {"findings", breaches}};
   if (st.outcome.departs) j["departs"] = RuleOf<M>(*st.outcome.departs).id;
   if (!st.expect.empty()) j["expect"] = st.expect;
+  AddSeenJson(st, nodes, j);
   return j;
+}
+
+// "fits", or why not, for the text report.
+template <CodecMachine M>
+std::string SeenVerdict(const RunStep<M>& st) {
+  if (st.seen_fit == Fit::kMatch) return "fits";
+  std::string rules;
+  for (const auto& w : st.seen_why) {
+    const std::string id(RuleOf<M>(w.rule).id);
+    if (rules.find(id) == std::string::npos) rules += (rules.empty() ? "" : ", ") + id;
+  }
+  return st.seen_fit == Fit::kDeparture ? "fits only by departing from " + rules
+                                        : "FITS NO STATE the trace allows (" + rules + ")";
 }
 
 template <CodecMachine M>
@@ -70,7 +111,10 @@ int Run(const Args& a) {
       return;
     }
     const std::string where = a.trace + ":" + std::to_string(st.line);
-    if (!a.quiet) {
+    if (st.initial && !a.quiet) {
+      std::cout << where << ": initial observation " << M::Show(*st.seen, nodes) << " "
+                << SeenVerdict<M>(st) << "\n";
+    } else if (!a.quiet) {
       std::cout << where << ": " << M::Show(st.op, nodes) << " -> "
                 << (st.outcome.accepted ? "accepted" : "REJECTED") << " ("
                 << (st.outcome.departs ? "departing from " : "")
@@ -82,6 +126,9 @@ int Run(const Args& a) {
         }
       }
       std::cout << "\n    " << M::Show(M::Observe(st.outcome.next), nodes) << "\n";
+      if (st.seen) {
+        std::cout << "    seen " << M::Show(*st.seen, nodes) << " " << SeenVerdict<M>(st) << "\n";
+      }
     }
     for (const auto& b : st.breaches) {
       const Rule& rule = RuleOf<M>(b.rule);
@@ -94,20 +141,29 @@ int Run(const Args& a) {
     }
   };
   RunReport<M> r = RunOps<M>(*config, t, {.profile = profile, .keep_going = a.keep_going}, on_step);
+  if (t.ops.empty() && !t.initial_observation) {
+    // Passing an empty trace is true but says nothing; a `haspec gate`
+    // counterexample that fails at reset is written without any line.
+    (a.as_json ? std::cerr : std::cout)
+        << "WARNING: " << a.trace << " holds no ops and no observation: nothing was checked\n";
+  }
+  const bool observing = t.HasObservations();
   if (a.as_json) {
-    std::cout << json{{"summary", true},
-                      {"steps", r.steps},
-                      {"accepted", r.accepted},
-                      {"violations", r.violations},
-                      {"departures", r.departures},
-                      {"stopped_early", r.stopped_early},
-                      {"verdict", r.failed ? "fail" : "pass"}}
-                     .dump()
-              << "\n";
+    json summary = {{"summary", true},
+                    {"steps", r.steps},
+                    {"accepted", r.accepted},
+                    {"violations", r.violations},
+                    {"departures", r.departures},
+                    {"stopped_early", r.stopped_early},
+                    {"verdict", r.failed ? "fail" : "pass"}};
+    if (observing) summary["observations"] = r.observations;
+    std::cout << summary.dump() << "\n";
   } else {
     std::cout << "SUMMARY: " << r.steps << " of " << t.ops.size() << " ops stepped (" << r.accepted
-              << " accepted, " << r.steps - r.accepted << " rejected); " << r.violations
-              << " violation(s), " << r.departures << " departure(s) from "
+              << " accepted, " << r.steps - r.accepted << " rejected"
+              << (observing ? ", " + std::to_string(r.observations) + " observation(s) checked"
+                            : std::string())
+              << "); " << r.violations << " violation(s), " << r.departures << " departure(s) from "
               << "assumptions" << (profile == Profile::kDocumentedOnly ? " (warnings)" : "")
               << (r.stopped_early ? "; stopped at the first failure (--keep-going goes on)" : "")
               << "\n";
@@ -122,12 +178,18 @@ std::function<int()> Declare(CLI::App& sub) {
       ->check(MachineValidator());
   sub.add_option("TRACE", a->trace,
                  "JSON Lines op trace, one op per line ('#' lines skipped; see "
-                 "docs/op-traces.md)")
+                 "docs/op-traces.md). A line's \"expect\" (accepted, rejected or a rule ID) "
+                 "must be an answer the documents allow; its \"obs\" (an observation as --json "
+                 "prints it, keys left out not seen) must fit a state the trace allows, as "
+                 "`haspec gate` checks an implementation: fitting only a landing that departs "
+                 "from an assumption is a departure. A `haspec gate` counterexample replays "
+                 "here")
       ->required();
   sub.add_flag("-q,--quiet", a->quiet, "Print only findings and the summary");
   sub.add_flag("--json", a->as_json,
                "Print one JSON object per line: the initial state, each step (line, op, verdict, "
-               "rule, every refusal, observation, state, findings), then a summary");
+               "rule, every refusal, observation, state, findings; with an \"obs\", the "
+               "obs_verdict: fit and rules), then a summary");
   sub.add_flag("--keep-going", a->keep_going, "Go on after a failing step (the run still exits 1)");
   AddProfileFlag(sub, a->documented_only);
   AddConfigOption(sub, a->config);
@@ -140,8 +202,9 @@ std::function<int()> Declare(CLI::App& sub) {
 
 const RegisterCommand kReg{
     {50, "run",
-     "Step a JSON Lines op trace (such as a violation-*.jsonl artifact) through a model from "
-     "its initial state, checking expectations and every invariant",
+     "Step a JSON Lines op trace (such as a violation-*.jsonl or gate-*.jsonl artifact) "
+     "through a model from its initial state, checking expectations, observations and every "
+     "invariant",
      &Declare}};
 
 }  // namespace
