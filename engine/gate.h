@@ -52,7 +52,8 @@ class GateTarget {
   virtual void ApplyMany(const std::vector<nlohmann::json>& ops, long first_seq,
                          const sut::Client::ReplyHandler& on_reply) {
     for (std::size_t i = 0; i < ops.size(); ++i) {
-      if (!on_reply(i, Apply(ops[i], first_seq + static_cast<long>(i)))) return;
+      sut::Reply r = Apply(ops[i], first_seq + static_cast<long>(i));
+      if (!on_reply(i, r)) return;
     }
   }
   virtual void Close() {}
@@ -338,10 +339,12 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
   for (std::size_t i = 0; i < ops.size(); ++i) {
     sent[i] = gate_internal::Strip<M>(ops[i], nodes, hello.env_choices, alts[i]);
   }
-  target.ApplyMany(sent, 1, [&](std::size_t i, const sut::Reply& got) {
+  target.ApplyMany(sent, 1, [&](std::size_t i, sut::Reply& got) {
     const auto before = set.members();
     const typename M::Op& op = ops[i];
-    GateStep<M> st{op, sent[i], got, {}, {}, {}};
+    // Request i is already written: its JSON and the reply move into the
+    // step record.
+    GateStep<M> st{op, std::move(sent[i]), std::move(got), {}, {}, {}};
     for (std::size_t k = 0; k < before.size() && k < 3; ++k) st.allowed.push_back(before[k].state);
     if (report) ++report->ops;
     Reply<M> reply{st.reply.accepted, std::nullopt};

@@ -320,7 +320,7 @@ Reply Client::Apply(const json& op, long seq) {
   return ToReply(Request({{"type", "op"}, {"seq", seq}, {"op", op}}, "result"), seq);
 }
 
-Reply Client::ToReply(const json& r, long seq) {
+Reply Client::ToReply(json&& r, long seq) {
   if (auto it = r.find("seq"); it != r.end() && *it != seq) {
     Fail("the reply is for request " + it->dump() + ", not " + std::to_string(seq));
   }
@@ -332,7 +332,7 @@ Reply Client::ToReply(const json& r, long seq) {
     if (!it->is_string()) Fail("\"reason\" must be a rule ID string");
     out.reason = it->get<std::string>();
   }
-  if (auto it = r.find("observation"); it != r.end()) out.observation = *it;
+  if (auto it = r.find("observation"); it != r.end()) out.observation = std::move(*it);
   return out;
 }
 
@@ -343,12 +343,19 @@ void Client::ApplyMany(const std::vector<json>& ops, long first_seq, std::size_t
   bool more = true;  // the handler still wants replies
   std::string batch;
   while (got < ops.size()) {
-    // Keep up to `window` requests in flight, written in one go.
+    // Keep up to `window` requests in flight, topped up in one write once
+    // half of them are answered (one write per op would cost a system call
+    // and a wake-up of the implementation each).
     batch.clear();
-    while (more && sent < ops.size() && sent - got < window) {
-      batch += json{{"type", "op"}, {"seq", first_seq + static_cast<long>(sent)}, {"op", ops[sent]}}
-                   .dump();
-      batch += '\n';
+    while (more && sent < ops.size() && sent - got < window &&
+           (sent - got <= window / 2 || !batch.empty())) {
+      // {"type":"op","seq":N,"op":{...}} without copying the op into a
+      // new document first.
+      batch += "{\"type\":\"op\",\"seq\":";
+      batch += std::to_string(first_seq + static_cast<long>(sent));
+      batch += ",\"op\":";
+      batch += ops[sent].dump();
+      batch += "}\n";
       ++sent;
     }
     if (!batch.empty()) {

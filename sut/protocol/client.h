@@ -91,9 +91,9 @@ class Client {
   // The initial observation (null when none was reported).
   nlohmann::json Reset(const nlohmann::json& config);
   Reply Apply(const nlohmann::json& op, long seq);
-  // Called with each reply in order (index into ops); returns false once it
-  // wants no more.
-  using ReplyHandler = std::function<bool(std::size_t, const Reply&)>;
+  // Called with each reply in order (index into ops), which it may move
+  // from; returns false once it wants no more.
+  using ReplyHandler = std::function<bool(std::size_t, Reply&)>;
   // Applies ops with up to `window` requests in flight (pipelined: the
   // implementation answers each in order, as it reads them), numbered from
   // first_seq. After the handler returns false no more are sent, and
@@ -109,7 +109,7 @@ class Client {
  private:
   nlohmann::json Request(const nlohmann::json& msg, const std::string& want_type);
   nlohmann::json Receive(const std::string& want_type);
-  Reply ToReply(const nlohmann::json& r, long seq);
+  Reply ToReply(nlohmann::json&& r, long seq);
   [[noreturn]] void Fail(const std::string& what);
 
   std::vector<std::string> argv_;
