@@ -681,52 +681,78 @@ Result DsmReference::Apply(const json& op) {
 Result DsmReference::Dispatch(const json& op) {
   if (!op.is_object()) throw std::runtime_error("op: expected an object");
   const std::string name = StringOf(op, "op", "");
-  auto service = [&] {
-    std::string s = CanonicalService(StringOf(op, "service", ""));
+  static constexpr auto service = [](const json& o) {
+    std::string s = CanonicalService(StringOf(o, "service", ""));
     if (!IsService(s)) throw std::runtime_error("service: unknown service " + s);
     return s;
   };
-  auto via = [&] {
-    std::string v = StringOf(op, "via", "node_address");
+  static constexpr auto via = [](const json& o) {
+    std::string v = StringOf(o, "via", "node_address");
     if (v != "node_address" && v != "load_balancer") throw std::runtime_error("via: " + v);
     return v;
   };
-  using Handler = std::function<Verdict()>;
-  const std::map<std::string, Handler> handlers = {
+  // Built once: one handler per op name.
+  using Handler = Verdict (*)(DsmReference&, const json&);
+  static const std::map<std::string, Handler, std::less<>> handlers = {
       {"deploy_vm",
-       [&] { return DeployVm(NodeOf(op, "node"), BoolOf(op, "previous_ova", false)); }},
-      {"configure_ha", [&] { return ConfigureHa(NodeOf(op, "node")); }},
-      {"add_standby", [&] { return AddStandby(NodeOf(op, "node")); }},
-      {"finish_ha_config", [&] { return FinishHaConfig(NodeSetOf(op, "failed")); }},
+       [](DsmReference& d, const json& o) {
+         return d.DeployVm(d.NodeOf(o, "node"), BoolOf(o, "previous_ova", false));
+       }},
+      {"configure_ha",
+       [](DsmReference& d, const json& o) { return d.ConfigureHa(d.NodeOf(o, "node")); }},
+      {"add_standby",
+       [](DsmReference& d, const json& o) { return d.AddStandby(d.NodeOf(o, "node")); }},
+      {"finish_ha_config",
+       [](DsmReference& d, const json& o) { return d.FinishHaConfig(d.NodeSetOf(o, "failed")); }},
       {"delete_standby",
-       [&] {
-         std::string ch = StringOf(op, "channel", "api_on_primary");
+       [](DsmReference& d, const json& o) {
+         std::string ch = StringOf(o, "channel", "api_on_primary");
          if (ch != "api_on_primary" && ch != "api_on_standby" && ch != "console") {
            throw std::runtime_error("channel: " + ch);
          }
-         return DeleteStandby(NodeOf(op, "node"), ch, NodeSetOf(op, "failed"));
+         return d.DeleteStandby(d.NodeOf(o, "node"), ch, d.NodeSetOf(o, "failed"));
        }},
       {"promote",
-       [&] { return Promote(NodeOf(op, "node"), NodeOf(op, "run_on"), NodeSetOf(op, "failed")); }},
-      {"return_to_standalone", [&] { return ReturnToStandalone(NodeOf(op, "node")); }},
-      {"restore_from_backup", [&] { return RestoreFromBackup(NodeOf(op, "node")); }},
-      {"service_down", [&] { return OnServiceDown(NodeOf(op, "node"), service()); }},
-      {"service_up", [&] { return RestartService(NodeOf(op, "node"), service()); }},
-      {"node_down", [&] { return OnNodeDown(NodeOf(op, "node")); }},
-      {"node_up", [&] { return PowerOn(NodeOf(op, "node")); }},
-      {"password_expires", [&] { return OnPasswordExpired(NodeOf(op, "node")); }},
-      {"change_password", [&] { return ChangePassword(NodeOf(op, "node")); }},
-      {"fall_behind", [&] { return OnFallBehind(NodeOf(op, "node")); }},
-      {"release_update", [&] { return OnRelease(); }},
-      {"stage_update", [&] { return StageUpdate(NodeOf(op, "node"), via()); }},
-      {"apply_update", [&] { return ApplyUpdate(NodeOf(op, "node"), via()); }},
-      {"complete_update", [&] { return OnUpdateComplete(NodeOf(op, "node")); }},
-      {"update_agents", [&] { return UpdateAgents(); }},
-      {"request", [&] { return ForwardRequest(NodeOf(op, "node"), BoolOf(op, "write", false)); }},
+       [](DsmReference& d, const json& o) {
+         return d.Promote(d.NodeOf(o, "node"), d.NodeOf(o, "run_on"), d.NodeSetOf(o, "failed"));
+       }},
+      {"return_to_standalone",
+       [](DsmReference& d, const json& o) { return d.ReturnToStandalone(d.NodeOf(o, "node")); }},
+      {"restore_from_backup",
+       [](DsmReference& d, const json& o) { return d.RestoreFromBackup(d.NodeOf(o, "node")); }},
+      {"service_down",
+       [](DsmReference& d, const json& o) {
+         return d.OnServiceDown(d.NodeOf(o, "node"), service(o));
+       }},
+      {"service_up",
+       [](DsmReference& d, const json& o) {
+         return d.RestartService(d.NodeOf(o, "node"), service(o));
+       }},
+      {"node_down",
+       [](DsmReference& d, const json& o) { return d.OnNodeDown(d.NodeOf(o, "node")); }},
+      {"node_up", [](DsmReference& d, const json& o) { return d.PowerOn(d.NodeOf(o, "node")); }},
+      {"password_expires",
+       [](DsmReference& d, const json& o) { return d.OnPasswordExpired(d.NodeOf(o, "node")); }},
+      {"change_password",
+       [](DsmReference& d, const json& o) { return d.ChangePassword(d.NodeOf(o, "node")); }},
+      {"fall_behind",
+       [](DsmReference& d, const json& o) { return d.OnFallBehind(d.NodeOf(o, "node")); }},
+      {"release_update", [](DsmReference& d, const json&) { return d.OnRelease(); }},
+      {"stage_update",
+       [](DsmReference& d, const json& o) { return d.StageUpdate(d.NodeOf(o, "node"), via(o)); }},
+      {"apply_update",
+       [](DsmReference& d, const json& o) { return d.ApplyUpdate(d.NodeOf(o, "node"), via(o)); }},
+      {"complete_update",
+       [](DsmReference& d, const json& o) { return d.OnUpdateComplete(d.NodeOf(o, "node")); }},
+      {"update_agents", [](DsmReference& d, const json&) { return d.UpdateAgents(); }},
+      {"request",
+       [](DsmReference& d, const json& o) {
+         return d.ForwardRequest(d.NodeOf(o, "node"), BoolOf(o, "write", false));
+       }},
   };
   auto it = handlers.find(name);
   if (it == handlers.end()) throw std::runtime_error("unknown op \"" + name + "\"");
-  Verdict v = it->second();
+  Verdict v = it->second(*this, op);
   Result r;
   r.accepted = v.accepted;
   r.reason = v.reason;
