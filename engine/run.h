@@ -150,8 +150,6 @@ inline std::string_view ToString(Fit f) {
   return "?";
 }
 
-namespace run_internal {}  // namespace run_internal
-
 // `on_step` is called after each step (may be empty), and first for the
 // initial observation line when the trace has one. Stops after the first
 // failing step unless opt.keep_going.

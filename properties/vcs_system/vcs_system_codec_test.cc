@@ -12,6 +12,7 @@
 #include "model/core/op_codec.h"
 #include "model/core/parse_error.h"
 #include "model/vcs_system/cli_text.h"
+#include "properties/core/json_paths.h"
 #include "properties/vcs_system/vcs_system_properties.h"
 
 namespace haspec::vcs_system {
@@ -54,21 +55,7 @@ RC_GTEST_PROP(VcsSystemCodec, ObservationJsonRoundTrips, ()) {
   }
 }
 
-// Where each JSON object inside `j` sits, as codecs name paths ("" for the
-// top, "observers[0].states"), with its pointer for editing.
-void ObjectPaths(const json& j, const std::string& path, const json::json_pointer& at,
-                 std::vector<std::pair<std::string, json::json_pointer>>& out) {
-  if (j.is_object()) {
-    out.emplace_back(path, at);
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      ObjectPaths(it.value(), path.empty() ? it.key() : path + "." + it.key(), at / it.key(), out);
-    }
-  } else if (j.is_array()) {
-    for (std::size_t i = 0; i < j.size(); ++i) {
-      ObjectPaths(j[i], path + "[" + std::to_string(i) + "]", at / i, out);
-    }
-  }
-}
+using testing::ObjectPaths;
 
 // A misspelt key in any object of a real observation (a fixed-key object or
 // a map keyed by system) ends the parse at that key's path: the gate stops
