@@ -28,10 +28,15 @@ if(HASPEC_FUZZ)
     message(FATAL_ERROR "HASPEC_FUZZ needs clang (use the 'fuzz' preset)")
   endif()
   # Instrument everything for coverage so fuzz targets are not blind; the
-  # fuzzer main is linked only into the fuzz targets themselves.
-  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
-                      -fno-sanitize-recover=all)
-  add_link_options(-fsanitize=address,undefined)
+  # fuzzer main is linked only into the fuzz targets themselves
+  # (fuzz/CMakeLists.txt). OSS-Fuzz and ClusterFuzzLite bring their own
+  # sanitizer and coverage flags in $CXXFLAGS (.clusterfuzzlite/build.sh).
+  option(HASPEC_FUZZ_FLAGS_FROM_ENV "Take sanitizer and coverage flags from CXXFLAGS only" OFF)
+  if(NOT HASPEC_FUZZ_FLAGS_FROM_ENV)
+    add_compile_options(-fsanitize=fuzzer-no-link,address,undefined
+                        -fno-sanitize-recover=all -fno-omit-frame-pointer)
+    add_link_options(-fsanitize=address,undefined)
+  endif()
 endif()
 
 function(_haspec_common target)

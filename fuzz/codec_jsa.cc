@@ -1,0 +1,7 @@
+// The jsa observation, state and configuration JSON codecs (first byte picks
+// which): never crash; what parses writes and parses back to the same value.
+#include "engine/fuzz_targets.h"
+#include "fuzz/target.h"
+#include "model/jsa/jsa.h"
+
+HASPEC_FUZZ_TARGET(codec_jsa) { return haspec::fuzz::CodecRoundTrip<haspec::jsa::Jsa>(data, size); }
