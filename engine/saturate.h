@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <set>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -24,6 +25,10 @@ namespace haspec {
 struct SaturateOptions {
   std::uint64_t max_states = 2'000'000;
   bool departures = false;  // also follow answers that depart from assumptions
+  // Also check every invariant and step rule on every accepted edge
+  // (CheckStep on the landing as the op gave it) and record the statuses
+  // shown: the naive twin of engine/explore.h.
+  bool check = false;
 };
 
 struct SaturateReport {
@@ -32,6 +37,11 @@ struct SaturateReport {
   std::uint64_t transitions = 0;  // accepted (state, op, landing) edges
   std::uint64_t depth = 0;        // longest shortest path
   std::uint64_t ops = 0;          // ops tried per state (the complete list)
+  // With `check`: the rules some state or edge breaks (indices into
+  // Rules()), and the statuses some status slot shows (indices into
+  // Statuses()).
+  std::set<std::size_t> broken;
+  std::set<int> statuses;
 };
 
 template <Machine M>
@@ -50,6 +60,21 @@ SaturateReport Saturate(const typename M::Config& config, const SaturateOptions&
   seen.insert(init);
   frontier.emplace_back(init, 0);
   std::vector<OutcomeOf<M>> outs;
+  std::vector<FindingOf<M>> findings;
+  std::vector<int> shown;
+  auto check_state = [&](const State& s) {
+    for (const auto& f : findings) r.broken.insert(Index(f.rule));
+    findings.clear();
+    shown.clear();
+    M::NodeStatuses(s, shown);
+    for (int x : shown) {
+      if (x >= 0) r.statuses.insert(x);
+    }
+  };
+  if (opt.check) {
+    M::CheckInvariants(init, findings);
+    check_state(init);
+  }
   while (!frontier.empty()) {
     auto [s, d] = std::move(frontier.front());
     frontier.pop_front();
@@ -64,6 +89,10 @@ SaturateReport Saturate(const typename M::Config& config, const SaturateOptions&
       for (auto& o : outs) {
         if (!o.accepted) continue;
         ++r.transitions;
+        if (opt.check) {
+          CheckStep<M>(s, op, o.next, findings);
+          check_state(o.next);
+        }
         State c = M::Canonical(o.next);
         if (seen.insert(c).second) {
           if (seen.size() > opt.max_states) {

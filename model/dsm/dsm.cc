@@ -966,6 +966,25 @@ State Dsm::Canonical(const State& s) {
   return t;
 }
 
+std::uint64_t Dsm::NodeKey(const State& s, int i) {
+  const Node& n = s.nodes[i];
+  return static_cast<std::uint64_t>(n.life) | (static_cast<std::uint64_t>(n.role) << 2) |
+         (static_cast<std::uint64_t>(n.services_down) << 4) |
+         (static_cast<std::uint64_t>(n.behind) << 12) |
+         (static_cast<std::uint64_t>(n.reachable) << 14) |
+         (static_cast<std::uint64_t>(n.password_expired) << 15) |
+         (static_cast<std::uint64_t>(n.ha_config) << 16) |
+         (static_cast<std::uint64_t>(n.out_of_sync) << 17) |
+         (static_cast<std::uint64_t>(n.staged) << 18) |
+         (static_cast<std::uint64_t>(n.updating) << 19);
+}
+
+State Dsm::PermuteNodes(const State& s, std::span<const std::uint8_t> to) {
+  State t = s;
+  for (std::size_t i = 0; i < to.size() && i < kMaxSlots; ++i) t.nodes[to[i]] = s.nodes[i];
+  return t;
+}
+
 std::size_t Dsm::Hash(const State& s) {
   std::size_t h = s.slots;
   HashCombine(h, s.faults);

@@ -470,6 +470,11 @@ struct Dsm : MachineBase<Dsm, State, Op, RuleId, Observation, Config> {
   HASPEC_MACHINE(Dsm)
   static void CheckAdvisories(const State& s, std::vector<FindingT>& out);
   static State Canonical(const State& s);
+  // Symmetry (engine/symmetry.h): the configured slots differ only by name;
+  // no fact of one slot refers to another.
+  static int SymmetryClass(const State& s, int i) { return i < s.slots ? 0 : -1; }
+  static std::uint64_t NodeKey(const State& s, int i);
+  static State PermuteNodes(const State& s, std::span<const std::uint8_t> to);
 };
 
 static_assert(Machine<Dsm>);

@@ -921,6 +921,49 @@ State VcsGco::Canonical(const State& s) {
   return t;
 }
 
+namespace {
+std::uint64_t PackView(const View& v) {
+  std::uint64_t p =
+      static_cast<std::uint64_t>(v.state) << 1 | static_cast<std::uint64_t>(v.connected);
+  for (HbState hb : v.hb) p = (p << 2) | static_cast<std::uint64_t>(hb);
+  return p;
+}
+std::uint64_t Mix(std::uint64_t x) {
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
+  return x ^ (x >> 31);
+}
+}  // namespace
+
+// The cluster's own state, then how the others see it and how it sees them,
+// as sums of mixed values (which renaming the others does not change). A
+// cluster's views are all its facts besides its own state, so, hash
+// collisions aside, sorting by the key gives one form per renaming class.
+std::uint64_t VcsGco::NodeKey(const State& s, int c) {
+  std::uint64_t seen_by = 0, sees = 0;
+  for (int o = 0; o < s.size; ++o) {
+    if (o == c) continue;
+    if (s.Observes(o)) seen_by += Mix(PackView(s.view(o, c)) + 1);
+    if (s.Observes(c)) sees += Mix(PackView(s.view(c, o)) + 0x100);
+  }
+  return (static_cast<std::uint64_t>(s.clusters[c].local) << 56) ^ ((seen_by * 3 + sees) >> 8);
+}
+
+State VcsGco::PermuteNodes(const State& s, std::span<const std::uint8_t> to) {
+  State t = s;
+  const std::size_t n = std::min<std::size_t>(to.size(), kMaxClusters);
+  for (std::size_t o = 0; o < n; ++o) {
+    t.clusters[to[o]].local = s.clusters[o].local;
+    for (std::size_t r = 0; r < n; ++r) t.clusters[to[o]].views[to[r]] = s.clusters[o].views[r];
+  }
+  std::uint8_t observers = 0;
+  for (std::size_t o = 0; o < n; ++o) {
+    if (s.observers >> o & 1) observers = static_cast<std::uint8_t>(observers | 1u << to[o]);
+  }
+  t.observers = observers;
+  return t;
+}
+
 std::size_t VcsGco::Hash(const State& s) {
   std::size_t h = s.size;
   HashCombine(h, s.hb_mask);

@@ -413,6 +413,14 @@ struct VcsGco : MachineBase<VcsGco, State, Op, RuleId, Observation, Config> {
   // Unused array slots (self views, clusters and heartbeats outside the
   // configuration) folded to their defaults.
   static State Canonical(const State& s);
+  // Symmetry (engine/symmetry.h): clusters differ only by name, given
+  // whether their views are modelled (observers and the others are two
+  // classes); every heartbeat is configured for every pair alike.
+  static int SymmetryClass(const State& s, int c) {
+    return s.HasCluster(c) ? (s.Observes(c) ? 1 : 0) : -1;
+  }
+  static std::uint64_t NodeKey(const State& s, int c);
+  static State PermuteNodes(const State& s, std::span<const std::uint8_t> to);
 };
 
 static_assert(Machine<VcsGco>);

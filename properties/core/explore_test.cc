@@ -1,0 +1,257 @@
+// The exhaustive explorer (engine/explore.h) against its naive twin
+// (engine/saturate.h: a plain breadth-first search with a standard hash set
+// and no reduction) on small configurations of every machine, symmetry
+// reduction against the unreduced search, and planted faults: a mutant that
+// breaks an invariant or a step rule must be found with a shortest path that
+// replays to the broken rule, and a machine that wrongly declares its nodes
+// interchangeable must be told apart from its unreduced search. The
+// ExploreSaturation tests search whole state spaces twice and are left out
+// of the sanitizer preset (CMakePresets.json), like the other saturations.
+#include "engine/explore.h"
+
+#include <gtest/gtest.h>
+
+#include <deque>
+#include <optional>
+#include <set>
+#include <string>
+#include <unordered_set>
+#include <vector>
+
+#include "engine/saturate.h"
+#include "model/registry.h"
+#include "sut/dsm/mutants.h"
+#include "sut/jsa/mutants.h"
+
+namespace haspec {
+namespace {
+
+// Small configurations: the twin stores every state unreduced, and the
+// suite runs under sanitizers too.
+// DSM's configured faults are an assumption (the documents do not limit
+// which faults happen), so following every documented answer injects every
+// fault: one slot then.
+template <Machine M>
+typename M::Config Small(Profile p = Profile::kFull) {
+  auto c = M::DefaultConfig();
+  if constexpr (std::is_same_v<M, dsm::Dsm>) {
+    c.nodes = Nodes::Numbered(p == Profile::kFull ? 2 : 1);
+  }
+  return c;
+}
+
+std::set<int> StatusesOf(const Coverage& c) {
+  std::set<int> out;
+  for (std::size_t i = 0; i < c.status_seen.size(); ++i) {
+    if (c.status_seen[i]) out.insert(static_cast<int>(i));
+  }
+  return out;
+}
+
+template <Machine M>
+std::set<std::size_t> BrokenOf(const ExploreReport<M>& r) {
+  std::set<std::size_t> out;
+  for (const auto& v : r.violations) out.insert(Index(v.rule));
+  return out;
+}
+
+// What differs between the explorer without reduction and the twin.
+template <Machine M>
+std::string TwinDifferences(const typename M::Config& config, Profile profile) {
+  ExploreOptions opt;
+  opt.profile = profile;
+  opt.symmetry = false;
+  const auto e = Explore<M>(config, opt);
+  const auto t = Saturate<M>(
+      config,
+      {.max_states = 5'000'000, .departures = profile == Profile::kDocumentedOnly, .check = true});
+  std::string out;
+  if (!e.complete || !t.saturated) out += " not saturated;";
+  if (e.states != t.states) {
+    out += " states " + std::to_string(e.states) + " vs " + std::to_string(t.states) + ";";
+  }
+  if (e.transitions != t.transitions) {
+    out += " transitions " + std::to_string(e.transitions) + " vs " +
+           std::to_string(t.transitions) + ";";
+  }
+  if (e.depth != t.depth) {
+    out += " depth " + std::to_string(e.depth) + " vs " + std::to_string(t.depth) + ";";
+  }
+  if (StatusesOf(e.coverage) != t.statuses) out += " statuses differ;";
+  if (BrokenOf(e) != t.broken) out += " broken rules differ;";
+  return out;
+}
+
+// What differs between the reduced and the unreduced exploration: the
+// reduced one must store exactly one state per renaming class of the
+// unreduced states, and find the same statuses and broken rules.
+template <Machine M>
+std::string SymmetryDifferences(const typename M::Config& config, Profile profile) {
+  ExploreOptions plain;
+  plain.profile = profile;
+  plain.symmetry = false;
+  Explorer<M> full(config, plain);
+  const auto u = full.Run();
+  ExploreOptions reduced = plain;
+  reduced.symmetry = true;
+  Explorer<M> sym(config, reduced);
+  const auto r = sym.Run();
+  std::string out;
+  if (!u.complete || !r.complete) out += " not saturated;";
+  struct Hasher {
+    std::size_t operator()(const typename M::State& s) const { return M::Hash(s); }
+  };
+  std::unordered_set<typename M::State, Hasher> classes;
+  for (std::size_t i = 0; i < full.size(); ++i) classes.insert(sym.Form(full.state(i)));
+  if (classes.size() != r.states) {
+    out += " " + std::to_string(r.states) + " reduced states for " +
+           std::to_string(classes.size()) + " classes of " + std::to_string(u.states) + ";";
+  }
+  if (StatusesOf(u.coverage) != StatusesOf(r.coverage)) out += " statuses differ;";
+  if (BrokenOf(u) != BrokenOf(r)) out += " broken rules differ;";
+  if (u.depth != r.depth) out += " depth differs;";
+  return out;
+}
+
+TEST(ExploreSaturation, AgreesWithTheNaiveTwinOnEveryMachine) {
+  ForEachMachine([]<Machine M>() {
+    for (Profile p : {Profile::kFull, Profile::kDocumentedOnly}) {
+      EXPECT_EQ(TwinDifferences<M>(Small<M>(p), p), "")
+          << M::kName << (p == Profile::kFull ? "" : " (documented only)");
+    }
+  });
+}
+
+TEST(ExploreSaturation, SymmetryReductionFindsWhatTheUnreducedSearchFinds) {
+  ForEachMachine([]<Machine M>() {
+    for (Profile p : {Profile::kFull, Profile::kDocumentedOnly}) {
+      EXPECT_EQ(SymmetryDifferences<M>(Small<M>(p), p), "")
+          << M::kName << (p == Profile::kFull ? "" : " (documented only)");
+    }
+  });
+}
+
+TEST(ExploreSaturation, SymmetryReducesTheInterchangeableMachines) {
+  dsm::Config d = dsm::Dsm::DefaultConfig();
+  auto a = Explore<dsm::Dsm>(d, {.symmetry = false}), b = Explore<dsm::Dsm>(d);
+  EXPECT_TRUE(b.symmetry);
+  EXPECT_LT(b.states * 4, a.states) << "3 slots: about 3! renamings per state";
+  auto g = Explore<vcs_gco::VcsGco>(vcs_gco::VcsGco::DefaultConfig());
+  EXPECT_TRUE(g.symmetry);
+  EXPECT_LT(g.states, 9'075u);
+}
+
+// A planted fault of the symmetry declaration: slot 1 refuses deploy_vm, so
+// the slots are not interchangeable; the reduced search then stores a
+// different number of classes (or misses states) and the check says so.
+struct AsymmetricDsm : dsm::Dsm {
+  static void Refusals(const State& s, const Op& op, std::vector<RuleId>& out) {
+    dsm::Dsm::Refusals(s, op, out);
+    auto* d = std::get_if<dsm::DeployVm>(&op);
+    if (d && d->node == 1 && out.empty()) out.push_back(RuleId::kPreClusterFull);
+  }
+  HASPEC_MACHINE_DERIVED(AsymmetricDsm)
+};
+
+TEST(Explore, SymmetryCheckCatchesAMachineWhoseNodesAreNotInterchangeable) {
+  EXPECT_NE(SymmetryDifferences<AsymmetricDsm>(Small<dsm::Dsm>(), Profile::kFull), "");
+}
+
+// The depth of the shallowest state or edge that breaks `rule`, by a plain
+// breadth-first search over the model's own answers (no reduction).
+template <Machine M>
+std::optional<std::size_t> ShallowestBreak(const typename M::Config& config,
+                                           typename M::RuleId rule) {
+  struct Hasher {
+    std::size_t operator()(const typename M::State& s) const { return M::Hash(s); }
+  };
+  std::vector<typename M::Op> ops;
+  ForEachOp<typename M::Op>(config.nodes, [&](const auto& op) { ops.push_back(op); });
+  std::unordered_set<typename M::State, Hasher> seen;
+  std::deque<std::pair<typename M::State, std::size_t>> q;
+  q.emplace_back(M::Initial(config), 0);
+  seen.insert(M::Canonical(q.front().first));
+  std::vector<OutcomeOf<M>> outs;
+  std::vector<FindingOf<M>> f;
+  while (!q.empty()) {
+    auto [s, d] = q.front();
+    q.pop_front();
+    for (const auto& op : ops) {
+      outs.clear();
+      M::Outcomes(s, op, outs);
+      for (const auto& o : outs) {
+        if (!o.accepted) continue;
+        f.clear();
+        CheckStep<M>(s, op, o.next, f);
+        for (const auto& x : f) {
+          if (x.rule == rule) return d + 1;
+        }
+        if (seen.insert(M::Canonical(o.next)).second) q.emplace_back(o.next, d + 1);
+      }
+    }
+  }
+  return std::nullopt;
+}
+
+// The mutant's first violation replays, along the model's own answers, from
+// the initial state to a step that breaks the same rule, and is as short as
+// the shallowest break.
+template <Machine M>
+void ExpectCaughtWithShortestPath(const typename M::Config& config, bool symmetry) {
+  SCOPED_TRACE(std::string(M::kName) + (symmetry ? " with symmetry" : ""));
+  const auto r = Explore<M>(config, {.symmetry = symmetry});
+  ASSERT_TRUE(r.Failed()) << "the planted fault is not found";
+  const auto& v = r.violations.front();
+  auto s = M::Initial(config);
+  std::vector<FindingOf<M>> f;
+  bool broke = false;
+  for (std::size_t i = 0; i < v.path.size(); ++i) {
+    auto o = M::Step(s, v.path[i]);
+    ASSERT_TRUE(o.accepted) << "step " << i + 1 << " " << M::Show(v.path[i], config.nodes);
+    f.clear();
+    CheckStep<M>(s, v.path[i], o.next, f);
+    s = o.next;
+    for (const auto& x : f) broke = broke || (x.rule == v.rule && i + 1 == v.path.size());
+  }
+  EXPECT_TRUE(broke) << RuleOf<M>(v.rule).id << " does not break at the end of the path";
+  EXPECT_TRUE(s == v.state);
+  const auto shallowest = ShallowestBreak<M>(config, v.rule);
+  ASSERT_TRUE(shallowest.has_value());
+  EXPECT_EQ(v.path.size(), *shallowest) << "not a shortest path";
+}
+
+TEST(Explore, FindsAMutantsBrokenInvariantWithAShortestPath) {
+  using Mutant = dsm::mutants::PromoteKeepsOldPrimary;
+  for (bool symmetry : {false, true})
+    ExpectCaughtWithShortestPath<Mutant>(Small<dsm::Dsm>(), symmetry);
+  dsm::Config three = dsm::Dsm::DefaultConfig();
+  ExpectCaughtWithShortestPath<Mutant>(three, true);
+}
+
+TEST(Explore, FindsAMutantsBrokenStepRuleWithAShortestPath) {
+  ExpectCaughtWithShortestPath<jsa::mutants::FailedHostRecoversByItself>(jsa::Jsa::DefaultConfig(),
+                                                                         false);
+}
+
+// Along the model's own answers no rule breaks. (Following every documented
+// answer does break documented invariants in vcs-system and vcs-gco: an
+// assumption precondition is all that keeps them; docs/explore.md lists
+// these findings.)
+TEST(Explore, TheModelsBreakNoRuleAlongTheirOwnAnswers) {
+  ForEachMachine([]<Machine M>() {
+    const auto r = Explore<M>(Small<M>(), {});
+    EXPECT_TRUE(r.complete) << M::kName;
+    EXPECT_TRUE(r.violations.empty())
+        << M::kName << ": "
+        << (r.violations.empty() ? "" : std::string(RuleOf<M>(r.violations.front().rule).id));
+  });
+}
+
+TEST(Explore, StopsAtTheStateBudget) {
+  const auto r = Explore<dsm::Dsm>(dsm::Dsm::DefaultConfig(), {.max_states = 1000});
+  EXPECT_FALSE(r.complete);
+  EXPECT_LE(r.states, 1000u + 0);
+}
+
+}  // namespace
+}  // namespace haspec
