@@ -32,6 +32,7 @@
 #include <variant>
 #include <vector>
 
+#include "model/core/import.h"
 #include "model/core/machine.h"
 #include "model/core/machine_base.h"
 #include "model/core/names.h"
@@ -468,6 +469,8 @@ struct Dsm : MachineBase<Dsm, State, Op, RuleId, Observation, Config> {
       "promote, update)";
 
   HASPEC_MACHINE(Dsm)
+  // The logs and snapshots `haspec import` reads (model/dsm/import.cc).
+  static std::span<const Importer<Config, Observation>> Importers();
   static void CheckAdvisories(const State& s, std::vector<FindingT>& out);
   static State Canonical(const State& s);
   // Symmetry (engine/symmetry.h): the configured slots differ only by name;

@@ -33,6 +33,7 @@
 #include <variant>
 #include <vector>
 
+#include "model/core/import.h"
 #include "model/core/machine.h"
 #include "model/core/machine_base.h"
 #include "model/core/names.h"
@@ -382,6 +383,8 @@ struct Jsa : MachineBase<Jsa, State, Op, RuleId, Observation, Config> {
       "restore, license, upgrade)";
 
   HASPEC_MACHINE(Jsa)
+  // The logs and snapshots `haspec import` reads (model/jsa/import.cc).
+  static std::span<const Importer<Config, Observation>> Importers();
 
   // The invariants that speak of a step rather than a state (Failed never
   // recovers by itself, no failover while Offline, no automatic switch back,

@@ -6,6 +6,7 @@
 #include <string>
 #include <utility>
 
+#include "model/core/import.h"
 #include "model/core/parse_error.h"
 
 namespace haspec::jsa {
@@ -118,12 +119,90 @@ struct LineParser {
 
 }  // namespace
 
+std::optional<StatusLine> StatusLineReader::Read(std::string_view raw, int number) {
+  if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
+  LineParser p{raw, 0, "line " + std::to_string(number)};
+  p.SkipSpaces();
+  if (p.pos == raw.size() || raw[p.pos] == '#') return std::nullopt;
+  StatusLine l;
+  l.line = number;
+  l.timestamp = std::string(p.Token());
+  auto key = TimeKey(l.timestamp);
+  if (!key) {
+    p.Fail("bad timestamp " + Quoted(l.timestamp) +
+           " (expected UTC ISO 8601 such as 2024-05-01T10:00:00Z)");
+  }
+  bool have_host = false, have_role = false, have_status = false;
+  for (p.SkipSpaces(); p.pos < raw.size(); p.SkipSpaces()) {
+    std::size_t eq = raw.find('=', p.pos);
+    std::size_t blank = raw.find_first_of(" \t", p.pos);
+    if (eq == std::string_view::npos || (blank != std::string_view::npos && blank < eq)) {
+      p.Fail("expected key=value, got " + Quoted(raw.substr(p.pos, blank - p.pos)));
+    }
+    std::string_view k = raw.substr(p.pos, eq - p.pos);
+    p.pos = eq + 1;
+    if (k == "host") {
+      if (have_host) p.Fail("host= given twice");
+      l.host = p.Value(k, false);
+      if (!HostNameOk(l.host)) {
+        p.Fail("bad host name " + Quoted(l.host) + " (expected letters, digits, '.', '-' or '_')");
+      }
+      have_host = true;
+    } else if (k == "role") {
+      if (have_role) p.Fail("role= given twice");
+      std::string v = p.Value(k, false);
+      auto r = kRoleNames.Parse(v);
+      if (!r) p.Fail("unknown role " + Quoted(v) + " (expected primary or secondary)");
+      l.role = *r;
+      have_role = true;
+    } else if (k == "status") {
+      if (have_status) p.Fail("status= given twice");
+      std::string v = p.Value(k, true);
+      auto st = kStatusNames.Parse(v);
+      if (!st) {
+        ThrowUnknownName(p.where,
+                         "unknown status " + Quoted(v) + " (expected " + StatusChoices() + ")", v);
+      }
+      l.status = *st;
+      have_status = true;
+    } else {
+      p.Fail("unknown field " + Quoted(k) + " (expected host, role or status)");
+    }
+  }
+  if (!have_host) p.Fail("missing host=");
+  if (!have_role) p.Fail("missing role=");
+  if (!have_status) p.Fail("missing status=");
+  if (have_time_ && key->first + key->second < last_time_) {
+    p.Fail("timestamp " + l.timestamp + " is earlier than line " + std::to_string(last_time_line_) +
+           "'s");
+  }
+  have_time_ = true;
+  last_time_ = key->first + key->second;
+  last_time_line_ = number;
+  const int r = static_cast<int>(l.role);
+  if (nodes_ && l.host != nodes_->Name(r)) {
+    p.Fail("host " + Quoted(l.host) + " is not the configured " + std::string(HostName(r)) + " " +
+           Quoted(nodes_->Name(r)));
+  }
+  for (int other = 0; other < kHosts; ++other) {
+    if (other != r && host_of_role_[other] == l.host) {
+      p.Fail("host " + Quoted(l.host) + " is the " + std::string(HostName(other)) + " since line " +
+             std::to_string(role_line_[other]) + ", not the " + std::string(HostName(r)));
+    }
+  }
+  if (host_of_role_[r].empty()) {
+    host_of_role_[r] = l.host;
+    role_line_[r] = number;
+  } else if (host_of_role_[r] != l.host) {
+    p.Fail("the " + std::string(HostName(r)) + " is " + Quoted(host_of_role_[r]) + " (line " +
+           std::to_string(role_line_[r]) + "), not " + Quoted(l.host));
+  }
+  return l;
+}
+
 std::vector<StatusLine> ParseStatusLog(std::string_view text, const Nodes* nodes) {
   std::vector<StatusLine> out;
-  std::array<std::string, kHosts> host_of_role;
-  std::array<int, kHosts> role_line{};
-  std::optional<std::pair<std::string, std::string>> last_time;
-  int last_time_line = 0;
+  StatusLineReader reader(nodes);
   int number = 0;
   std::size_t start = 0;
   while (start <= text.size()) {
@@ -132,85 +211,7 @@ std::vector<StatusLine> ParseStatusLog(std::string_view text, const Nodes* nodes
     std::string_view raw = text.substr(start, end - start);
     start = end + 1;
     ++number;
-    if (!raw.empty() && raw.back() == '\r') raw.remove_suffix(1);
-    LineParser p{raw, 0, "line " + std::to_string(number)};
-    p.SkipSpaces();
-    if (p.pos == raw.size() || raw[p.pos] == '#') {
-      if (end == text.size()) break;
-      continue;
-    }
-    StatusLine l;
-    l.line = number;
-    l.timestamp = std::string(p.Token());
-    auto key = TimeKey(l.timestamp);
-    if (!key) {
-      p.Fail("bad timestamp " + Quoted(l.timestamp) +
-             " (expected UTC ISO 8601 such as 2024-05-01T10:00:00Z)");
-    }
-    bool have_host = false, have_role = false, have_status = false;
-    for (p.SkipSpaces(); p.pos < raw.size(); p.SkipSpaces()) {
-      std::size_t eq = raw.find('=', p.pos);
-      std::size_t blank = raw.find_first_of(" \t", p.pos);
-      if (eq == std::string_view::npos || (blank != std::string_view::npos && blank < eq)) {
-        p.Fail("expected key=value, got " + Quoted(raw.substr(p.pos, blank - p.pos)));
-      }
-      std::string_view k = raw.substr(p.pos, eq - p.pos);
-      p.pos = eq + 1;
-      if (k == "host") {
-        if (have_host) p.Fail("host= given twice");
-        l.host = p.Value(k, false);
-        if (!HostNameOk(l.host)) {
-          p.Fail("bad host name " + Quoted(l.host) +
-                 " (expected letters, digits, '.', '-' or '_')");
-        }
-        have_host = true;
-      } else if (k == "role") {
-        if (have_role) p.Fail("role= given twice");
-        std::string v = p.Value(k, false);
-        auto r = kRoleNames.Parse(v);
-        if (!r) p.Fail("unknown role " + Quoted(v) + " (expected primary or secondary)");
-        l.role = *r;
-        have_role = true;
-      } else if (k == "status") {
-        if (have_status) p.Fail("status= given twice");
-        std::string v = p.Value(k, true);
-        auto st = kStatusNames.Parse(v);
-        if (!st) p.Fail("unknown status " + Quoted(v) + " (expected " + StatusChoices() + ")");
-        l.status = *st;
-        have_status = true;
-      } else {
-        p.Fail("unknown field " + Quoted(k) + " (expected host, role or status)");
-      }
-    }
-    if (!have_host) p.Fail("missing host=");
-    if (!have_role) p.Fail("missing role=");
-    if (!have_status) p.Fail("missing status=");
-    if (last_time && *key < *last_time) {
-      p.Fail("timestamp " + l.timestamp + " is earlier than line " +
-             std::to_string(last_time_line) + "'s");
-    }
-    last_time = key;
-    last_time_line = number;
-    const int r = static_cast<int>(l.role);
-    if (nodes && l.host != nodes->Name(r)) {
-      p.Fail("host " + Quoted(l.host) + " is not the configured " + std::string(HostName(r)) + " " +
-             Quoted(nodes->Name(r)));
-    }
-    for (int other = 0; other < kHosts; ++other) {
-      if (other != r && host_of_role[other] == l.host) {
-        p.Fail("host " + Quoted(l.host) + " is the " + std::string(HostName(other)) +
-               " since line " + std::to_string(role_line[other]) + ", not the " +
-               std::string(HostName(r)));
-      }
-    }
-    if (host_of_role[r].empty()) {
-      host_of_role[r] = l.host;
-      role_line[r] = number;
-    } else if (host_of_role[r] != l.host) {
-      p.Fail("the " + std::string(HostName(r)) + " is " + Quoted(host_of_role[r]) + " (line " +
-             std::to_string(role_line[r]) + "), not " + Quoted(l.host));
-    }
-    out.push_back(std::move(l));
+    if (auto l = reader.Read(raw, number)) out.push_back(std::move(*l));
     if (end == text.size()) break;
   }
   return out;

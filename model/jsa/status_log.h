@@ -23,6 +23,8 @@
 #ifndef HASPEC_MODEL_JSA_STATUS_LOG_H_
 #define HASPEC_MODEL_JSA_STATUS_LOG_H_
 
+#include <array>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -42,6 +44,26 @@ struct StatusLine {
     return a.timestamp == b.timestamp && a.host == b.host && a.role == b.role &&
            a.status == b.status;  // `line` is where, not what
   }
+};
+
+// Reads a log one line at a time (for importers that stream), with the
+// whole-log checks of ParseStatusLog (a host keeps its role, times never go
+// backwards) kept in bounded state. With `nodes`, as ParseStatusLog.
+class StatusLineReader {
+ public:
+  explicit StatusLineReader(const Nodes* nodes = nullptr) : nodes_(nodes) {}
+  // The entry of line `number`, or nullopt for a blank or '#' line. Throws
+  // ParseError("line N", problem); an unknown status also names the status
+  // (ParseError::unknown_status).
+  std::optional<StatusLine> Read(std::string_view line, int number);
+
+ private:
+  const Nodes* nodes_;
+  std::array<std::string, kHosts> host_of_role_;
+  std::array<int, kHosts> role_line_{};
+  bool have_time_ = false;
+  std::string last_time_;  // fixed part then fraction padded to nine digits
+  int last_time_line_ = 0;
 };
 
 // Parses a whole log. Throws ParseError("line N", problem). With `nodes`

@@ -34,6 +34,7 @@
 #include <variant>
 #include <vector>
 
+#include "model/core/import.h"
 #include "model/core/machine.h"
 #include "model/core/machine_base.h"
 #include "model/core/names.h"
@@ -400,6 +401,8 @@ struct VcsGco : MachineBase<VcsGco, State, Op, RuleId, Observation, Config> {
       "heartbeats, per observing cluster)";
 
   HASPEC_MACHINE(VcsGco)
+  // The logs and snapshots `haspec import` reads (model/vcs_gco/import.cc).
+  static std::span<const Importer<Config, Observation>> Importers();
 
   // Statuses(): the eleven remote cluster states, then the three heartbeat
   // states. NodeStatuses: one slot per (observer, remote) view, then one per

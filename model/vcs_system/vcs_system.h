@@ -39,6 +39,7 @@
 #include <variant>
 #include <vector>
 
+#include "model/core/import.h"
 #include "model/core/machine.h"
 #include "model/core/machine_base.h"
 #include "model/core/names.h"
@@ -400,6 +401,8 @@ struct VcsSystem : MachineBase<VcsSystem, State, Op, RuleId, Observation, Config
       "Veritas Cluster Server system states (HAD start, build, ADMIN_WAIT, stop, peers' views)";
 
   HASPEC_MACHINE(VcsSystem)
+  // The logs and snapshots `haspec import` reads (model/vcs_system/import.cc).
+  static std::span<const Importer<Config, Observation>> Importers();
   static void CheckAdvisories(const State& s, std::vector<FindingT>& out);
   // Rules about a step: how a state was entered or left.
   static void CheckTransition(const State& before, const Op& op, const State& after,
