@@ -2,14 +2,14 @@
 # Installs the Debian packages haspec builds with, if any is missing.
 # Runs apt-get as root (directly, or through sudo when available).
 #   tools/deps.sh [--fuzz] [--format]
-#     --fuzz    also clang-14 and libFuzzer's runtime
+#     --fuzz    also clang-14, libFuzzer's runtime, and zip (seed corpora for OSS-Fuzz)
 #     --format  also clang-format (tools/format.sh)
 set -euo pipefail
 pkgs=(cmake make g++ libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
       nlohmann-json3-dev libcli11-dev python3)
 for arg in "$@"; do
   case "$arg" in
-    --fuzz) pkgs+=(clang-14 libclang-rt-14-dev) ;;
+    --fuzz) pkgs+=(clang-14 libclang-rt-14-dev zip unzip) ;;
     --format) pkgs+=(clang-format) ;;
     *) echo "error: unknown option $arg" >&2; exit 2 ;;
   esac

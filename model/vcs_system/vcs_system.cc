@@ -368,7 +368,10 @@ struct Effector {
     State t = s;
     if (op.hacf_error || s.sys[op.sys].main_cf == MainCf::kInvalid) {
       Enter(t, op.sys, S::kAdminWait);
-      out.push_back(Landing(t, ReleasePeerWaiters(t) ? RuleId::kBuilderLost : RuleId::kHacfError));
+      // Released before the landing copies t: in one call the order the
+      // arguments are evaluated in is unspecified (clang copied t first).
+      const bool released = ReleasePeerWaiters(t);
+      out.push_back(Landing(t, released ? RuleId::kBuilderLost : RuleId::kHacfError));
       return;
     }
     t.sys[op.sys].run_cfg = s.sys[op.sys].disk_cfg;

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The CI fuzz stage (.ci/run): builds every fuzz target with clang, ASan and
+# UBSan through .clusterfuzzlite/build.sh, with the variables set the way
+# OSS-Fuzz sets them (so the OSS-Fuzz / ClusterFuzzLite build is tested
+# too), checks that every target and its seed corpus landed in $OUT, and
+# runs each target for a few seconds from its seeds and regressions.
+#
+#   fuzz/ci.sh [SECONDS_PER_TARGET]      # default 3
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+seconds=${1:-3}
+if ! command -v "${CXX_FUZZ:-clang++-14}" >/dev/null || ! command -v zip >/dev/null ||
+   ! command -v unzip >/dev/null; then
+  "$root/tools/deps.sh" --fuzz
+fi
+out=$(mktemp -d)
+trap 'rm -rf "$out"' EXIT
+flags="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,undefined"
+flags+=" -fno-sanitize-recover=all -fsanitize=fuzzer-no-link"
+export CC=${CC_FUZZ:-clang-14} CXX=${CXX_FUZZ:-clang++-14}
+export CFLAGS=$flags CXXFLAGS=$flags LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=$out
+export WORK=${WORK:-$root/build/oss-fuzz} FUZZ_BUILD_JOBS=${FUZZ_BUILD_JOBS:-2}
+start=$(date +%s)
+"$root/.clusterfuzzlite/build.sh" >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log"; exit 1; }
+echo "built the fuzz targets in $(( $(date +%s) - start )) s"
+mapfile -t targets < <(sed -n '/^set(HASPEC_FUZZ_TARGETS$/,/)/p' "$root/fuzz/CMakeLists.txt" |
+                       tr ' ' '\n' | grep -E '^[a-z_]+\)?$' | tr -d ')')
+missing=0
+for t in "${targets[@]}"; do
+  for f in "fuzz_$t" "fuzz_${t}_seed_corpus.zip"; do
+    [ -e "$out/$f" ] || { echo "error: \$OUT lacks $f" >&2; missing=1; }
+  done
+done
+[ "$missing" -eq 0 ] || exit 1
+echo "\$OUT holds all ${#targets[@]} targets with their seed corpora"
+for t in "${targets[@]}"; do
+  corpus=$out/corpus-$t
+  mkdir -p "$corpus"
+  unzip -q -o "$out/fuzz_${t}_seed_corpus.zip" -d "$corpus"
+  log=$out/$t.log
+  if ! (cd "$out" && ./"fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 "$corpus" \
+          >"$log" 2>&1); then
+    echo "error: fuzz_$t found something:" >&2
+    grep -A30 -E '==haspec-fuzz== FINDING|ERROR: (libFuzzer|AddressSanitizer)|runtime error' \
+      "$log" | head -n 60 >&2
+    exit 1
+  fi
+  execs=$(grep -oE 'exec/s: [0-9]+' "$log" | tail -n 1 | awk '{print $2}')
+  cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | awk '{print $2}')
+  printf '  %-22s %ss, exec/s %s, cov %s\n' "$t" "$seconds" "${execs:-?}" "${cov:-?}"
+done
