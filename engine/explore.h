@@ -69,11 +69,12 @@ template <Machine M>
 struct ExploreViolation {
   typename M::RuleId rule;
   std::string detail;
-  bool enforced = true;              // a failure under the profile (else a warning)
-  std::vector<typename M::Op> path;  // from Initial(config), as found
-  std::vector<bool> departs;         // per path op: the answer departs from an assumption
-  typename M::State state;           // the state the path ends in
-  std::uint64_t count = 0;           // states and edges that break it
+  bool enforced = true;                   // a failure under the profile (else a warning)
+  std::vector<typename M::Op> path;       // from Initial(config), as found
+  std::vector<bool> departs;              // per path op: the answer departs from an assumption
+  std::vector<typename M::State> states;  // per path op: the state it lands in
+  typename M::State state;                // the state the path ends in
+  std::uint64_t count = 0;                // states and edges that break it
 };
 
 // Status changes the exploration saw, per status pair (from * k + to): op
@@ -452,6 +453,7 @@ class Explorer {
           if (Form(o.next) == want) {
             v.path.push_back(op);
             v.departs.push_back(n >= 128);
+            v.states.push_back(o.next);
             a = o.next;
             return true;
           }

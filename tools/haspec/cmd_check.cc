@@ -6,6 +6,7 @@
 #include <chrono>
 #include <cstdio>
 #include <memory>
+#include <sstream>
 
 #include "engine/coverage_json.h"
 #include "engine/op_trace.h"
@@ -25,6 +26,7 @@ struct Args {
   bool as_json = false;
   std::string artifact_dir = ".";
   std::string config;
+  double min_rule_coverage = 0;
 };
 
 template <CodecMachine M>
@@ -54,6 +56,11 @@ json CheckOne(const Args& a, int& exit_code) {
   WalkReport<M> r = Walk<M>(opt, *config);
   double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   const Coverage& c = r.coverage;
+  std::ostringstream coverage_error;
+  if (!MeetsRuleCoverage(c, a.min_rule_coverage, coverage_error)) {
+    exit_code = Code(ExitCode::kViolation);
+    if (!a.as_json) std::cout << coverage_error.str();
+  }
   json out = {{"machine", M::kName},    {"seed", a.seed},
               {"walks", a.walks},       {"steps", c.steps},
               {"accepted", c.accepted}, {"rejected", c.rejected},
@@ -159,6 +166,7 @@ std::function<int()> Declare(CLI::App& sub) {
   AddProfileFlag(sub, a->documented_only);
   AddConfigOption(sub, a->config);
   sub.add_flag("--json", a->as_json, "Print a JSON report (with the coverage record)");
+  AddMinRuleCoverageOption(sub, a->min_rule_coverage);
   sub.add_option("--artifact-dir", a->artifact_dir, "Where a violating trace is written")
       ->capture_default_str();
   return [a] { return Run(*a); };

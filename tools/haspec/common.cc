@@ -1,5 +1,7 @@
 #include "tools/haspec/common.h"
 
+#include <cstdio>
+
 namespace haspec::cli {
 
 std::string MachineNames() {
@@ -46,6 +48,29 @@ json RuleToJson(const Rule& r) {
     j["quote"] = r.quote;
   }
   return j;
+}
+
+CLI::Option* AddMinRuleCoverageOption(CLI::App& sub, double& percent) {
+  return sub
+      .add_option("--min-rule-coverage", percent,
+                  "Fail (exit 1, naming the rules missed) when the run exercised fewer than this "
+                  "percentage of the machine's rules (decided or refused a step, premise held, "
+                  "advisory fired)")
+      ->check(CLI::Range(0.0, 100.0));
+}
+
+bool MeetsRuleCoverage(const Coverage& c, double percent, std::ostream& out) {
+  if (percent <= 0 || c.RulePercent() + 1e-9 >= percent) return true;
+  char reached[32];
+  std::snprintf(reached, sizeof reached, "%.1f", c.RulePercent());
+  out << "ERROR: " << c.machine << ": rule coverage " << reached << "% (" << c.ExercisedCount()
+      << "/" << c.rules.size() << " rules) is below --min-rule-coverage " << percent
+      << "%; not exercised:";
+  for (std::size_t i = 0; i < c.rules.size(); ++i) {
+    if (!c.Exercised(i)) out << " " << c.rules[i]->id;
+  }
+  out << "\n";
+  return false;
 }
 
 }  // namespace haspec::cli

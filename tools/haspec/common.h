@@ -10,6 +10,7 @@
 #include <optional>
 #include <string>
 
+#include "engine/coverage.h"
 #include "engine/exit_codes.h"
 #include "model/core/parse_error.h"
 #include "model/registry.h"
@@ -38,6 +39,17 @@ inline Profile ProfileOf(bool documented_only) {
 CLI::Option* AddConfigOption(CLI::App& sub, std::string& path);
 
 json RuleToJson(const Rule& r);
+
+// --min-rule-coverage P, with one help text everywhere (check, explore,
+// gate, replay): a run that exercised fewer than P percent of the rules
+// fails.
+CLI::Option* AddMinRuleCoverageOption(CLI::App& sub, double& percent);
+
+// The coverage gate: whether `c` exercised at least `percent` percent of the
+// rules (always true for percent <= 0). When not, prints on `out` an ERROR
+// line naming the rule coverage reached and every rule missed, for the
+// caller to exit with ExitCode::kViolation.
+bool MeetsRuleCoverage(const Coverage& c, double percent, std::ostream& out);
 
 // Reads a machine configuration from a JSON file (or the default when
 // `path` is empty). On error prints "error: FILE: problem" and returns

@@ -260,6 +260,14 @@ int Run(const GateArgs& a, const std::string& command, const GateTargetFactory& 
             << RuleOf<M>(rule).id << " (" << RuleOf<M>(rule).statement << ")\n";
   }
   std::cout << summary.str();
+  if (!r.failure && !cli::MeetsRuleCoverage(r.coverage, a.min_rule_coverage, std::cout)) {
+    std::cout << "SUMMARY: " << M::kName << " conforms, but the gate exercised too few rules\n";
+    if (!a.junit.empty()) {
+      WriteJUnit(a.junit, suite, "conformance", secs(), "rule coverage",
+                 "rule coverage below --min-rule-coverage", summary.str());
+    }
+    return Code(ExitCode::kViolation);
+  }
   if (!r.failure && !a.documented_only && !r.departures.empty()) {
     std::cout << "ERROR: " << M::kName
               << ": assumption departure: seen while searching for violations, but the search "
@@ -337,6 +345,7 @@ void AddGateOptions(CLI::App& sub, GateArgs& a, double* timeout) {
                "routes the model search finds to rules not yet exercised");
   cli::AddProfileFlag(sub, a.documented_only);
   cli::AddConfigOption(sub, a.config);
+  cli::AddMinRuleCoverageOption(sub, a.min_rule_coverage);
 }
 
 int RunGate(const GateArgs& args, const std::string& command,

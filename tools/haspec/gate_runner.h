@@ -46,6 +46,7 @@ struct GateArgs {
   double shrink_seconds = 10;
   bool documented_only = false;
   bool no_steer = false;
+  double min_rule_coverage = 0;  // --min-rule-coverage P (tools/haspec/common.h)
   std::vector<std::string> scenarios;
 };
 
