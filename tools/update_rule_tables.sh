@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Regenerates the generated tables of every model/<machine>/README.md: the
 # rule catalogue (between rules:begin / rules:end) and the op reference
-# (between ops:begin / ops:end). Tests fail while a README is stale.
+# (between ops:begin / ops:end) and the status diagram (between diagram:begin /
+# diagram:end, from haspec diagram). Tests fail while a README is stale.
 #   tools/update_rule_tables.sh [path/to/haspec]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -10,6 +11,7 @@ for m in $("$haspec" machines --json | python3 -c 'import json,sys; print(" ".jo
   readme="model/${m//-/_}/README.md"
   [ -f "$readme" ] || { echo "skip $m: no $readme" >&2; continue; }
   RULES=$("$haspec" rules "$m" --markdown) OPS=$("$haspec" ops "$m" --markdown) \
+  DIAGRAM=$("$haspec" diagram "$m" --format mermaid) \
   python3 - "$readme" <<'PY'
 import os, sys
 path = sys.argv[1]
@@ -23,6 +25,8 @@ def splice(text, begin_marker, end_marker, table):
     return text[:begin] + "\n" + table + "\n" + text[end:]
 text = splice(text, "<!-- rules:begin", "<!-- rules:end -->", os.environ["RULES"])
 text = splice(text, "<!-- ops:begin", "<!-- ops:end -->", os.environ["OPS"])
+text = splice(text, "<!-- diagram:begin", "<!-- diagram:end -->",
+              "```mermaid\n" + os.environ["DIAGRAM"].strip() + "\n```")
 open(path, "w").write(text)
 PY
   echo "updated $readme"
