@@ -1,0 +1,87 @@
+// States per second of the exhaustive explorer (engine/explore.h) and of
+// its naive twin (engine/saturate.h: std::unordered_set, no reduction) on
+// the same configurations in one run, and how time and memory grow with the
+// cluster size. Prints a table; the ratios are the figures that matter (the
+// machine's load moves both sides alike). Run on one core:
+//
+//   taskset -c 0 build/default/bench/explore_bench
+//
+// Each row explores to saturation along the model's own answers. "explorer"
+// checks every invariant and step rule and records coverage; "twin" only
+// saturates (no checks), so the comparison favours the twin.
+#include <sys/resource.h>
+
+#include <chrono>
+#include <cstdio>
+#include <string>
+
+#include "engine/explore.h"
+#include "engine/saturate.h"
+#include "model/registry.h"
+
+namespace haspec {
+namespace {
+
+double Seconds(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+}
+
+template <Machine M>
+void Compare(const char* what, const typename M::Config& config) {
+  ExploreOptions plain;
+  plain.symmetry = false;
+  const auto e = Explore<M>(config, plain);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto t = Saturate<M>(config, {.max_states = 50'000'000});
+  const double ts = Seconds(t0);
+  const double er = static_cast<double>(e.states) / e.seconds,
+               tr = static_cast<double>(t.states) / ts;
+  std::printf(
+      "%-10s %-34s %10llu states %7.2f s explorer %9.0f states/s | twin %7.2f s %9.0f "
+      "states/s | ratio %.2fx\n",
+      std::string(M::kName).c_str(), what, static_cast<unsigned long long>(e.states), e.seconds, er,
+      ts, tr, er / tr);
+}
+
+template <Machine M>
+void Grow(const char* what, const typename M::Config& config) {
+  const auto r = Explore<M>(config, {});
+  std::printf(
+      "%-10s %-34s %10llu states %12llu transitions depth %3llu %7.2f s %9.0f states/s "
+      "%8.1f MB%s\n",
+      std::string(M::kName).c_str(), what, static_cast<unsigned long long>(r.states),
+      static_cast<unsigned long long>(r.transitions), static_cast<unsigned long long>(r.depth),
+      r.seconds, static_cast<double>(r.states) / r.seconds, static_cast<double>(r.bytes) / 1e6,
+      r.symmetry ? " (symmetry)" : "");
+}
+
+}  // namespace
+}  // namespace haspec
+
+int main() {
+  using namespace haspec;
+  std::printf("== explorer vs naive twin, same configuration, no reduction ==\n");
+  Compare<jsa::Jsa>("one pair", jsa::Jsa::DefaultConfig());
+  Compare<vcs_gco::VcsGco>("3 clusters, views of clus0", vcs_gco::VcsGco::DefaultConfig());
+  Compare<vcs_system::VcsSystem>("2 systems", vcs_system::VcsSystem::DefaultConfig());
+  Compare<dsm::Dsm>("3 slots, default faults", dsm::Dsm::DefaultConfig());
+  std::printf("== growth with cluster size (explorer, symmetry where declared) ==\n");
+  for (int n = 1; n <= 4; ++n) {
+    auto c = dsm::Dsm::DefaultConfig();
+    c.nodes = Nodes::Numbered(static_cast<std::size_t>(n));
+    Grow<dsm::Dsm>((std::to_string(n) + " slots, default faults").c_str(), c);
+  }
+  for (int n = 2; n <= 4; ++n) {
+    auto c = vcs_gco::VcsGco::DefaultConfig();
+    c.nodes = Nodes::Numbered(static_cast<std::size_t>(n), "clus");
+    Grow<vcs_gco::VcsGco>((std::to_string(n) + " clusters, views of clus0").c_str(), c);
+  }
+  for (int n = 1; n <= 2; ++n) {
+    auto c = vcs_system::VcsSystem::DefaultConfig();
+    c.nodes = Nodes::Numbered(static_cast<std::size_t>(n), "sys");
+    Grow<vcs_system::VcsSystem>((std::to_string(n) + " systems").c_str(), c);
+  }
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  std::printf("peak resident memory of the run: %.1f MB\n", static_cast<double>(u.ru_maxrss) / 1e3);
+}
