@@ -104,7 +104,18 @@ class ConsistentSet {
           auto dep = m.departed ? m.departed : a.departs;
           Add(next, idx, {a.next, dep});
         }
-        // For the explanation: what the model itself answered here.
+      }
+    }
+    if (!next.empty()) {
+      members_ = std::move(next);
+      index_ = std::move(idx);
+      return Summarise();
+    }
+    // No answer fits: the explanation says what the model itself answered.
+    for (const Member& m : members_) {
+      for (const auto& op : alternatives) {
+        answers.clear();
+        AnswersOf<M>(m.state, op, answers, &refusals);
         const auto own = M::Step(m.state, op);
         std::string what = own.accepted ? "the model accepts" : "the model refuses";
         if (!own.accepted && refusals.size() > 1) {
@@ -117,15 +128,9 @@ class ConsistentSet {
         v.why.push_back({own.rule, what});
       }
     }
-    if (next.empty()) {
-      v.fit = Fit::kMismatch;
-      Dedupe(v.why);
-      return v;
-    }
-    v.why.clear();
-    members_ = std::move(next);
-    index_ = std::move(idx);
-    return Summarise();
+    v.fit = Fit::kMismatch;
+    Dedupe(v.why);
+    return v;
   }
 
   // Keeps the states a (partial) observation fits.
@@ -200,17 +205,32 @@ class ConsistentSet {
     return true;
   }
 
+  // A set of a few states (the usual case: a conforming implementation
+  // leaves one or two) is searched in place; the hash index is built once
+  // the set outgrows that.
+  static constexpr std::size_t kLinear = 8;
+
   void Add(std::vector<Member>& into, Index& idx, Member m) {
-    auto it = idx.find(m.state);
-    if (it != idx.end()) {
-      if (!m.departed) into[it->second].departed.reset();
+    std::size_t at = into.size();
+    if (into.size() <= kLinear) {
+      for (std::size_t k = 0; k < into.size(); ++k) {
+        if (into[k].state == m.state) at = k;
+      }
+    } else {
+      if (idx.empty()) {
+        for (std::size_t k = 0; k < into.size(); ++k) idx.emplace(into[k].state, k);
+      }
+      if (auto it = idx.find(m.state); it != idx.end()) at = it->second;
+    }
+    if (at < into.size()) {
+      if (!m.departed) into[at].departed.reset();
       return;
     }
     if (into.size() >= max_states_) {
       truncated_ = true;
       return;
     }
-    idx.emplace(m.state, into.size());
+    if (!idx.empty()) idx.emplace(m.state, into.size());
     into.push_back(std::move(m));
   }
 

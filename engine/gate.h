@@ -27,6 +27,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/consistent.h"
@@ -47,12 +48,13 @@ class GateTarget {
   virtual sut::HelloReply Hello(const std::string& machine, const nlohmann::json& config) = 0;
   virtual nlohmann::json Reset(const nlohmann::json& config) = 0;
   virtual sut::Reply Apply(const nlohmann::json& op, long seq) = 0;
-  // Applies ops in order, numbered from first_seq, handing each reply to
-  // on_reply until it returns false. A target may pipeline the requests.
-  virtual void ApplyMany(const std::vector<nlohmann::json>& ops, long first_seq,
+  // Applies ops (each as JSON text) in order, numbered from first_seq,
+  // handing each reply to on_reply until it returns false. A target may
+  // pipeline the requests.
+  virtual void ApplyMany(const std::vector<std::string>& ops, long first_seq,
                          const sut::Client::ReplyHandler& on_reply) {
     for (std::size_t i = 0; i < ops.size(); ++i) {
-      sut::Reply r = Apply(ops[i], first_seq + static_cast<long>(i));
+      sut::Reply r = Apply(nlohmann::json::parse(ops[i]), first_seq + static_cast<long>(i));
       if (!on_reply(i, r)) return;
     }
   }
@@ -82,7 +84,7 @@ class SubprocessTarget : public GateTarget {
   sut::Reply Apply(const nlohmann::json& op, long seq) override { return client_.Apply(op, seq); }
   // Up to 16 requests in flight: the round trips, not the work, dominate
   // with a fast implementation.
-  void ApplyMany(const std::vector<nlohmann::json>& ops, long first_seq,
+  void ApplyMany(const std::vector<std::string>& ops, long first_seq,
                  const sut::Client::ReplyHandler& on_reply) override {
     client_.ApplyMany(ops, first_seq, 16, on_reply);
   }
@@ -123,7 +125,8 @@ class InProcessTarget : public GateTarget {
   sut::Reply Apply(const nlohmann::json& op, long) override {
     return Guard([&] {
       sut::Result r = impl_.Apply(op);
-      return sut::Reply{r.accepted, r.reason, r.observation};
+      return sut::Reply{r.accepted, r.reason, std::move(r.observation),
+                        std::move(r.observation_text)};
     });
   }
 
@@ -228,6 +231,71 @@ nlohmann::json Strip(const typename M::Op& op, const Nodes& nodes,
   return j;
 }
 
+// Caches of pure functions the gate calls for every op: a conforming
+// implementation shows the same few observations again and again, and a
+// run draws from a few hundred ops. Each cache belongs to one node list
+// (and, for ops, one set of injectable choices) and is bounded.
+inline constexpr std::size_t kCacheEntries = 1 << 16;
+
+template <CodecMachine M>
+struct SentOp {
+  std::string text;                          // the op as sent (Strip), as JSON text
+  std::vector<typename M::Op> alternatives;  // what the implementation may have done
+};
+
+template <CodecMachine M>
+const SentOp<M>& SendableOp(const typename M::Op& op, const Nodes& nodes,
+                            const std::vector<std::string>& supported) {
+  struct Hasher {
+    std::size_t operator()(const typename M::Op& o) const { return HashOp(o); }
+  };
+  struct Cache {
+    Nodes nodes;
+    std::vector<std::string> supported;
+    std::unordered_map<typename M::Op, SentOp<M>, Hasher> map;
+  };
+  thread_local Cache cache;
+  if (!(cache.nodes == nodes) || cache.supported != supported) {
+    cache = {nodes, supported, {}};
+  }
+  if (auto it = cache.map.find(op); it != cache.map.end()) return it->second;
+  if (cache.map.size() >= kCacheEntries) cache.map.clear();
+  SentOp<M> e;
+  e.text = Strip<M>(op, nodes, supported, e.alternatives).dump();
+  return cache.map.emplace(op, std::move(e)).first->second;
+}
+
+// The observation an implementation wrote as text. Throws ParseError or
+// nlohmann::json::exception as ObservationFromJson does.
+template <CodecMachine M>
+const typename M::Observation& DecodeObservation(const std::string& text, const Nodes& nodes) {
+  struct Cache {
+    Nodes nodes;
+    std::unordered_map<std::string, typename M::Observation> map;
+  };
+  thread_local Cache cache;
+  if (!(cache.nodes == nodes)) cache = {nodes, {}};
+  if (auto it = cache.map.find(text); it != cache.map.end()) return it->second;
+  if (cache.map.size() >= kCacheEntries) cache.map.clear();
+  auto obs = M::ObservationFromJson(nlohmann::json::parse(text), nodes);
+  return cache.map.emplace(text, std::move(obs)).first->second;
+}
+
+// The rule a reason names, by its ID (nullopt for no rule of M).
+template <Machine M>
+std::optional<typename M::RuleId> RuleNamed(const std::string& id) {
+  static const auto* index = [] {
+    auto* m = new std::unordered_map<std::string, typename M::RuleId>;
+    for (std::size_t i = 0; i < M::Rules().size(); ++i) {
+      m->emplace(std::string(M::Rules()[i].id), static_cast<typename M::RuleId>(i));
+    }
+    return m;
+  }();
+  auto it = index->find(id);
+  if (it == index->end()) return std::nullopt;
+  return it->second;
+}
+
 }  // namespace gate_internal
 
 // Runs one sequence against the target from a reset: the ops of `fixed`,
@@ -243,9 +311,14 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
   GateFailure<M> run;
   failed = false;
   ConsistentSet<M> set({M::Initial(config)});
-  auto parse_obs = [&](const nlohmann::json& j) {
+  // Decodes a reply's observation, as text (through the cache) or as JSON.
+  std::optional<typename M::Observation> obs_storage;
+  auto parse_obs = [&](const sut::Reply& r) -> const typename M::Observation& {
     try {
-      return M::ObservationFromJson(j, nodes);
+      if (!r.observation_text.empty()) {
+        return gate_internal::DecodeObservation<M>(r.observation_text, nodes);
+      }
+      return obs_storage.emplace(M::ObservationFromJson(r.observation, nodes));
     } catch (const ParseError& e) {
       throw sut::SutError(std::string("the implementation reported an observation haspec cannot "
                                       "read: ") +
@@ -265,7 +338,7 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
   };
   nlohmann::json init = target.Reset(M::ConfigToJson(config));
   if (!init.is_null()) {
-    auto v = set.See(parse_obs(init));
+    auto v = set.See(parse_obs(sut::Reply{false, "", init, ""}));
     note_departures(v);
     if (fails(v.fit)) {
       GateStep<M> st{};
@@ -334,24 +407,28 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
       if (o.accepted) m = std::move(o.next);
     }
   }
-  std::vector<nlohmann::json> sent(ops.size());
+  // The ops as sent (JSON text) and what the implementation may have done
+  // for each; a step record gets the JSON only if the run fails.
+  std::vector<std::string> sent(ops.size());
   std::vector<std::vector<typename M::Op>> alts(ops.size());
   for (std::size_t i = 0; i < ops.size(); ++i) {
-    sent[i] = gate_internal::Strip<M>(ops[i], nodes, hello.env_choices, alts[i]);
+    const auto& e = gate_internal::SendableOp<M>(ops[i], nodes, hello.env_choices);
+    sent[i] = e.text;
+    alts[i] = e.alternatives;
   }
   target.ApplyMany(sent, 1, [&](std::size_t i, sut::Reply& got) {
-    const auto before = set.members();
     const typename M::Op& op = ops[i];
-    // Request i is already written: its JSON and the reply move into the
-    // step record.
-    GateStep<M> st{op, std::move(sent[i]), std::move(got), {}, {}, {}};
-    for (std::size_t k = 0; k < before.size() && k < 3; ++k) st.allowed.push_back(before[k].state);
+    // The reply moves into the step record, with a few of the states the
+    // model allowed before it (for the report).
+    GateStep<M> st{op, {}, std::move(got), {}, {}, {}};
+    for (std::size_t k = 0; k < set.size() && k < 3; ++k) {
+      st.allowed.push_back(set.members()[k].state);
+    }
     if (report) ++report->ops;
     Reply<M> reply{st.reply.accepted, std::nullopt};
     if (!st.reply.reason.empty()) {
-      const Rule* r = FindRule(M::Rules(), st.reply.reason);
-      if (r) {
-        reply.reason = static_cast<typename M::RuleId>(r - M::Rules().data());
+      if (auto r = gate_internal::RuleNamed<M>(st.reply.reason)) {
+        reply.reason = *r;
       } else if (report) {
         std::string w = "the implementation gave the reason \"" + st.reply.reason +
                         "\", which is no rule of " + std::string(M::kName) + "; it was ignored";
@@ -362,23 +439,24 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
       }
     }
     auto v = set.Answer(alts[i], reply);
-    if (v.fit != Fit::kMismatch && !st.reply.observation.is_null()) {
-      auto w = set.See(parse_obs(st.reply.observation));
+    if (v.fit != Fit::kMismatch &&
+        (!st.reply.observation_text.empty() || !st.reply.observation.is_null())) {
+      auto w = set.See(parse_obs(st.reply));
       if (w.fit != Fit::kMatch) v = w;
     }
     note_departures(v);
     st.fit = v.fit;
     st.why = v.why;
     if (rec && v.fit != Fit::kMismatch && !set.empty()) {
-      const auto& m0 = before.front().state;
+      const auto& m0 = st.allowed.front();
       auto o = M::Step(m0, op);
       Scratch<typename M::RuleId> refusals;
       M::Refusals(m0, op, *refusals);
       rec->OnStep(m0, o, &*refusals);
       if (refusals->size() == 1) {
-        const std::size_t v = std::variant_size_v<typename M::Op>;
-        report->refused_alone.resize(M::Rules().size() * v);
-        report->refused_alone[static_cast<std::size_t>(refusals->front()) * v + op.index()] = 1;
+        const std::size_t types = std::variant_size_v<typename M::Op>;
+        report->refused_alone.resize(M::Rules().size() * types);
+        report->refused_alone[static_cast<std::size_t>(refusals->front()) * types + op.index()] = 1;
       }
       if (o.accepted) rec->OnState(o.next);
     }
@@ -390,6 +468,13 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
     }
     return true;
   });
+  if (failed) {
+    // Kept for a report: the requests and observations as JSON.
+    for (std::size_t k = 0; k < run.steps.size(); ++k) {
+      run.steps[k].sent = nlohmann::json::parse(sent[k]);
+      sut::MaterializeObservation(run.steps[k].reply);
+    }
+  }
   return run;
 }
 

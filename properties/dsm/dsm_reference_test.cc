@@ -116,7 +116,7 @@ class Session {
     Verdicts out;
     out.emplace_back(set.Answer(op, reply), "answer");
     if (out.back().first.fit == Fit::kMismatch) return out;
-    out.emplace_back(set.See(Dsm::ObservationFromJson(r.observation, config_.nodes)),
+    out.emplace_back(set.See(Dsm::ObservationFromJson(sut::ObservationOf(r), config_.nodes)),
                      "observation");
     return out;
   }
@@ -346,7 +346,7 @@ TEST(DsmReference, ReportsTheModelsObservationShape) {
   const Config c = Dsm::ConfigFromJson(config);
   ref.Reset(config);
   const json obs =
-      ref.Apply({{"op", "service_down"}, {"node", "b"}, {"service", "apms"}}).observation;
+      sut::ObservationOf(ref.Apply({{"op", "service_down"}, {"node", "b"}, {"service", "apms"}}));
   State s = Dsm::Initial(c);
   s = Dsm::Step(s, ServiceDown{1, Service::kApms}).next;
   EXPECT_EQ(obs, Dsm::ObservationToJson(Dsm::Observe(s), c.nodes));

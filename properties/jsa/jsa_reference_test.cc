@@ -98,11 +98,11 @@ struct Pair {
     const sut::Result r = ref.Apply(j);
     if (log) {
       log->push_back(j.dump() + " -> " + (r.accepted ? "accepted" : "refused " + r.reason) + " " +
-                     r.observation.dump());
+                     sut::ObservationOf(r).dump());
     }
     SetVerdict<Jsa> v = set.Answer(op, {r.accepted, ReasonId(r.reason)});
     if (v.fit == Fit::kMismatch) return v;
-    return set.See(Jsa::ObservationFromJson(r.observation, config.nodes));
+    return set.See(Jsa::ObservationFromJson(sut::ObservationOf(r), config.nodes));
   }
 
   // The answers so far, one per line: replayed on a fresh pair so that the
@@ -330,9 +330,9 @@ TEST(JsaReference, WorkedAnswers) {
   // Seed 003: if the primary fails, the secondary assumes its role.
   auto r = ref.Apply({{"op", "host_fails"}, {"host", "a"}, {"cause", "raid"}});
   EXPECT_TRUE(r.accepted);
-  EXPECT_EQ(r.observation["hosts"]["a"]["status"], "FAILED");
-  EXPECT_EQ(r.observation["hosts"]["b"]["status"], "ACTIVE");
-  EXPECT_EQ(r.observation["active"], "b");
+  EXPECT_EQ(sut::ObservationOf(r)["hosts"]["a"]["status"], "FAILED");
+  EXPECT_EQ(sut::ObservationOf(r)["hosts"]["b"]["status"], "ACTIVE");
+  EXPECT_EQ(sut::ObservationOf(r)["active"], "b");
   // Seed 003: repaired or replaced, and then restored.
   r = ref.Apply({{"op", "restore_host"}, {"host", "a"}});
   EXPECT_FALSE(r.accepted);
@@ -341,11 +341,11 @@ TEST(JsaReference, WorkedAnswers) {
   EXPECT_TRUE(ref.Apply({{"op", "restore_host"}, {"host", "a"}}).accepted);
   // S-JSA-FO: the recovered primary acts as the standby system.
   r = ref.Apply({{"op", "complete"}, {"host", "a"}});
-  EXPECT_EQ(r.observation["hosts"]["a"]["status"], "STANDBY");
+  EXPECT_EQ(sut::ObservationOf(r)["hosts"]["a"]["status"], "STANDBY");
   r = ref.Apply({{"op", "switch_primary_to_active"}});
   EXPECT_TRUE(r.accepted);
-  EXPECT_EQ(r.observation["active"], "a");
-  EXPECT_EQ(r.observation["hosts"]["b"]["status"], "STANDBY");
+  EXPECT_EQ(sut::ObservationOf(r)["active"], "a");
+  EXPECT_EQ(sut::ObservationOf(r)["hosts"]["b"]["status"], "STANDBY");
 }
 
 TEST(JsaReference, RefusesWhatItCannotParse) {
@@ -366,7 +366,7 @@ TEST(JsaReference, RefusesWhatItCannotParse) {
   auto r = ref.Apply({{"op", "complete"}, {"host", "secondary"}});
   EXPECT_FALSE(r.accepted);
   EXPECT_EQ(r.reason, "JSA-PRE-HOST-IN-PAIR");
-  EXPECT_EQ(r.observation["hosts"]["secondary"], "absent");
+  EXPECT_EQ(sut::ObservationOf(r)["hosts"]["secondary"], "absent");
 }
 
 std::string ReadFile(const std::string& path) {

@@ -77,11 +77,11 @@ SetVerdict<M> Drive(ref::GlobalCluster& impl, ConsistentSet<M>& set, const M::Op
   }
   if (line) {
     *line = j.dump() + " -> " + (r.accepted ? "accepted" : "refused " + r.reason);
-    if (obs) *obs = r.observation.dump();
+    if (obs) *obs = sut::ObservationOf(r).dump();
   }
   SetVerdict<M> v = set.Answer(op, reply);
   if (v.fit == Fit::kMismatch) return v;
-  return set.See(M::ObservationFromJson(r.observation, nodes));
+  return set.See(M::ObservationFromJson(sut::ObservationOf(r), nodes));
 }
 
 void Note(Found& f, const SetVerdict<M>& v, const std::string& line, const std::string& obs,

@@ -79,10 +79,10 @@ class Pair {
       reply.reason = static_cast<RuleId>(rule - V::Rules().data());
     }
     trace_ += std::string("  -> ") + (r.accepted ? "accepted" : "refused " + r.reason) + " " +
-              r.observation.dump() + "\n";
+              sut::ObservationOf(r).dump() + "\n";
     ++drive_.steps;
     if (!Record(set_.Answer(op, reply), "answer")) return;
-    Record(set_.See(V::ObservationFromJson(r.observation, config_.nodes)), "observation");
+    Record(set_.See(V::ObservationFromJson(sut::ObservationOf(r), config_.nodes)), "observation");
   }
 
  private:

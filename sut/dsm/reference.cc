@@ -4,6 +4,8 @@
 #include <array>
 #include <stdexcept>
 
+#include "sut/protocol/json_text.h"
+
 namespace haspec::sut::dsm_ref {
 namespace {
 
@@ -235,7 +237,7 @@ json DsmReference::Reset(const json& config) {
       vms_[i].Register(i == 0 ? ProviderVm::Role::kPrimary : ProviderVm::Role::kStandby, false);
     }
   }
-  return View();
+  return json::parse(View());
 }
 
 // ---- Queries ---------------------------------------------------------------------
@@ -610,40 +612,40 @@ Verdict DsmReference::ForwardRequest(int slot, bool write) {
 
 // ---- The views --------------------------------------------------------------------
 
-json DsmReference::View() const {
-  json nodes = json::object();
+std::string DsmReference::View() const {
+  JsonText w;
+  w.Open().Key("nodes").Open();
   for (std::size_t i = 0; i < vms_.size(); ++i) {
     const ProviderVm& vm = vms_[i];
-    json e = json::object();
-    e["listed"] = vm.IsMember();
+    w.Key(names_[i]).Open().Key("listed").Value(vm.IsMember());
     if (vm.IsMember()) {
       switch (vm.role()) {
         case ProviderVm::Role::kStandalone:
-          e["role"] = "STANDALONE";
+          w.Key("role").Value("STANDALONE");
           break;
         case ProviderVm::Role::kPrimary:
-          e["role"] = "PRIMARY";
+          w.Key("role").Value("PRIMARY");
           break;
         case ProviderVm::Role::kStandby:
-          e["role"] = "SECONDARY";
+          w.Key("role").Value("SECONDARY");
           break;
       }
-      e["status"] = StatusOf(vm);
-      e["behind"] = Behind(vm.version());
+      w.Key("status").Value(StatusOf(vm));
+      w.Key("behind").Value(Behind(vm.version()));
       // A powered-off VM gives no /appliance/status.
-      e["answers"] = vm.powered_on();
+      w.Key("answers").Value(vm.powered_on());
       if (vm.powered_on()) {
-        json svc = json::object();
+        w.Key("services").Open();
         for (int s = 0; s < kShownServices; ++s) {
           const std::string name(kServices[s]);
-          svc[name] = vm.services_down().count(name) ? "FAILED" : "ACTIVE";
+          w.Key(name).Value(vm.services_down().count(name) ? "FAILED" : "ACTIVE");
         }
-        e["services"] = svc;
+        w.Close();
       }
     }
-    nodes[names_[i]] = e;
+    w.Close();
   }
-  return {{"nodes", nodes}};
+  return w.Close().Close().Take();
 }
 
 // ---- The protocol ---------------------------------------------------------------------
@@ -674,7 +676,7 @@ std::set<int> DsmReference::NodeSetOf(const json& op, std::string_view key) cons
 
 Result DsmReference::Apply(const json& op) {
   Result r = Dispatch(op);
-  r.observation = View();
+  r.observation_text = View();
   return r;
 }
 

@@ -146,7 +146,7 @@ class DsmReference : public Implementation {
 
   // The product's two views of every slot, merged: the membership list with
   // roles and statuses, and each reachable node's /appliance/status.
-  nlohmann::json View() const;
+  std::string View() const;  // the observation, as JSON text
 
   // Commands and events, one method each (public so a C++ user can drive the
   // cluster without JSON).

@@ -4,6 +4,8 @@
 #include <stdexcept>
 #include <string>
 
+#include "sut/protocol/json_text.h"
+
 namespace haspec::sut::jsa {
 namespace {
 
@@ -226,7 +228,7 @@ json HaCluster::Reset(const json& config) {
       secondary().Idle(HostStatus::kStandby);
     }
   }
-  return View();
+  return json::parse(View());
 }
 
 HaCluster::Appliance& HaCluster::HostField(const json& op, std::string_view key) {
@@ -285,28 +287,32 @@ Result HaCluster::Apply(const json& op) {
   } else {
     throw std::runtime_error("op.op: unknown op \"" + what + "\"");
   }
-  r.observation = View();
+  r.observation_text = View();
   return r;
 }
 
-json HaCluster::View() const {
-  json hosts = json::object();
+std::string HaCluster::View() const {
+  JsonText w;
+  w.Open().Key("hosts").Open();
   for (const Appliance& h : hosts_) {
+    w.Key(h.name);
     if (!InPair(h)) {
-      hosts[h.name] = "absent";
+      w.Value("absent");
       continue;
     }
-    hosts[h.name] = {{"status", WireName(h.status)}, {"vip", h.vip}, {"services", h.services}};
+    w.Open().Key("status").Value(WireName(h.status));
+    w.Key("vip").Value(h.vip).Key("services").Value(h.services).Close();
   }
+  w.Close();
   const Appliance* a = ActiveHost();
   std::string release = "same";
   if (paired_ && secondary().release < primary().release) release = "behind";
   if (paired_ && secondary().release > primary().release) release = "ahead";
-  return {{"hosts", hosts},
-          {"active", a ? a->name : "none"},
-          {"licensed", licensed_},
-          {"disk_replication", paired_ && disk_replication_},
-          {"secondary_release", release}};
+  w.Key("active").Value(a ? a->name : "none");
+  w.Key("licensed").Value(licensed_);
+  w.Key("disk_replication").Value(paired_ && disk_replication_);
+  w.Key("secondary_release").Value(release);
+  return w.Close().Take();
 }
 
 const HaCluster::Appliance* HaCluster::ActiveHost() const {

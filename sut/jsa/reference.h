@@ -98,7 +98,7 @@ class HaCluster : public Implementation {
   Result Apply(const nlohmann::json& op) override;
 
   // What System and License Management shows now (the full view).
-  nlohmann::json View() const;
+  std::string View() const;  // the observation, as JSON text
 
  private:
   enum class HostStatus {

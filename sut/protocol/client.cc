@@ -25,6 +25,80 @@ int Remaining(Clock::time_point deadline) {
 
 void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
+bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::size_t SkipSpace(std::string_view s, std::size_t i) {
+  while (i < s.size() && IsSpace(s[i])) ++i;
+  return i;
+}
+
+// From the opening quote of a string to just past its closing quote; npos
+// when it does not close.
+std::size_t SkipString(std::string_view s, std::size_t i) {
+  for (++i; i < s.size(); ++i) {
+    if (s[i] == '\\') {
+      ++i;
+    } else if (s[i] == '"') {
+      return i + 1;
+    }
+  }
+  return std::string_view::npos;
+}
+
+// From the first character of a value to just past it; npos when brackets
+// or strings do not close. Only the extent is found: whether the value is
+// well-formed JSON is for the parser to say.
+std::size_t SkipValue(std::string_view s, std::size_t i) {
+  if (i >= s.size()) return std::string_view::npos;
+  if (s[i] == '"') return SkipString(s, i);
+  if (s[i] != '{' && s[i] != '[') {
+    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && !IsSpace(s[i])) ++i;
+    return i;
+  }
+  int depth = 0;
+  while (i < s.size()) {
+    const char c = s[i];
+    if (c == '"') {
+      i = SkipString(s, i);
+      if (i == std::string_view::npos) return i;
+      continue;
+    }
+    if (c == '{' || c == '[') ++depth;
+    if ((c == '}' || c == ']') && --depth == 0) return i + 1;
+    ++i;
+  }
+  return std::string_view::npos;
+}
+
+// The extent [begin, end) of the value of the top-level member `key` (spelt
+// without escapes) of the object in `s`; false when there is none or `s` is
+// not shaped like an object (the caller then parses the line whole, which
+// reports what is wrong).
+bool FindMember(std::string_view s, std::string_view key, std::size_t& begin, std::size_t& end) {
+  std::size_t i = SkipSpace(s, 0);
+  if (i >= s.size() || s[i] != '{') return false;
+  for (i = SkipSpace(s, i + 1); i < s.size() && s[i] == '"';) {
+    const std::size_t k = i + 1;
+    i = SkipString(s, i);
+    if (i == std::string_view::npos) return false;
+    const std::string_view name = s.substr(k, i - 1 - k);
+    i = SkipSpace(s, i);
+    if (i >= s.size() || s[i] != ':') return false;
+    const std::size_t v = SkipSpace(s, i + 1);
+    i = SkipValue(s, v);
+    if (i == std::string_view::npos) return false;
+    if (name == key) {
+      begin = v;
+      end = i;
+      return true;
+    }
+    i = SkipSpace(s, i);
+    if (i >= s.size() || s[i] != ',') return false;
+    i = SkipSpace(s, i + 1);
+  }
+  return false;
+}
+
 }  // namespace
 
 Process::Process(const std::vector<std::string>& argv, const ClientOptions& opt) : opt_(opt) {
@@ -257,14 +331,18 @@ json Client::Request(const json& msg, const std::string& want_type) {
   return Receive(want_type);
 }
 
-json Client::Receive(const std::string& want_type) {
-  std::string line;
+std::string Client::ReadReplyLine() {
   try {
-    line = proc_->ReadLine();
+    return proc_->ReadLine();
   } catch (const SutError& e) {
     tail_ = proc_->StderrTail();
     Fail(e.what());
   }
+}
+
+json Client::Receive(const std::string& want_type) { return Check(ReadReplyLine(), want_type); }
+
+json Client::Check(const std::string& line, const std::string& want_type) {
   json reply;
   try {
     reply = json::parse(line);
@@ -336,7 +414,26 @@ Reply Client::ToReply(json&& r, long seq) {
   return out;
 }
 
-void Client::ApplyMany(const std::vector<json>& ops, long first_seq, std::size_t window,
+Reply Client::ReceiveResult(long seq) {
+  std::string line = ReadReplyLine();
+  // The observation is most of the line; it is cut out as text (the gate
+  // decodes it through a cache) and the rest parsed.
+  std::size_t b = 0, e = 0;
+  if (!FindMember(line, "observation", b, e)) return ToReply(Check(line, "result"), seq);
+  std::string text = line.substr(b, e - b);
+  line.replace(b, e - b, "null");
+  Reply r = ToReply(Check(line, "result"), seq);
+  if (text != "null") r.observation_text = std::move(text);
+  return r;
+}
+
+void MaterializeObservation(Reply& r) {
+  if (r.observation_text.empty()) return;
+  r.observation = json::parse(r.observation_text);
+  r.observation_text.clear();
+}
+
+void Client::ApplyMany(const std::vector<std::string>& ops, long first_seq, std::size_t window,
                        const ReplyHandler& on_reply) {
   window = std::max<std::size_t>(window, 1);
   std::size_t sent = 0, got = 0;
@@ -354,7 +451,7 @@ void Client::ApplyMany(const std::vector<json>& ops, long first_seq, std::size_t
       batch += "{\"type\":\"op\",\"seq\":";
       batch += std::to_string(first_seq + static_cast<long>(sent));
       batch += ",\"op\":";
-      batch += ops[sent].dump();
+      batch += ops[sent];
       batch += "}\n";
       ++sent;
     }
@@ -370,7 +467,7 @@ void Client::ApplyMany(const std::vector<json>& ops, long first_seq, std::size_t
     if (got == sent) break;
     // Replies to requests already sent are read (and dropped once the
     // handler has stopped) so that the next request meets a clean stream.
-    Reply r = ToReply(Receive("result"), first_seq + static_cast<long>(got));
+    Reply r = ReceiveResult(first_seq + static_cast<long>(got));
     if (more) more = on_reply(got, r);
     ++got;
   }

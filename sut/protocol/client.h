@@ -21,6 +21,7 @@
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace haspec::sut {
@@ -47,8 +48,17 @@ struct HelloReply {
 struct Reply {
   bool accepted = false;
   std::string reason;          // "" when not given
-  nlohmann::json observation;  // null when not given
+  nlohmann::json observation;  // null when not given (or given as text below)
+  // The observation as the implementation wrote it, not yet parsed ("" when
+  // not given or given above): the gate decodes it through a cache, since a
+  // conforming implementation shows the same few observations over and
+  // over. Well-formed JSON is not yet checked; MaterializeObservation does.
+  std::string observation_text;
 };
+
+// Parses observation_text into observation (once the reply is kept for a
+// report). Throws nlohmann::json::parse_error on text that is not JSON.
+void MaterializeObservation(Reply& r);
 
 // A child process with pipes to its stdin, stdout and stderr.
 class Process {
@@ -94,11 +104,13 @@ class Client {
   // Called with each reply in order (index into ops), which it may move
   // from; returns false once it wants no more.
   using ReplyHandler = std::function<bool(std::size_t, Reply&)>;
-  // Applies ops with up to `window` requests in flight (pipelined: the
-  // implementation answers each in order, as it reads them), numbered from
-  // first_seq. After the handler returns false no more are sent, and
-  // replies already on their way are read and dropped.
-  void ApplyMany(const std::vector<nlohmann::json>& ops, long first_seq, std::size_t window,
+  // Applies ops (each the op's JSON text, as in the machine's op reference)
+  // with up to `window` requests in flight (pipelined: the implementation
+  // answers each in order, as it reads them), numbered from first_seq.
+  // After the handler returns false no more are sent, and replies already
+  // on their way are read and dropped. A reply's observation comes back as
+  // observation_text.
+  void ApplyMany(const std::vector<std::string>& ops, long first_seq, std::size_t window,
                  const ReplyHandler& on_reply);
   // Says bye and lets the child exit (restarting it on the next Hello).
   void Close();
@@ -109,7 +121,12 @@ class Client {
  private:
   nlohmann::json Request(const nlohmann::json& msg, const std::string& want_type);
   nlohmann::json Receive(const std::string& want_type);
+  std::string ReadReplyLine();
+  // Parses a reply line and checks its type (an error reply fails).
+  nlohmann::json Check(const std::string& line, const std::string& want_type);
   Reply ToReply(nlohmann::json&& r, long seq);
+  // A "result" line, its observation left as text when it can be cut out.
+  Reply ReceiveResult(long seq);
   [[noreturn]] void Fail(const std::string& what);
 
   std::vector<std::string> argv_;

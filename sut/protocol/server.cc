@@ -3,6 +3,8 @@
 #include <iostream>
 #include <stdexcept>
 
+#include "sut/protocol/json_text.h"
+
 namespace haspec::sut {
 namespace {
 
@@ -11,13 +13,6 @@ using nlohmann::json;
 void Send(std::ostream& out, const json& j) {
   out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
   out.flush();
-}
-
-// A result is flushed only once no further request is already buffered:
-// when haspec pipelines requests, the replies go out in one write.
-void SendResult(std::istream& in, std::ostream& out, const json& j) {
-  out << j.dump(-1, ' ', false, json::error_handler_t::replace) << "\n";
-  if (in.rdbuf()->in_avail() <= 0) out.flush();
 }
 
 void Error(std::ostream& out, const std::string& message) {
@@ -68,10 +63,26 @@ int Serve(Implementation& impl, std::istream& in, std::ostream& out) {
         Send(out, reply);
       } else if (type == "op") {
         Result r = impl.Apply(msg.at("op"));
-        json reply = {{"type", "result"}, {"seq", msg.value("seq", 0)}, {"accepted", r.accepted}};
-        if (!r.accepted && !r.reason.empty()) reply["reason"] = r.reason;
-        if (!r.observation.is_null()) reply["observation"] = std::move(r.observation);
-        SendResult(in, out, reply);
+        // Written as text: a reply document would cost more than the op.
+        JsonText w;
+        w.Open().Key("type").Value("result");
+        const json& seq = msg.value("seq", json(0));
+        w.Key("seq").Value(seq.is_number_integer() ? seq.get<std::int64_t>() : 0);
+        w.Key("accepted").Value(r.accepted);
+        if (!r.accepted && !r.reason.empty()) w.Key("reason").Value(r.reason);
+        std::string line = w.Take();
+        if (!r.observation_text.empty()) {
+          line += ",\"observation\":";
+          line += r.observation_text;
+        } else if (!r.observation.is_null()) {
+          line += ",\"observation\":";
+          line += r.observation.dump(-1, ' ', false, json::error_handler_t::replace);
+        }
+        line += "}\n";
+        out << line;
+        // Flushed only once no further request is already buffered: when
+        // haspec pipelines requests, the replies go out in one write.
+        if (in.rdbuf()->in_avail() <= 0) out.flush();
       } else if (type == "bye") {
         return 0;
       } else {

@@ -29,7 +29,16 @@ struct Result {
   bool accepted = true;
   std::string reason;          // a rule ID of the machine, or "" (not given)
   nlohmann::json observation;  // partial observation; null = none reported
+  // Or the observation as JSON text, when the implementation writes it
+  // itself (sut/protocol/json_text.h): faster than a document. Used when
+  // not empty.
+  std::string observation_text;
 };
+
+// A result's observation as a JSON document, whichever way it was given.
+inline nlohmann::json ObservationOf(const Result& r) {
+  return r.observation_text.empty() ? r.observation : nlohmann::json::parse(r.observation_text);
+}
 
 class Implementation {
  public:

@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <utility>
 
+#include "sut/protocol/json_text.h"
+
 namespace haspec::sut::vcs_gco {
 namespace {
 
@@ -297,7 +299,7 @@ json GlobalCluster::Reset(const json& config) {
       }
     }
   }
-  return Observation();
+  return json::parse(Observation());
 }
 
 GlobalCluster::RemoteView GlobalCluster::FreshView() const {
@@ -393,7 +395,7 @@ Result GlobalCluster::Apply(const json& op) {
   Result out;
   out.accepted = !refusal.has_value();
   if (refusal) out.reason = *refusal;
-  out.observation = Observation();
+  out.observation_text = Observation();
   return out;
 }
 
@@ -638,17 +640,17 @@ GlobalCluster::Refusal GlobalCluster::WacOnline(int c) {
 
 // ---- What the operators see ------------------------------------------------
 
-json GlobalCluster::Observation() const {
-  json clusters = json::array();
+std::string GlobalCluster::Observation() const {
+  JsonText w;
+  w.Open().Key("clusters").OpenList();
   for (std::size_t c = 0; c < clusters_.size(); ++c) {
     const Cluster& cl = clusters_[c];
-    json e = {{"cluster", cl.name}};
+    w.Open().Key("cluster").Value(cl.name);
     if (!cl.HadUp() && !Has(Mutant::kStoppedClusterStillReports)) {
-      e["reporting"] = false;  // VCS ERROR V-16-1-10600 Cannot connect to VCS engine
-      clusters.push_back(e);
+      w.Key("reporting").Value(false).Close();  // VCS ERROR V-16-1-10600 Cannot connect
       continue;
     }
-    e["reporting"] = true;
+    w.Key("reporting").Value(true);
     ClusState shown = cl.state;
     if (shown == ClusState::kExiting && Has(Mutant::kExitingShownRunning)) {
       shown = ClusState::kRunning;
@@ -656,27 +658,27 @@ json GlobalCluster::Observation() const {
     if (shown == ClusState::kTransitioning && Has(Reading::kOwnStateRunningDuringFailover)) {
       shown = ClusState::kRunning;
     }
-    e["state"] = kClusStateNames[static_cast<int>(shown)];
+    w.Key("state").Value(kClusStateNames[static_cast<int>(shown)]);
     // Connectors outside the configured observers are not simulated, so
     // they have no views to show.
     if (cl.simulated && cl.HadUp()) {
-      json remote = json::array();
+      w.Key("remote").OpenList();
       for (std::size_t r = 0; r < clusters_.size(); ++r) {
         if (r == c) continue;
         const RemoteView& v = cl.views[r];
-        json hb = json::object();
+        w.Open().Key("cluster").Value(clusters_[r].name);
+        w.Key("state").Value(kRemoteStateNames[static_cast<int>(v.state)]);
+        w.Key("heartbeats").Open();
         for (std::size_t h = 0; h < heartbeats_.size(); ++h) {
-          hb[heartbeats_[h]] = kHbStateNames[static_cast<int>(v.hb[h])];
+          w.Key(heartbeats_[h]).Value(kHbStateNames[static_cast<int>(v.hb[h])]);
         }
-        remote.push_back({{"cluster", clusters_[r].name},
-                          {"state", kRemoteStateNames[static_cast<int>(v.state)]},
-                          {"heartbeats", hb}});
+        w.Close().Close();
       }
-      e["remote"] = remote;
+      w.CloseList();
     }
-    clusters.push_back(e);
+    w.Close();
   }
-  return {{"clusters", clusters}};
+  return w.CloseList().Close().Take();
 }
 
 }  // namespace haspec::sut::vcs_gco

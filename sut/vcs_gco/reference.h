@@ -91,7 +91,7 @@ class GlobalCluster : public Implementation {
 
   // What every cluster whose HAD answers shows (own state, remote cluster
   // states, heartbeat states); a cluster whose HAD is down is silent.
-  nlohmann::json Observation() const;
+  std::string Observation() const;  // the observation, as JSON text
 
   void Enable(Mutant m) { mutants_.insert(m); }
   void Enable(Reading r) { readings_.insert(r); }

@@ -5,6 +5,8 @@
 #include <initializer_list>
 #include <stdexcept>
 
+#include "sut/protocol/json_text.h"
+
 namespace haspec::sut::vcs_system {
 namespace {
 
@@ -228,7 +230,7 @@ json Cluster::Reset(const json& config) {
     }
     engines_[i].main_cf = MainCf::kInvalid;
   }
-  return Observe();
+  return json::parse(Observe());
 }
 
 int Cluster::SystemArg(const json& op, std::string_view key) const {
@@ -312,7 +314,7 @@ Result Cluster::Apply(const json& op) {
   Result r;
   r.accepted = refusal.empty();
   r.reason = refusal;
-  r.observation = Observe();
+  r.observation_text = Observe();
   return r;
 }
 
@@ -648,29 +650,38 @@ SysState Cluster::Shows(int observer, int subject) const {
   return S::kExited;
 }
 
-json Cluster::Observe() const {
-  json observers = json::array();
+std::string Cluster::Observe() const {
+  JsonText w;
+  w.Open().Key("observers").OpenList();
   const int n = static_cast<int>(engines_.size());
   for (int o = 0; o < n; ++o) {
     const Engine& e = engines_[o];
-    json view = {{"observer", e.name}, {"answered", e.Up()}};
+    w.Open().Key("observer").Value(e.name).Key("answered").Value(e.Up());
     if (e.Up()) {
-      json listed = json::array(), states = json::object(), groups = json::object();
+      // An engine that has not joined (UNKNOWN) knows only itself.
+      auto row = [&](int j) { return j == o || (e.state != S::kUnknown && has_entry_[j]); };
+      w.Key("listed").OpenList();
       for (int j = 0; j < n; ++j) {
-        // An engine that has not joined (UNKNOWN) knows only itself.
-        const bool row = j == o || (e.state != S::kUnknown && has_entry_[j]);
-        if (!row) continue;
-        listed.push_back(engines_[j].name);
-        states[engines_[j].name] = SysStateName(Shows(o, j));
-        if (engines_[j].Up()) groups[engines_[j].name] = engines_[j].groups_online;
+        if (row(j)) w.Value(engines_[j].name);
       }
-      view["listed"] = listed;
-      view["states"] = states;
-      if (!groups.empty()) view["groups_online"] = groups;
+      w.CloseList().Key("states").Open();
+      for (int j = 0; j < n; ++j) {
+        if (row(j)) w.Key(engines_[j].name).Value(SysStateName(Shows(o, j)));
+      }
+      w.Close();
+      bool groups = false;
+      for (int j = 0; j < n; ++j) groups = groups || (row(j) && engines_[j].Up());
+      if (groups) {
+        w.Key("groups_online").Open();
+        for (int j = 0; j < n; ++j) {
+          if (row(j) && engines_[j].Up()) w.Key(engines_[j].name).Value(engines_[j].groups_online);
+        }
+        w.Close();
+      }
     }
-    observers.push_back(view);
+    w.Close();
   }
-  return {{"observers", observers}};
+  return w.CloseList().Close().Take();
 }
 
 }  // namespace haspec::sut::vcs_system

@@ -135,7 +135,7 @@ class Cluster : public Implementation {
   Result Apply(const nlohmann::json& op) override;
 
   // What every engine shows now (the machine's observation JSON).
-  nlohmann::json Observe() const;
+  std::string Observe() const;  // the observation, as JSON text
   const std::vector<Engine>& engines() const { return engines_; }
 
  private:

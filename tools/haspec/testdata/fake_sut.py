@@ -6,7 +6,8 @@
 Speaks docs/sut-protocol.md for the jsa machine well enough to get going, then
 fails the way MODE says (crash, hang, garbage, partial line, oversized reply,
 stderr flood, ignoring SIGTERM, wrong protocol version, wrong machine, early
-exit with status 0, error reply)."""
+exit with status 0, error reply, an observation that is not JSON, garbage
+after the observation)."""
 import json
 import os
 import signal
@@ -68,6 +69,18 @@ for line in sys.stdin:
             time.sleep(3600)
         if mode == "exit0":
             sys.exit(0)
+        if mode == "bad-observation":
+            # Brackets balance, so the observation is cut out as text; the
+            # text itself is not JSON.
+            sys.stdout.write('{"type": "result", "seq": %d, "accepted": false, '
+                             '"observation": {"hosts" 1}}\n' % msg["seq"])
+            sys.stdout.flush()
+            continue
+        if mode == "garbage-after-observation":
+            sys.stdout.write('{"type": "result", "seq": %d, "accepted": false, '
+                             '"observation": {"hosts": {}}, oops}\n' % msg["seq"])
+            sys.stdout.flush()
+            continue
         if mode == "error":
             send({"type": "error", "message": "cannot reach the appliance"})
             continue
