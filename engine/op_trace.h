@@ -43,6 +43,92 @@ class InputError : public std::runtime_error {
                            problem) {}
 };
 
+inline constexpr int kTraceFormatVersion = 1;
+
+// ---- Header -----------------------------------------------------------------
+
+struct TraceHeader {
+  int version = 0;  // 0: no header (a v0 trace)
+  int line = 0;
+  std::string machine;
+  std::optional<nlohmann::json> config;
+  std::vector<std::pair<std::string, std::string>> node_map;  // log name -> config name
+  std::string source;
+  std::string profile;  // "", "full" or "documented-only"
+};
+
+// Whether a parsed line is a header line.
+inline bool IsHeaderLine(const nlohmann::json& j) {
+  return j.is_object() && j.contains("haspec_trace");
+}
+
+// Reads a header object; throws ParseError naming the key.
+inline TraceHeader HeaderFromJson(const nlohmann::json& j) {
+  TraceHeader h;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& k = it.key();
+    const auto& v = it.value();
+    if (k == "haspec_trace") {
+      if (!v.is_number_integer()) {
+        throw ParseError(
+            k, "expected the format version, an integer, got " + std::string(v.type_name()));
+      }
+      const auto ver = v.get<std::int64_t>();
+      if (ver < 1 || ver > kTraceFormatVersion) {
+        throw ParseError(k, "unsupported trace format version " + std::to_string(ver) +
+                                " (this haspec reads 0 to " + std::to_string(kTraceFormatVersion) +
+                                ")");
+      }
+      h.version = static_cast<int>(ver);
+    } else if (k == "machine" || k == "source" || k == "profile") {
+      if (!v.is_string()) {
+        throw ParseError(k, "expected a string, got " + std::string(v.type_name()));
+      }
+      (k == "machine" ? h.machine : k == "source" ? h.source : h.profile) = v.get<std::string>();
+    } else if (k == "config") {
+      if (!v.is_object()) {
+        throw ParseError(k, "expected an object, got " + std::string(v.type_name()));
+      }
+      h.config = v;
+    } else if (k == "node_map") {
+      if (!v.is_object()) {
+        throw ParseError(k, "expected an object, got " + std::string(v.type_name()));
+      }
+      for (auto m = v.begin(); m != v.end(); ++m) {
+        if (!m.value().is_string()) {
+          throw ParseError(k + "." + m.key(), "expected a node name of the configuration");
+        }
+        h.node_map.emplace_back(m.key(), m.value().get<std::string>());
+      }
+    } else {
+      throw ParseError(k,
+                       "unknown header field (expected haspec_trace, machine, config, "
+                       "node_map, source, profile)");
+    }
+  }
+  if (h.machine.empty()) throw ParseError("machine", "missing (the header must name it)");
+  if (!h.profile.empty() && h.profile != "full" && h.profile != "documented-only") {
+    throw ParseError("profile", "expected full or documented-only, got \"" + h.profile + "\"");
+  }
+  return h;
+}
+
+// The names events use: the configuration's, with each node_map entry's log
+// name standing for its configuration node. Throws ParseError for a map
+// entry naming no node of the configuration.
+inline Nodes MappedNodes(const Nodes& config, const TraceHeader& h) {
+  std::vector<std::string> names = config.names();
+  for (const auto& [log, cfg] : h.node_map) {
+    auto i = config.Find(cfg);
+    if (!i) {
+      throw ParseError("node_map." + log, "\"" + cfg + "\" is no node of the configuration (" +
+                                              config.Choices() + ")");
+    }
+    names[*i] = log;
+  }
+  return Nodes(std::move(names));
+}
+
 template <Machine M>
 struct OpTrace {
   std::vector<typename M::Op> ops;
@@ -53,6 +139,7 @@ struct OpTrace {
   // An "obs" line before the first op: the initial state's observation.
   std::optional<typename M::Observation> initial_observation;
   int initial_observation_line = 0;
+  TraceHeader header;  // version 0: the trace has none
 
   bool HasObservations() const {
     if (initial_observation) return true;
@@ -77,9 +164,9 @@ typename M::Observation ObservationOfLine(const nlohmann::json& j, const Nodes& 
   try {
     return M::ObservationFromJson(j, nodes);
   } catch (const ParseError& e) {
-    if (e.where().empty()) throw ParseError("obs", e.problem());
+    if (e.where().empty()) throw e.Moved("obs");
     const bool index = e.where().front() == '[';
-    throw ParseError("obs" + std::string(index ? "" : ".") + e.where(), e.problem());
+    throw e.Moved("obs" + std::string(index ? "" : ".") + e.where());
   } catch (const nlohmann::json::exception& e) {
     throw ParseError("obs", e.what());
   }
@@ -94,6 +181,7 @@ OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& 
   OpTrace<M> t;
   std::string line;
   int n = 0;
+  Nodes mapped = nodes;  // the header's node_map applied
   while (std::getline(in, line)) {
     ++n;
     auto first = line.find_first_not_of(" \t\r");
@@ -104,6 +192,26 @@ OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& 
     } catch (const nlohmann::json::parse_error& e) {
       throw InputError(path, n, std::string("not valid JSON: ") + e.what());
     }
+    if (IsHeaderLine(j)) {
+      // A v1 header (docs/trace-format.md): only before everything else.
+      if (!t.ops.empty() || t.initial_observation || t.header.version > 0) {
+        throw InputError(path, n,
+                         "haspec_trace: a header may only be the first line that is not a "
+                         "comment");
+      }
+      try {
+        t.header = HeaderFromJson(j);
+        t.header.line = n;
+        if (t.header.machine != M::kName) {
+          throw ParseError("machine", "the trace is for machine \"" + t.header.machine +
+                                          "\", not " + std::string(M::kName));
+        }
+        mapped = MappedNodes(nodes, t.header);
+      } catch (const ParseError& e) {
+        throw InputError(path, n, "header: " + std::string(e.what()));
+      }
+      continue;
+    }
     std::string expect;
     std::optional<typename M::Observation> obs;
     try {
@@ -112,7 +220,8 @@ OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& 
         if (!t.ops.empty() || t.initial_observation) {
           throw ParseError("op",
                            "missing (a line without an op may only state the initial "
-                           "observation, before the first op)");
+                           "observation, before the first op; haspec replay reads "
+                           "observations anywhere)");
         }
         for (auto it = j.begin(); it != j.end(); ++it) {
           if (it.key() == "expect") {
@@ -123,11 +232,11 @@ OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& 
             throw ParseError(it.key(), "unknown field of an initial observation line");
           }
         }
-        t.initial_observation = op_trace_internal::ObservationOfLine<M>(j["obs"], nodes);
+        t.initial_observation = op_trace_internal::ObservationOfLine<M>(j["obs"], mapped);
         t.initial_observation_line = n;
         continue;
       }
-      t.ops.push_back(OpFromJson<typename M::Op>(j, nodes));
+      t.ops.push_back(OpFromJson<typename M::Op>(j, mapped));
       if (auto it = j.find("expect"); it != j.end()) {
         if (!it->is_string()) {
           throw ParseError("expect", "expected a string, got " + std::string(it->type_name()));
@@ -139,7 +248,7 @@ OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& 
         }
       }
       if (auto it = j.find("obs"); it != j.end()) {
-        obs = op_trace_internal::ObservationOfLine<M>(*it, nodes);
+        obs = op_trace_internal::ObservationOfLine<M>(*it, mapped);
       }
     } catch (const ParseError& e) {
       throw InputError(path, n, e.what());
@@ -150,6 +259,30 @@ OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& 
   }
   if (in.bad()) throw InputError(path, n, "read error");
   return t;
+}
+
+// The header of a trace file, if it has one (its first line that is not a
+// comment); version 0 when it has none or cannot be read (the reader then
+// reports the problem). Throws InputError for a malformed header.
+inline TraceHeader PeekTraceHeader(const std::string& path) {
+  std::ifstream in(path);
+  std::string line;
+  int n = 0;
+  while (in && std::getline(in, line)) {
+    ++n;
+    auto first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos || line[first] == '#') continue;
+    auto j = nlohmann::json::parse(line, nullptr, false);
+    if (j.is_discarded() || !IsHeaderLine(j)) return {};
+    try {
+      TraceHeader h = HeaderFromJson(j);
+      h.line = n;
+      return h;
+    } catch (const ParseError& e) {
+      throw InputError(path, n, "header: " + std::string(e.what()));
+    }
+  }
+  return {};
 }
 
 template <CodecMachine M>

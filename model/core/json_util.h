@@ -117,7 +117,11 @@ E EnumValue(const NameTable<E, N>& table, const json& f, const std::string& path
   if (!f.is_string()) throw ParseError(path, "expected a string, got " + TypeName(f));
   auto s = f.get<std::string>();
   if (auto v = table.Parse(s)) return *v;
-  throw ParseError(path, "unknown value \"" + s + "\" (expected " + table.Choices() + ")");
+  // A status table's entries cite where the documents define each status;
+  // a name outside it is vocabulary drift, which replay tells apart.
+  const bool status = !table.entries[0].source.empty();
+  throw ParseError(path, "unknown value \"" + s + "\" (expected " + table.Choices() + ")",
+                   status ? s : std::string());
 }
 
 template <class E, std::size_t N>

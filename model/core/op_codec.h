@@ -28,8 +28,9 @@ namespace haspec {
 
 // Keys a trace line may carry beside an op's own fields (see
 // docs/op-traces.md); the op decoder ignores them and refuses any other.
-inline constexpr std::string_view kTraceKeys[] = {
-    "op", "expect", "comment", "note", "source", "line", "ts", "result", "reason", "obs", "event"};
+inline constexpr std::string_view kTraceKeys[] = {"op",    "expect", "comment", "note",   "source",
+                                                  "line",  "ts",     "result",  "reason", "obs",
+                                                  "event", "t",      "src"};
 
 namespace op_codec_internal {
 

@@ -14,17 +14,29 @@ namespace haspec {
 class ParseError : public std::runtime_error {
  public:
   // `where`: a field path such as "[2].state", or "" for the whole input.
-  ParseError(std::string where, const std::string& problem)
+  // `unknown_status`: set when the problem is a status name the machine's
+  // vocabulary does not hold, which replay reports as vocabulary drift (the
+  // product grew a status the documents do not list), not as a malformed
+  // line.
+  ParseError(std::string where, const std::string& problem, std::string unknown_status = {})
       : std::runtime_error(where.empty() ? problem : where + ": " + problem),
         where_(std::move(where)),
-        problem_(problem) {}
+        problem_(problem),
+        unknown_status_(std::move(unknown_status)) {}
 
   const std::string& where() const { return where_; }
   const std::string& problem() const { return problem_; }
+  const std::string& unknown_status() const { return unknown_status_; }
+
+  // The same error under another field path (a codec nested in another).
+  ParseError Moved(std::string where) const {
+    return {std::move(where), problem_, unknown_status_};
+  }
 
  private:
   std::string where_;
   std::string problem_;
+  std::string unknown_status_;
 };
 
 }  // namespace haspec

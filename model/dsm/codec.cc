@@ -210,8 +210,7 @@ Observation Dsm::ObservationFromJson(const json& j, const Nodes& names) {
       try {
         v.services = ParseApplianceStatus(*svc).services;
       } catch (const ParseError& err) {
-        throw ParseError(w + ".services" + (err.where().empty() ? "" : "." + err.where()),
-                         err.problem());
+        throw err.Moved(w + ".services" + (err.where().empty() ? "" : "." + err.where()));
       }
     }
   }

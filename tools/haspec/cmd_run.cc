@@ -7,6 +7,7 @@
 #include "engine/run.h"
 #include "tools/haspec/command.h"
 #include "tools/haspec/common.h"
+#include "tools/haspec/trace_config.h"
 
 namespace haspec::cli {
 namespace {
@@ -82,7 +83,12 @@ std::string SeenVerdict(const RunStep<M>& st) {
 
 template <CodecMachine M>
 int Run(const Args& a) {
-  auto config = LoadConfig<M>(a.config);
+  std::optional<typename M::Config> config;
+  try {
+    config = LoadConfigFor<M>(a.config, PeekTraceHeader(a.trace), a.trace);
+  } catch (const InputError& e) {
+    std::cerr << "error: " << e.what() << "\n";
+  }
   if (!config) return Code(ExitCode::kBadInput);
   const Nodes& nodes = config->nodes;
   OpTrace<M> t;
