@@ -18,6 +18,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/fuzz_targets.h"
@@ -102,6 +103,42 @@ std::vector<T> Spread(const std::vector<T>& all, std::size_t n) {
   return out;
 }
 
+// The realistic logs under traces/<machine>/logs/, renamed from their own
+// configuration's node names to the default configuration's (the importer
+// target runs with DefaultConfig()), once per importer (the first byte).
+template <CodecMachine M>
+void ImportSeeds(const fs::path& root, Seeds& seeds) {
+  const fs::path dir = root / "traces" / Dir(M::kName) / "logs";
+  if (!fs::is_directory(dir)) return;
+  const auto defaults = M::DefaultConfig();
+  std::vector<std::pair<std::string, std::string>> renames;
+  if (fs::exists(dir / "config.json")) {
+    const auto own = M::ConfigFromJson(nlohmann::json::parse(ReadText(dir / "config.json")));
+    for (int k = 0; k < static_cast<int>(std::min(own.nodes.size(), defaults.nodes.size())); ++k) {
+      renames.emplace_back(own.nodes.Name(k), defaults.nodes.Name(k));
+    }
+    // Longer names first, so "node1" never rewrites part of "node10".
+    std::sort(renames.begin(), renames.end(),
+              [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
+  }
+  const std::size_t importers = M::Importers().size();
+  for (const auto& e : fs::recursive_directory_iterator(dir)) {
+    if (!e.is_regular_file() || e.path().filename() == "config.json") continue;
+    std::string text = ReadText(e.path());
+    for (const auto& [from, to] : renames) {
+      for (std::size_t at = text.find(from); at != std::string::npos;
+           at = text.find(from, at + to.size())) {
+        text.replace(at, from.size(), to);
+      }
+    }
+    std::string name = fs::relative(e.path(), dir).string();
+    std::replace(name.begin(), name.end(), '/', '-');
+    for (std::size_t i = 0; i < importers; ++i) {
+      seeds[std::string(M::Importers()[i].name) + "-" + name] = Tagged(static_cast<char>(i), text);
+    }
+  }
+}
+
 template <CodecMachine M>
 void MachineSeeds(const fs::path& root, std::map<std::string, Seeds>& corpus) {
   const auto config = M::DefaultConfig();
@@ -140,6 +177,7 @@ void MachineSeeds(const fs::path& root, std::map<std::string, Seeds>& corpus) {
       codec["state-" + n] = Tagged(1, M::StateToJson(st, config.nodes).dump());
     }
   }
+  if constexpr (requires { M::Importers(); }) ImportSeeds<M>(root, corpus["import_" + d]);
   const fs::path gate_config = root / "sut" / d / "gate-config.json";
   if (fs::exists(gate_config)) codec["config-gate"] = Tagged(2, ReadText(gate_config));
 }

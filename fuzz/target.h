@@ -21,10 +21,19 @@ using TargetFn = int (*)(const std::uint8_t*, std::size_t);
 bool RegisterTarget(const char* name, TargetFn fn);
 }  // namespace haspec::fuzz
 
-#define HASPEC_FUZZ_TARGET(name)                                            \
-  static int HaspecFuzz_##name(const std::uint8_t* data, std::size_t size); \
-  [[maybe_unused]] static const bool haspec_fuzz_registered_##name =        \
-      ::haspec::fuzz::RegisterTarget(#name, &HaspecFuzz_##name);            \
+// A planted-bug build of a target registers under its name plus this suffix
+// (fuzz/CMakeLists.txt: ops_dsm_planted), beside the real one.
+#ifndef HASPEC_FUZZ_NAME_SUFFIX
+#define HASPEC_FUZZ_NAME_SUFFIX
+#endif
+#define HASPEC_FUZZ_STRINGIFY_(x) #x
+#define HASPEC_FUZZ_STRINGIFY(x) HASPEC_FUZZ_STRINGIFY_(x)
+
+#define HASPEC_FUZZ_TARGET(name)                                                           \
+  static int HaspecFuzz_##name(const std::uint8_t* data, std::size_t size);                \
+  [[maybe_unused]] static const bool haspec_fuzz_registered_##name =                       \
+      ::haspec::fuzz::RegisterTarget(#name HASPEC_FUZZ_STRINGIFY(HASPEC_FUZZ_NAME_SUFFIX), \
+                                     &HaspecFuzz_##name);                                  \
   static int HaspecFuzz_##name(const std::uint8_t* data, std::size_t size)
 
 #else

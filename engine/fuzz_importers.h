@@ -1,0 +1,58 @@
+// The fuzz target body for a machine's log and snapshot importers
+// (M::Importers(), model/core/import.h): the first byte picks the importer,
+// the rest is its input. An importer never crashes and reads in bounded
+// memory; every event it yields writes as a trace line's observation and
+// reads back to the same value (what `haspec import` writes, `haspec replay`
+// must read). Input it refuses with ParseError ends the exec quietly.
+//
+//   HASPEC_FUZZ_TARGET(import_dsm) { return haspec::fuzz::ImportEvents<Dsm>(data, size); }
+//
+// Include only from .cc files: it pulls in nlohmann/json.hpp.
+#ifndef HASPEC_ENGINE_FUZZ_IMPORTERS_H_
+#define HASPEC_ENGINE_FUZZ_IMPORTERS_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+
+#include "engine/fuzz_targets.h"
+#include "model/core/import.h"
+
+namespace haspec::fuzz {
+
+template <CodecMachine M>
+requires requires { M::Importers(); }
+int ImportEvents(const std::uint8_t* data, std::size_t size) {
+  const auto importers = M::Importers();
+  if (size < 1 || importers.empty()) return 0;
+  static const typename M::Config config = M::DefaultConfig();
+  const auto& imp = importers[data[0] % importers.size()];
+  std::istringstream in(std::string(reinterpret_cast<const char*>(data + 1), size - 1));
+  // A path under the first node's folder, as `haspec import` is usually
+  // given: importers that need to know whose output a file is find it.
+  ImportContext ctx;
+  ctx.file = "logs/" + config.nodes.Name(0) + "/fuzz.log";
+  const std::string what = std::string(M::kName) + " importer " + std::string(imp.name);
+  try {
+    auto source = imp.open(in, ctx, config);
+    ImportedEvent<typename M::Observation> e;
+    for (int n = 0; n < 100'000 && source->Next(e); ++n) {
+      const std::string out = M::ObservationToJson(e.obs, config.nodes).dump();
+      auto again = MustParse(what, out, [&] {
+        return M::ObservationFromJson(nlohmann::json::parse(out), config.nodes);
+      });
+      MustEqual(what, e.obs, again, [&](const typename M::Observation& x) {
+        return M::ObservationToJson(x, config.nodes).dump();
+      });
+    }
+  } catch (const ParseError&) {
+    return 0;
+  }
+  return 0;
+}
+
+}  // namespace haspec::fuzz
+
+#endif  // HASPEC_ENGINE_FUZZ_IMPORTERS_H_
