@@ -27,7 +27,8 @@ constexpr ImportOptionInfo kNoOptions[] = {{"", ""}};
 
 // The body line holding byte `offset` of `text` (which starts at `first`).
 int LineOf(std::string_view text, std::size_t offset, int first) {
-  offset = std::min(offset, text.size());
+  // An error at the very end (a body cut short) is on its last line.
+  if (!text.empty()) offset = std::min(offset, text.size() - 1);
   int line = first;
   for (std::size_t i = 0; i < offset; ++i) line += text[i] == '\n';
   return line;
