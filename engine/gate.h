@@ -58,6 +58,15 @@ class GateTarget {
       if (!on_reply(i, r)) return;
     }
   }
+  // Resets to config, hands the initial observation to on_ready (null for
+  // none) and, unless it returns false, applies ops as ApplyMany does. A
+  // target may send the reset and the ops together.
+  virtual void ResetThenApplyMany(const nlohmann::json& config, const std::vector<std::string>& ops,
+                                  const sut::Client::ReadyHandler& on_ready,
+                                  const sut::Client::ReplyHandler& on_reply) {
+    nlohmann::json init = Reset(config);
+    if (on_ready(init)) ApplyMany(ops, 1, on_reply);
+  }
   virtual void Close() {}
   virtual std::string StderrTail() const { return ""; }
 };
@@ -74,24 +83,37 @@ class SubprocessTarget : public GateTarget {
     return hello_;
   }
   nlohmann::json Reset(const nlohmann::json& c) override {
-    if (!hello_.reset && started_) {
-      client_.Restart();
-      client_.Hello(machine_, config_);
-    }
-    started_ = true;
+    Fresh();
     return client_.Reset(c);
   }
+  void ResetThenApplyMany(const nlohmann::json& c, const std::vector<std::string>& ops,
+                          const sut::Client::ReadyHandler& on_ready,
+                          const sut::Client::ReplyHandler& on_reply) override {
+    Fresh();
+    client_.ResetThenApplyMany(c, ops, 1, kWindow, on_ready, on_reply);
+  }
   sut::Reply Apply(const nlohmann::json& op, long seq) override { return client_.Apply(op, seq); }
-  // Up to 16 requests in flight: the round trips, not the work, dominate
-  // with a fast implementation.
   void ApplyMany(const std::vector<std::string>& ops, long first_seq,
                  const sut::Client::ReplyHandler& on_reply) override {
-    client_.ApplyMany(ops, first_seq, 16, on_reply);
+    client_.ApplyMany(ops, first_seq, kWindow, on_reply);
   }
   void Close() override { client_.Close(); }
   std::string StderrTail() const override { return client_.StderrTail(); }
 
  private:
+  // Requests in flight: with a fast implementation the round trips, not the
+  // work, dominate; 64 requests and their replies fit the pipes' buffers.
+  static constexpr std::size_t kWindow = 64;
+
+  // An implementation that cannot reset is started afresh for each run.
+  void Fresh() {
+    if (!hello_.reset && started_) {
+      client_.Restart();
+      client_.Hello(machine_, config_);
+    }
+    started_ = true;
+  }
+
   sut::Client client_;
   sut::HelloReply hello_;
   std::string machine_;
@@ -336,23 +358,6 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
       for (const auto& w : v.why) report->departures.insert(w.rule);
     }
   };
-  nlohmann::json init = target.Reset(M::ConfigToJson(config));
-  if (!init.is_null()) {
-    auto v = set.See(parse_obs(sut::Reply{false, "", init, ""}));
-    note_departures(v);
-    if (fails(v.fit)) {
-      GateStep<M> st{};
-      st.fit = v.fit;
-      st.why = v.why;
-      st.reply.observation = init;
-      st.allowed.push_back(M::Initial(config));
-      run.steps.push_back(std::move(st));
-      run.fit = v.fit;
-      run.at_reset = true;
-      failed = true;
-      return run;
-    }
-  }
   CoverageRecorder<M>* rec = nullptr;
   std::optional<CoverageRecorder<M>> rec_storage;
   if (report) {
@@ -416,59 +421,80 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
     sent[i] = e.text;
     alts[i] = e.alternatives;
   }
-  target.ApplyMany(sent, 1, [&](std::size_t i, sut::Reply& got) {
-    const typename M::Op& op = ops[i];
-    // The reply moves into the step record, with a few of the states the
-    // model allowed before it (for the report).
-    GateStep<M> st{op, {}, std::move(got), {}, {}, {}};
-    for (std::size_t k = 0; k < set.size() && k < 3; ++k) {
-      st.allowed.push_back(set.members()[k].state);
-    }
-    if (report) ++report->ops;
-    Reply<M> reply{st.reply.accepted, std::nullopt};
-    if (!st.reply.reason.empty()) {
-      if (auto r = gate_internal::RuleNamed<M>(st.reply.reason)) {
-        reply.reason = *r;
-      } else if (report) {
-        std::string w = "the implementation gave the reason \"" + st.reply.reason +
-                        "\", which is no rule of " + std::string(M::kName) + "; it was ignored";
-        if (std::find(report->warnings.begin(), report->warnings.end(), w) ==
-            report->warnings.end()) {
-          report->warnings.push_back(std::move(w));
-        }
-      }
-    }
-    auto v = set.Answer(alts[i], reply);
-    if (v.fit != Fit::kMismatch &&
-        (!st.reply.observation_text.empty() || !st.reply.observation.is_null())) {
-      auto w = set.See(parse_obs(st.reply));
-      if (w.fit != Fit::kMatch) v = w;
-    }
+  // The reset goes out with the first ops; its observation is checked
+  // before any reply to them.
+  auto on_ready = [&](nlohmann::json& init) {
+    if (init.is_null()) return true;
+    auto v = set.See(parse_obs(sut::Reply{false, "", init, ""}));
     note_departures(v);
+    if (!fails(v.fit)) return true;
+    GateStep<M> st{};
     st.fit = v.fit;
     st.why = v.why;
-    if (rec && v.fit != Fit::kMismatch && !set.empty()) {
-      const auto& m0 = st.allowed.front();
-      auto o = M::Step(m0, op);
-      Scratch<typename M::RuleId> refusals;
-      M::Refusals(m0, op, *refusals);
-      rec->OnStep(m0, o, &*refusals);
-      if (refusals->size() == 1) {
-        const std::size_t types = std::variant_size_v<typename M::Op>;
-        report->refused_alone.resize(M::Rules().size() * types);
-        report->refused_alone[static_cast<std::size_t>(refusals->front()) * types + op.index()] = 1;
-      }
-      if (o.accepted) rec->OnState(o.next);
-    }
+    st.reply.observation = std::move(init);
+    st.allowed.push_back(M::Initial(config));
     run.steps.push_back(std::move(st));
-    if (fails(v.fit)) {
-      run.fit = v.fit;
-      failed = true;
-      return false;
-    }
-    return true;
-  });
-  if (failed) {
+    run.fit = v.fit;
+    run.at_reset = true;
+    failed = true;
+    return false;
+  };
+  target.ResetThenApplyMany(
+      M::ConfigToJson(config), sent, on_ready, [&](std::size_t i, sut::Reply& got) {
+        const typename M::Op& op = ops[i];
+        // The reply moves into the step record, with a few of the states the
+        // model allowed before it (for the report).
+        GateStep<M> st{op, {}, std::move(got), {}, {}, {}};
+        for (std::size_t k = 0; k < set.size() && k < 3; ++k) {
+          st.allowed.push_back(set.members()[k].state);
+        }
+        if (report) ++report->ops;
+        Reply<M> reply{st.reply.accepted, std::nullopt};
+        if (!st.reply.reason.empty()) {
+          if (auto r = gate_internal::RuleNamed<M>(st.reply.reason)) {
+            reply.reason = *r;
+          } else if (report) {
+            std::string w = "the implementation gave the reason \"" + st.reply.reason +
+                            "\", which is no rule of " + std::string(M::kName) + "; it was ignored";
+            if (std::find(report->warnings.begin(), report->warnings.end(), w) ==
+                report->warnings.end()) {
+              report->warnings.push_back(std::move(w));
+            }
+          }
+        }
+        auto v = set.Answer(alts[i], reply);
+        if (v.fit != Fit::kMismatch &&
+            (!st.reply.observation_text.empty() || !st.reply.observation.is_null())) {
+          auto w = set.See(parse_obs(st.reply));
+          if (w.fit != Fit::kMatch) v = w;
+        }
+        note_departures(v);
+        st.fit = v.fit;
+        st.why = v.why;
+        if (rec && v.fit != Fit::kMismatch && !set.empty()) {
+          const auto& m0 = st.allowed.front();
+          auto o = M::Step(m0, op);
+          Scratch<typename M::RuleId> refusals;
+          M::Refusals(m0, op, *refusals);
+          rec->OnStep(m0, o, &*refusals);
+          if (refusals->size() == 1) {
+            const std::size_t types = std::variant_size_v<typename M::Op>;
+            report->refused_alone.resize(M::Rules().size() * types);
+            report
+                ->refused_alone[static_cast<std::size_t>(refusals->front()) * types + op.index()] =
+                1;
+          }
+          if (o.accepted) rec->OnState(o.next);
+        }
+        run.steps.push_back(std::move(st));
+        if (fails(v.fit)) {
+          run.fit = v.fit;
+          failed = true;
+          return false;
+        }
+        return true;
+      });
+  if (failed && !run.at_reset) {
     // Kept for a report: the requests and observations as JSON.
     for (std::size_t k = 0; k < run.steps.size(); ++k) {
       run.steps[k].sent = nlohmann::json::parse(sent[k]);

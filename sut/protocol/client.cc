@@ -435,19 +435,32 @@ void MaterializeObservation(Reply& r) {
 
 void Client::ApplyMany(const std::vector<std::string>& ops, long first_seq, std::size_t window,
                        const ReplyHandler& on_reply) {
+  Pipeline(nullptr, ops, first_seq, window, nullptr, on_reply);
+}
+
+void Client::ResetThenApplyMany(const json& config, const std::vector<std::string>& ops,
+                                long first_seq, std::size_t window, const ReadyHandler& on_ready,
+                                const ReplyHandler& on_reply) {
+  const std::string reset = json{{"type", "reset"}, {"config", config}}.dump();
+  Pipeline(&reset, ops, first_seq, window, &on_ready, on_reply);
+}
+
+void Client::Pipeline(const std::string* reset, const std::vector<std::string>& ops, long first_seq,
+                      std::size_t window, const ReadyHandler* on_ready,
+                      const ReplyHandler& on_reply) {
   window = std::max<std::size_t>(window, 1);
   std::size_t sent = 0, got = 0;
   bool more = true;  // the handler still wants replies
   std::string batch;
-  while (got < ops.size()) {
+  if (reset) batch = *reset + "\n";
+  for (bool first = true;; first = false) {
     // Keep up to `window` requests in flight, topped up in one write once
     // half of them are answered (one write per op would cost a system call
-    // and a wake-up of the implementation each).
-    batch.clear();
+    // and a wake-up of the implementation each). The reset goes out with
+    // the first ops.
     while (more && sent < ops.size() && sent - got < window &&
            (sent - got <= window / 2 || !batch.empty())) {
-      // {"type":"op","seq":N,"op":{...}} without copying the op into a
-      // new document first.
+      // {"type":"op","seq":N,"op":{...}} without building a document.
       batch += "{\"type\":\"op\",\"seq\":";
       batch += std::to_string(first_seq + static_cast<long>(sent));
       batch += ",\"op\":";
@@ -463,10 +476,16 @@ void Client::ApplyMany(const std::vector<std::string>& ops, long first_seq, std:
         tail_ = proc_->StderrTail();
         Fail(e.what());
       }
+      batch.clear();
     }
-    if (got == sent) break;
+    if (first && reset) {
+      json ready = Receive("ready");
+      json obs = ready.contains("observation") ? std::move(ready["observation"]) : json();
+      more = (*on_ready)(obs);
+    }
     // Replies to requests already sent are read (and dropped once the
     // handler has stopped) so that the next request meets a clean stream.
+    if (got == sent) break;
     Reply r = ReceiveResult(first_seq + static_cast<long>(got));
     if (more) more = on_reply(got, r);
     ++got;

@@ -112,6 +112,15 @@ class Client {
   // observation_text.
   void ApplyMany(const std::vector<std::string>& ops, long first_seq, std::size_t window,
                  const ReplyHandler& on_reply);
+  // Called with the initial observation (null when none), which it may move
+  // from; returns false when the run is already over.
+  using ReadyHandler = std::function<bool(nlohmann::json&)>;
+  // A reset to `config`, then ops as ApplyMany applies them, the reset and
+  // the first ops written together (a run costs no round trip of its own).
+  // When on_ready returns false no op reply reaches on_reply.
+  void ResetThenApplyMany(const nlohmann::json& config, const std::vector<std::string>& ops,
+                          long first_seq, std::size_t window, const ReadyHandler& on_ready,
+                          const ReplyHandler& on_reply);
   // Says bye and lets the child exit (restarting it on the next Hello).
   void Close();
   // Kills and restarts the child (for implementations that cannot reset).
@@ -125,6 +134,8 @@ class Client {
   // Parses a reply line and checks its type (an error reply fails).
   nlohmann::json Check(const std::string& line, const std::string& want_type);
   Reply ToReply(nlohmann::json&& r, long seq);
+  void Pipeline(const std::string* reset, const std::vector<std::string>& ops, long first_seq,
+                std::size_t window, const ReadyHandler* on_ready, const ReplyHandler& on_reply);
   // A "result" line, its observation left as text when it can be cut out.
   Reply ReceiveResult(long seq);
   [[noreturn]] void Fail(const std::string& what);
