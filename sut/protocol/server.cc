@@ -58,9 +58,16 @@ int Serve(Implementation& impl, std::istream& in, std::ostream& out) {
         return 2;
       } else if (type == "reset") {
         json obs = impl.Reset(msg.value("config", json::object()));
-        json reply = {{"type", "ready"}};
-        if (!obs.is_null()) reply["observation"] = obs;
-        Send(out, reply);
+        std::string line = "{\"type\":\"ready\"";
+        if (!obs.is_null()) {
+          line += ",\"observation\":";
+          line += obs.dump(-1, ' ', false, json::error_handler_t::replace);
+        }
+        line += "}\n";
+        out << line;
+        // haspec writes a run's first ops with its reset: flushed like a
+        // result, once no further request is buffered.
+        if (in.rdbuf()->in_avail() <= 0) out.flush();
       } else if (type == "op") {
         Result r = impl.Apply(msg.at("op"));
         // Written as text: a reply document would cost more than the op.
