@@ -2,7 +2,6 @@
 
 #include <cctype>
 
-
 namespace haspec::vcs_system {
 namespace {
 
