@@ -6,7 +6,7 @@
 #     --format  also clang-format (tools/format.sh)
 set -euo pipefail
 pkgs=(cmake make g++ libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
-      nlohmann-json3-dev libcli11-dev python3)
+      nlohmann-json3-dev libcli11-dev libsimdjson-dev python3)
 for arg in "$@"; do
   case "$arg" in
     --fuzz) pkgs+=(clang-14 libclang-rt-14-dev zip unzip) ;;
