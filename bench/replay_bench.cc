@@ -1,23 +1,35 @@
 // Replay throughput: writes a long model walk as a trace v1 (every event an
 // op with its result, a timestamp and the full observation after it), then,
 // in one run on one core, times
-//   1. the nlohmann DOM parse of every line alone (for reference),
-//   2. the trace reader alone (parse and decode every event: what replay
-//      reads with),
-//   3. haspec replay's engine on the same file (read, decode, check),
-// and prints events per second and the ratio replay / reader, with the
-// peak resident memory. docs/performance.md records its output.
+//   1. nlohmann's DOM parse of every line alone (for reference),
+//   2. simdjson On-Demand alone: every key and value of every line visited,
+//      nothing decoded (the parser replay uses, alone),
+//   3. the trace reader with nlohmann only (the reference decoder),
+//   4. the trace reader (simdjson fast path: parse and decode every event,
+//      what replay reads with),
+//   5. haspec replay's engine on the same file (read, decode, check),
+// and prints events per second (per CPU second of this thread, so that
+// other work on the machine does not count, and per wall second), the
+// ratios replay / reader and replay / simdjson alone, and the peak resident
+// memory. With --import it times an importer instead: a realistic log
+// repeated to the given number of lines. docs/performance.md records the
+// output.
 //
 //   replay_bench [MACHINE] [EVENTS] [FILE]     (defaults: jsa 1000000 /tmp/...)
+//   replay_bench --import MACHINE FORMAT LOG LINES [FILE]
+#include <simdjson.h>
 #include <sys/resource.h>
+#include <time.h>
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "engine/importers.h"
 #include "engine/replay.h"
 #include "engine/rng.h"
 #include "engine/trace.h"
@@ -30,6 +42,73 @@ using Clock = std::chrono::steady_clock;
 
 double Seconds(Clock::time_point a) {
   return std::chrono::duration<double>(Clock::now() - a).count();
+}
+
+double CpuSeconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_nsec) * 1e-9;
+}
+
+// CPU and wall time of one phase.
+struct Timer {
+  double cpu0 = CpuSeconds();
+  Clock::time_point wall0 = Clock::now();
+  double cpu = 0, wall = 0;
+  void Stop() {
+    cpu = CpuSeconds() - cpu0;
+    wall = Seconds(wall0);
+  }
+  std::string Rate(std::size_t n, const char* unit) const {
+    char buf[160];
+    std::snprintf(buf, sizeof buf, "%7.3f s CPU (%7.3f s wall): %6.3f M %s/s CPU (%6.3f wall)", cpu,
+                  wall, static_cast<double>(n) / cpu / 1e6, unit,
+                  static_cast<double>(n) / wall / 1e6);
+    return buf;
+  }
+};
+
+// Visits every key and value of a JSON value with simdjson On-Demand.
+std::size_t Visit(simdjson::ondemand::value v) {
+  namespace od = simdjson::ondemand;
+  od::json_type type;
+  if (v.type().get(type)) return 0;
+  std::size_t n = 1;
+  switch (type) {
+    case od::json_type::object:
+      for (auto field : v.get_object()) {
+        std::string_view key;
+        od::value child;
+        if (field.unescaped_key().get(key) || field.value().get(child)) return n;
+        n += key.size() + Visit(child);
+      }
+      break;
+    case od::json_type::array:
+      for (auto item : v.get_array()) {
+        od::value child;
+        if (item.get(child)) return n;
+        n += Visit(child);
+      }
+      break;
+    case od::json_type::string: {
+      std::string_view s;
+      if (!v.get_string().get(s)) n += s.size();
+      break;
+    }
+    case od::json_type::number: {
+      std::int64_t i;
+      if (!v.get_int64().get(i)) n += static_cast<std::size_t>(i & 1);
+      break;
+    }
+    case od::json_type::boolean: {
+      bool b;
+      if (!v.get_bool().get(b)) n += b;
+      break;
+    }
+    case od::json_type::null:
+      break;
+  }
+  return n;
 }
 
 long PeakKb() {
@@ -87,35 +166,72 @@ int Bench(std::size_t events, const std::string& path) {
   auto t0 = Clock::now();
   Generate<M>(path, events);
   std::cout << "generated " << events << " events of " << M::kName << " in " << Seconds(t0)
-            << " s: " << path << "\n";
+            << " s: " << path << " (" << std::filesystem::file_size(path) / (1 << 20) << " MiB)\n";
   auto config = M::DefaultConfig();
   // 1. nlohmann DOM alone.
   {
-    auto t = Clock::now();
+    Timer t;
     std::ifstream in(path);
     std::string line;
     std::size_t n = 0;
     while (std::getline(in, line)) n += nlohmann::json::parse(line).size();
-    const double s = Seconds(t);
-    std::cout << "nlohmann DOM parse:   " << s << " s, " << events / s / 1e6
-              << " M lines/s (checksum " << n << ")\n";
+    t.Stop();
+    std::cout << "nlohmann DOM parse alone:      " << t.Rate(events, "lines") << " (checksum " << n
+              << ")\n";
   }
-  // 2. The trace reader alone.
-  double read_s = 0;
+  // 2. simdjson On-Demand alone, reading lines as the reader does.
+  double parse_cpu = 0;
   {
-    auto t = Clock::now();
-    haspec::TraceReader<M> r(path, {});
+    Timer t;
+    std::FILE* f = std::fopen(path.c_str(), "rb");
+    haspec::TraceLineReader lines(f, std::size_t{1} << 20);
+    haspec::TraceLineReader::Line info;
+    std::string text;
+    simdjson::ondemand::parser parser;
+    std::size_t n = 0;
+    while (lines.Next(text, info)) {
+      text.reserve(text.size() + simdjson::SIMDJSON_PADDING);
+      simdjson::ondemand::document doc;
+      simdjson::ondemand::value root;
+      if (parser.iterate(text.data(), text.size(), text.capacity()).get(doc)) continue;
+      for (auto field : doc.get_object()) {
+        std::string_view key;
+        if (field.unescaped_key().get(key) || field.value().get(root)) break;
+        n += key.size() + Visit(root);
+      }
+    }
+    std::fclose(f);
+    t.Stop();
+    parse_cpu = t.cpu;
+    std::cout << "simdjson On-Demand alone:      " << t.Rate(events, "lines") << " (checksum " << n
+              << ")\n";
+  }
+  // 3. and 4. The trace reader: nlohmann only, then with the fast path.
+  double read_cpu = 0;
+  for (const bool fast : {false, true}) {
+    Timer t;
+    haspec::ReaderOptions opt;
+    opt.fast = fast;
+    haspec::TraceReader<M> r(path, opt);
     r.Start(config.nodes);
     haspec::TraceItem<M> item;
     std::size_t n = 0, bad = 0;
     while (r.Next(item)) n += !item.bad, bad += item.bad;
-    read_s = Seconds(t);
-    std::cout << "reader (parse+decode): " << read_s << " s, " << n / read_s / 1e6
-              << " M events/s (" << bad << " bad)\n";
+    t.Stop();
+    if (fast) {
+      read_cpu = t.cpu;
+      std::cout << "reader (simdjson + decode):    " << t.Rate(n, "events") << " (" << bad
+                << " bad; " << r.fast_lines() << " lines fast; observation cache "
+                << r.observation_cache().hits() << " hits, " << r.observation_cache().misses()
+                << " misses)\n";
+    } else {
+      std::cout << "reader (nlohmann + decode):    " << t.Rate(n, "events") << " (" << bad
+                << " bad)\n";
+    }
   }
-  // 3. Replay.
+  // 5. Replay.
   {
-    auto t = Clock::now();
+    Timer t;
     haspec::TraceReader<M> r(path, {});
     r.Start(config.nodes);
     haspec::Replayer<M> replay(config, {});
@@ -125,19 +241,82 @@ int Bench(std::size_t events, const std::string& path) {
       ++n;
       if (replay.Feed(item.event, "x")) ++failures;
     }
-    const double s = Seconds(t);
-    std::cout << "replay:               " << s << " s, " << n / s / 1e6 << " M events/s ("
-              << failures << " failures, hidden steps before " << replay.hidden_used()
+    t.Stop();
+    std::cout << "replay (read, decode, check):  " << t.Rate(n, "events") << " (" << failures
+              << " failures, hidden steps before " << replay.hidden_used()
               << " events, largest set " << replay.max_set_size() << ")\n"
-              << "ratio replay / reader: " << s / read_s << "\n";
+              << "ratio replay / reader:         " << t.cpu / read_cpu << " (CPU)\n"
+              << "ratio replay / simdjson alone: " << t.cpu / parse_cpu << " (CPU)\n";
   }
   std::cout << "peak resident memory: " << PeakKb() / 1024 << " MiB\n";
+  return 0;
+}
+
+// An importer on `log` repeated to `lines` lines: lines read per second.
+template <haspec::CodecMachine M>
+int BenchImport(const std::string& format, const std::string& log, std::size_t lines,
+                const std::string& path) {
+  const auto* imp = haspec::FindImporter<M>(format);
+  if (!imp) {
+    std::cerr << "no importer " << format << " for " << M::kName << "\n";
+    return 2;
+  }
+  std::vector<std::string> text;
+  {
+    std::ifstream in(log);
+    for (std::string l; std::getline(in, l);) text.push_back(l);
+  }
+  if (text.empty()) {
+    std::cerr << "empty log " << log << "\n";
+    return 2;
+  }
+  {
+    std::ofstream out(path);
+    for (std::size_t i = 0; i < lines; ++i) out << text[i % text.size()] << "\n";
+  }
+  std::cout << "generated " << lines << " lines of " << log << " repeated: " << path << " ("
+            << std::filesystem::file_size(path) / (1 << 20) << " MiB)\n";
+  auto config = M::DefaultConfig();
+  const std::filesystem::path dir = std::filesystem::path(log).parent_path();
+  for (const auto* name : {"config.json", "../config.json"}) {
+    if (std::filesystem::exists(dir / name)) {
+      std::ifstream in(dir / name);
+      config = M::ConfigFromJson(nlohmann::json::parse(in));
+      break;
+    }
+  }
+  haspec::ImportContext ctx;
+  ctx.file = log;  // the observer is told by the log's directory, as haspec import does
+  Timer t;
+  std::ifstream in(path);
+  auto source = imp->open(in, ctx, config);
+  haspec::ImportedEventOf<M> e;
+  std::size_t events = 0;
+  while (source->Next(e)) ++events;
+  t.Stop();
+  std::cout << M::kName << " " << format << " importer: " << t.Rate(source->lines_read(), "lines")
+            << " (" << events << " events, " << source->lines_skipped() << " lines skipped)\n"
+            << "peak resident memory: " << PeakKb() / 1024 << " MiB\n";
   return 0;
 }
 
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 1 && std::string(argv[1]) == "--import") {
+    if (argc < 6) {
+      std::cerr << "usage: replay_bench --import MACHINE FORMAT LOG LINES [FILE]\n";
+      return 2;
+    }
+    const std::string out = argc > 6 ? argv[6] : "/tmp/haspec-import-bench.log";
+    int rc = 2;
+    if (!haspec::VisitMachine(argv[2], [&]<haspec::Machine M>() {
+          rc = BenchImport<M>(argv[3], argv[4], std::stoul(argv[5]), out);
+        })) {
+      std::cerr << "unknown machine " << argv[2] << "\n";
+    }
+    return rc;
+  }
   const std::string machine = argc > 1 ? argv[1] : "jsa";
   const std::size_t events = argc > 2 ? std::stoul(argv[2]) : 1'000'000;
   const std::string path = argc > 3 ? argv[3] : "/tmp/haspec-replay-bench.jsonl";

@@ -1,0 +1,296 @@
+// The trace reader's two decoders must agree: simdjson's fast path
+// (engine/trace_fast.h) and nlohmann's DOM (engine/trace_event.h) give the
+// same events and the same bad lines with the same problems, on every
+// bundled trace and on model walks written as traces and then damaged at
+// random (bytes changed, keys repeated, nulls, escapes, trailing bytes,
+// numbers out of range). The fast path must also take the usual lines, or
+// the agreement would prove nothing.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "engine/rng.h"
+#include "engine/trace.h"
+#include "model/core/op_codec.h"
+#include "model/registry.h"
+
+namespace haspec {
+namespace {
+
+namespace fs = std::filesystem;
+
+template <CodecMachine M>
+std::string Describe(const TraceItem<M>& item, const Nodes& nodes) {
+  std::ostringstream out;
+  const auto& ev = item.event;
+  out << "line " << item.line << (item.bad ? " BAD " + item.problem : std::string(" ok"))
+      << " | text " << ev.text;
+  if (item.bad) return out.str();
+  out << " | ev.line " << ev.line << " src " << ev.src << " t "
+      << (ev.t ? std::to_string(*ev.t) : "-") << " t_text " << ev.t_text << " ops";
+  for (const auto& op : ev.ops) out << " [" << ShowOp(op, nodes) << "]";
+  out << " unknown " << ev.unknown_fields << " accepted "
+      << (ev.accepted ? (*ev.accepted ? "yes" : "no") : "-") << " reason "
+      << (ev.reason ? std::string(RuleOf<M>(*ev.reason).id) : "-") << " expect " << ev.expect
+      << " obs " << (ev.obs ? M::Show(*ev.obs, nodes) : "-") << " drift";
+  for (const auto& d : ev.drift) out << " " << d;
+  return out.str();
+}
+
+struct Comparison {
+  std::size_t events = 0, fast = 0, bad = 0;
+};
+
+// Reads `path` with the fast path on and off; every item must be the same.
+template <CodecMachine M>
+Comparison Compare(const std::string& path) {
+  Comparison c;
+  ReaderOptions fast_opt, ref_opt;
+  ref_opt.fast = false;
+  std::string ref_error, fast_error;
+  std::optional<TraceReader<M>> ref, fast;
+  try {
+    ref.emplace(path, ref_opt);
+  } catch (const InputError& e) {
+    ref_error = e.what();
+  }
+  try {
+    fast.emplace(path, fast_opt);
+  } catch (const InputError& e) {
+    fast_error = e.what();
+  }
+  EXPECT_EQ(ref_error, fast_error) << path;
+  if (!ref || !fast) return c;
+  auto config = M::DefaultConfig();
+  if (ref->header().config) {
+    try {
+      config = M::ConfigFromJson(*ref->header().config);
+    } catch (const std::exception&) {
+      return c;  // the CLI refuses such a trace before reading events
+    }
+  }
+  try {
+    ref->Start(config.nodes);
+  } catch (const InputError&) {
+    return c;
+  }
+  fast->Start(config.nodes);
+  TraceItem<M> a, b;
+  for (;;) {
+    const bool more_a = ref->Next(a);
+    const bool more_b = fast->Next(b);
+    EXPECT_EQ(more_a, more_b) << path;
+    if (!more_a || !more_b) break;
+    ++c.events;
+    c.bad += a.bad;
+    EXPECT_EQ(Describe(a, config.nodes), Describe(b, config.nodes)) << path;
+    if (!a.bad) {
+      EXPECT_EQ(a.event.ops, b.event.ops) << path << ":" << a.line;
+      EXPECT_EQ(a.event.obs, b.event.obs) << path << ":" << a.line;
+    }
+  }
+  EXPECT_EQ(ref->fast_lines(), 0u);
+  c.fast = fast->fast_lines();
+  return c;
+}
+
+TEST(TraceDecoders, AgreeOnEveryBundledTrace) {
+  std::size_t files = 0, events = 0, fast = 0;
+  ForEachMachine([&]<Machine M>() {
+    std::string dir(M::kName);
+    for (auto& ch : dir) ch = ch == '-' ? '_' : ch;
+    const fs::path root = fs::path(HASPEC_SOURCE_DIR) / "traces" / dir;
+    for (const char* sub : {"valid", "invalid", "logs"}) {
+      if (!fs::is_directory(root / sub)) continue;
+      for (const auto& entry : fs::directory_iterator(root / sub)) {
+        if (entry.path().extension() != ".jsonl") continue;
+        const Comparison c = Compare<M>(entry.path().string());
+        ++files;
+        events += c.events;
+        fast += c.fast;
+      }
+    }
+  });
+  EXPECT_GT(files, 30u);
+  EXPECT_GT(events, 300u);
+  // Most bundled lines are of the usual shape; the rest carry comments,
+  // escapes, or errors on purpose.
+  EXPECT_GT(fast * 2, events) << fast << " of " << events << " lines fast";
+}
+
+// A walk of the model written as trace lines, as replay_bench writes them,
+// with now and then a rejected op with its reason, an expectation, a null
+// (unknown) field and a snapshot alone.
+template <CodecMachine M>
+std::vector<std::string> WalkLines(std::size_t count, std::uint64_t seed) {
+  auto config = M::DefaultConfig();
+  Rng rng(seed);
+  auto s = M::Initial(config);
+  std::vector<typename M::Op> ops;
+  std::vector<std::string> out;
+  for (std::size_t i = 0; i < count; ++i) {
+    ops.clear();
+    M::CandidateOps(s, ops);
+    const auto op = ops[rng.Below(ops.size())];
+    const auto o = M::Step(s, op);
+    nlohmann::json j = OpToJson(op, config.nodes);
+    const std::time_t t = 1'700'000'000 + static_cast<std::time_t>(i);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    j["t"] = buf;
+    j["result"] = o.accepted ? "accepted" : "rejected";
+    if (!o.accepted && rng.Below(2) == 0) j["reason"] = RuleOf<M>(o.rule).id;
+    if (rng.Below(5) == 0) j["expect"] = o.accepted ? "accepted" : RuleOf<M>(o.rule).id;
+    if (rng.Below(7) == 0) j["src"] = "engine_A.log:" + std::to_string(i);
+    if (rng.Below(9) == 0) {
+      for (auto it = j.begin(); it != j.end(); ++it) {
+        if (it.key() != "op" && it.key() != "t" && it.key() != "result" && it.key() != "reason" &&
+            it.key() != "expect" && it.key() != "src") {
+          *it = nullptr;
+          break;
+        }
+      }
+    }
+    j["obs"] = M::ObservationToJson(M::Observe(o.next), config.nodes);
+    if (rng.Below(10) == 0) j = {{"t", buf}, {"obs", j["obs"]}};
+    out.push_back(j.dump());
+    if (o.accepted) s = o.next;
+  }
+  return out;
+}
+
+// `line` damaged once: a byte changed, inserted or removed, a key
+// repeated, a value swapped for one of another kind, bytes appended.
+std::string Damage(std::string line, Rng& rng) {
+  static const std::string kBytes = "{}[]\":, 0123456789-+.eEnulltrfase\\/\t\r\x01\x7f\xc3\xa9\xff";
+  static const char* kValues[] = {"null",    "true",   "1.5",    "-0",          "1e3",
+                                  "\"\"",    "[]",     "{}",     "[\"n1\", 3]", "18446744073709551616",
+                                  "\"\\u0041\"", "\"x\\ty\"", "{\"a\":1}", "\"n0\"",      "007"};
+  if (line.empty()) return line;
+  const std::size_t at = rng.Below(line.size());
+  switch (rng.Below(8)) {
+    case 0:
+      line[at] = kBytes[rng.Below(kBytes.size())];
+      break;
+    case 1:
+      line.insert(at, 1, kBytes[rng.Below(kBytes.size())]);
+      break;
+    case 2:
+      line.erase(at, 1 + rng.Below(4));
+      break;
+    case 3: {  // repeat the first key with another value
+      const auto colon = line.find(':');
+      if (colon != std::string::npos && line.size() > 2) {
+        line.insert(line.size() - 1, "," + line.substr(1, colon) + kValues[rng.Below(15)]);
+      }
+      break;
+    }
+    case 4: {  // a value of another kind after some key
+      const auto colon = line.find(':', at);
+      if (colon == std::string::npos) break;
+      const auto end = line.find_first_of(",}", colon);
+      if (end == std::string::npos) break;
+      line.replace(colon + 1, end - colon - 1, kValues[rng.Below(15)]);
+      break;
+    }
+    case 5:
+      line += rng.Below(2) ? " x" : "}";
+      break;
+    case 6: {  // an unknown key
+      line.insert(1, "\"extra\":1,");
+      break;
+    }
+    default:
+      line.insert(0, "  ");
+      line += "  ";
+      break;
+  }
+  return line;
+}
+
+TEST(TraceDecoders, AgreeOnModelWalksAndDamagedLines) {
+  const fs::path dir = fs::temp_directory_path() / ("haspec-trace-decoders-" +
+                                                    std::to_string(::getpid()));
+  fs::create_directories(dir);
+  ForEachMachine([&]<Machine M>() {
+    const std::string path = (dir / (std::string(M::kName) + ".jsonl")).string();
+    {
+      std::ofstream out(path);
+      out << R"({"haspec_trace": 1, "machine": ")" << M::kName << "\"}\n";
+      Rng rng(7);
+      for (const auto& line : WalkLines<M>(1500, 11)) out << line << "\n";
+      for (const auto& line : WalkLines<M>(3000, 12)) {
+        std::string d = Damage(line, rng);
+        if (rng.Below(3) == 0) d = Damage(d, rng);
+        // A damaged line stays one line: a newline byte would split it.
+        for (auto& ch : d) ch = ch == '\n' ? ' ' : ch;
+        out << d << "\n";
+      }
+    }
+    const Comparison c = Compare<M>(path);
+    EXPECT_EQ(c.events, 4500u) << M::kName;
+    // The undamaged walk and most damaged lines that still decode go fast.
+    EXPECT_GT(c.fast, 1500u) << M::kName;
+    EXPECT_GT(c.bad, 300u) << M::kName;  // the damage reaches the errors
+  });
+  fs::remove_all(dir);
+}
+
+// The word-at-a-time scan agrees with a byte loop.
+TEST(TraceDecoders, PlainLineScan) {
+  Rng rng(3);
+  for (int round = 0; round < 200000; ++round) {
+    std::string s(rng.Below(40), 'a');
+    for (auto& ch : s) {
+      const auto r = rng.Below(10);
+      ch = r < 6 ? static_cast<char>(0x20 + rng.Below(0x5f))
+                 : static_cast<char>(rng.Below(256));
+    }
+    bool plain = true, ascii = true;
+    for (unsigned char ch : s) {
+      plain = plain && ch >= 0x20 && ch != '\\';
+      ascii = ascii && ch < 0x80;
+    }
+    bool got_ascii = false;
+    ASSERT_EQ(trace_fast_internal::PlainLine(s, got_ascii), plain) << round;
+    if (plain) ASSERT_EQ(got_ascii, ascii) << round;
+  }
+}
+
+// The cache gives what the machine's codec gives, drift included, and
+// stays bounded.
+TEST(TraceDecoders, ObservationCacheIsBounded) {
+  ForEachMachine([&]<Machine M>() {
+    auto config = M::DefaultConfig();
+    ObservationCache<M> cache;
+    std::vector<std::string> texts;
+    for (const auto& line : WalkLines<M>(3000, 5)) {
+      auto j = nlohmann::json::parse(line);
+      texts.push_back(j["obs"].dump());
+    }
+    for (int pass = 0; pass < 2; ++pass) {
+      for (const auto& text : texts) {
+        const auto* e = cache.Find(text, config.nodes);
+        ASSERT_NE(e, nullptr) << text;
+        auto j = nlohmann::json::parse(text);
+        std::vector<std::string> drift;
+        EXPECT_EQ(e->obs, trace_internal::ObservationWithDrift<M>(j, config.nodes, drift));
+        EXPECT_EQ(e->drift, drift);
+      }
+    }
+    EXPECT_GT(cache.hits(), 0u) << M::kName;
+    EXPECT_EQ(cache.Find("{\"no such key\": 1}", config.nodes), nullptr);
+    EXPECT_EQ(cache.Find("{\"hosts\": [1,}", config.nodes), nullptr);
+  });
+}
+
+}  // namespace
+}  // namespace haspec
