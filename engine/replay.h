@@ -29,6 +29,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "engine/consistent.h"
@@ -112,12 +113,14 @@ class Replayer {
           "; the rest of the event is checked";
     }
     if (!ev.ops.empty() && KindOf(ev.ops.front()) == OpKind::kCommand) logged_command_ = true;
-    Set before = set_;
+    // The set before the event, kept in a member so that copying it reuses
+    // the buffers of the previous event's copy (no allocation per event).
+    before_ = set_;
     Attempt a = Apply(set_, ev);
     const bool departed_before = all_departed_;
     if (a.v.fit == Fit::kMismatch || (a.v.fit == Fit::kDeparture && !departed_before)) {
       if (opt_.hidden > 0) {
-        Set alt = before;
+        Set alt = before_;
         alt.Hidden(opt_.hidden, config_.nodes, HiddenCommands());
         Attempt b = Apply(alt, ev);
         if (Rank(b.v.fit) < Rank(a.v.fit)) {
@@ -125,11 +128,11 @@ class Replayer {
           set_ = std::move(alt);
           a = std::move(b);
         } else if (a.v.fit == Fit::kMismatch) {
-          set_ = std::move(before);
+          std::swap(set_, before_);
         }
         a.hidden_tried = opt_.hidden;
       } else if (a.v.fit == Fit::kMismatch) {
-        set_ = std::move(before);
+        std::swap(set_, before_);
       }
     }
     truncated_ = truncated_ || set_.truncated();
@@ -334,6 +337,7 @@ class Replayer {
   typename M::Config config_;
   ReplayOptions opt_;
   Set set_;
+  Set before_{{}, 0};  // scratch: the set before the event being fed
   std::deque<std::string> context_;
   std::vector<RuleId> reported_;
   std::optional<std::vector<State>> reachable_;

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <ctime>
 #include <filesystem>
@@ -171,9 +172,10 @@ std::vector<std::string> WalkLines(std::size_t count, std::uint64_t seed) {
 // repeated, a value swapped for one of another kind, bytes appended.
 std::string Damage(std::string line, Rng& rng) {
   static const std::string kBytes = "{}[]\":, 0123456789-+.eEnulltrfase\\/\t\r\x01\x7f\xc3\xa9\xff";
-  static const char* kValues[] = {"null",    "true",   "1.5",    "-0",          "1e3",
-                                  "\"\"",    "[]",     "{}",     "[\"n1\", 3]", "18446744073709551616",
-                                  "\"\\u0041\"", "\"x\\ty\"", "{\"a\":1}", "\"n0\"",      "007"};
+  static const char* kValues[] = {
+      "null",        "true",      "1.5",       "-0",          "1e3",
+      "\"\"",        "[]",        "{}",        "[\"n1\", 3]", "18446744073709551616",
+      "\"\\u0041\"", "\"x\\ty\"", "{\"a\":1}", "\"n0\"",      "007"};
   if (line.empty()) return line;
   const std::size_t at = rng.Below(line.size());
   switch (rng.Below(8)) {
@@ -217,8 +219,8 @@ std::string Damage(std::string line, Rng& rng) {
 }
 
 TEST(TraceDecoders, AgreeOnModelWalksAndDamagedLines) {
-  const fs::path dir = fs::temp_directory_path() / ("haspec-trace-decoders-" +
-                                                    std::to_string(::getpid()));
+  const fs::path dir =
+      fs::temp_directory_path() / ("haspec-trace-decoders-" + std::to_string(::getpid()));
   fs::create_directories(dir);
   ForEachMachine([&]<Machine M>() {
     const std::string path = (dir / (std::string(M::kName) + ".jsonl")).string();
@@ -251,8 +253,7 @@ TEST(TraceDecoders, PlainLineScan) {
     std::string s(rng.Below(40), 'a');
     for (auto& ch : s) {
       const auto r = rng.Below(10);
-      ch = r < 6 ? static_cast<char>(0x20 + rng.Below(0x5f))
-                 : static_cast<char>(rng.Below(256));
+      ch = r < 6 ? static_cast<char>(0x20 + rng.Below(0x5f)) : static_cast<char>(rng.Below(256));
     }
     bool plain = true, ascii = true;
     for (unsigned char ch : s) {
@@ -263,6 +264,37 @@ TEST(TraceDecoders, PlainLineScan) {
     ASSERT_EQ(trace_fast_internal::PlainLine(s, got_ascii), plain) << round;
     if (plain) ASSERT_EQ(got_ascii, ascii) << round;
   }
+}
+
+// The fast path's key table is kTraceKeys and kSnapshotKeys, and no op
+// field of any machine is named like a trace key.
+TEST(TraceDecoders, KeyTableMatchesTraceKeys) {
+  using trace_fast_internal::Classify;
+  using trace_fast_internal::Key;
+  auto snapshot = [](std::string_view k) {
+    return std::find(std::begin(trace_internal::kSnapshotKeys),
+                     std::end(trace_internal::kSnapshotKeys),
+                     k) != std::end(trace_internal::kSnapshotKeys);
+  };
+  for (std::string_view k : kTraceKeys) {
+    EXPECT_NE(Classify(k), Key::kOther) << k;
+    EXPECT_NE(Classify(k), Key::kHeader) << k;
+    EXPECT_EQ(trace_fast_internal::SnapshotKey(Classify(k)), snapshot(k)) << k;
+  }
+  for (std::string_view k : trace_internal::kSnapshotKeys) {
+    EXPECT_NE(Classify(k), Key::kOther) << k;
+  }
+  EXPECT_EQ(Classify("haspec_trace"), Key::kHeader);
+  for (std::string_view k : {"", "x", "o", "ob", "obs2", "Op", "T", "results", "sr", "notes"}) {
+    EXPECT_EQ(Classify(k), Key::kOther) << k;
+  }
+  ForEachMachine([&]<Machine M>() {
+    ForEachOpType<typename M::Op>([&]<class T>(std::size_t) {
+      ForEachField<T>([&](const auto& f) {
+        EXPECT_EQ(Classify(f.name), Key::kOther) << M::kName << " " << T::kName << "." << f.name;
+      });
+    });
+  });
 }
 
 // The cache gives what the machine's codec gives, drift included, and

@@ -29,6 +29,7 @@
 #ifndef HASPEC_ENGINE_TRACE_FAST_H_
 #define HASPEC_ENGINE_TRACE_FAST_H_
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -48,21 +49,39 @@
 #ifndef HASPEC_NO_SIMDJSON
 #include <simdjson.h>
 #endif
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
 
 namespace haspec {
 
 namespace trace_fast_internal {
 
-// Whether `s` has no byte below 0x20 and no backslash (checked a word at a
-// time); `ascii` tells whether every byte is below 0x80.
+// Whether `s` has no byte below 0x20 and no backslash (checked 16 bytes
+// at a time with SSE2 where there is SSE2, else 8 at a time); `ascii` tells
+// whether every byte is below 0x80.
 inline bool PlainLine(std::string_view s, bool& ascii) {
+  const char* p = s.data();
+  const std::size_t n = s.size();
+  std::size_t i = 0;
+  unsigned high = 0;
+#ifdef __SSE2__
+  const __m128i space = _mm_set1_epi8(0x20);
+  const __m128i slash = _mm_set1_epi8('\\');
+  for (; i + 16 <= n; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    // Signed: bytes from 0x80 compare below 0x20 too; the sign mask takes
+    // them out.
+    const unsigned sign = static_cast<unsigned>(_mm_movemask_epi8(v));
+    const unsigned below = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmplt_epi8(v, space)));
+    const unsigned slashes = static_cast<unsigned>(_mm_movemask_epi8(_mm_cmpeq_epi8(v, slash)));
+    if ((below & ~sign) | slashes) return false;
+    high |= sign;
+  }
+#else
   constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
   constexpr std::uint64_t kHigh = kOnes * 0x80;
   constexpr std::uint64_t kSlash = kOnes * '\\';
-  const char* p = s.data();
-  const std::size_t n = s.size();
-  std::uint64_t high = 0;
-  std::size_t i = 0;
   for (; i + 8 <= n; i += 8) {
     std::uint64_t w;
     std::memcpy(&w, p + i, 8);
@@ -70,15 +89,65 @@ inline bool PlainLine(std::string_view s, bool& ascii) {
     // Some byte below 0x20; some byte equal to '\\' (the exact zero-byte
     // tests of "Bit Twiddling Hacks").
     if ((((w - kOnes * 0x20) & ~w) | ((x - kOnes) & ~x)) & kHigh) return false;
-    high |= w;
+    high |= (w & kHigh) != 0;
   }
+#endif
   for (; i < n; ++i) {
     const auto c = static_cast<unsigned char>(p[i]);
     if (c < 0x20 || c == '\\') return false;
-    high |= c;
+    high |= c >> 7;
   }
-  ascii = (high & kHigh) == 0;
+  ascii = high == 0;
   return true;
+}
+
+// The keys of an event line that are not op fields (kTraceKeys and
+// "haspec_trace"); a test checks the table against kTraceKeys and
+// kSnapshotKeys.
+enum class Key : std::uint8_t {
+  kOp,
+  kObs,
+  kT,
+  kSrc,
+  kResult,
+  kReason,
+  kExpect,
+  kHeader,
+  kComment,  // comment, note, source, line, ts, event: read, not used
+  kOther,    // an op field, or unknown
+};
+inline constexpr std::size_t kKnownKeys = static_cast<std::size_t>(Key::kOther);
+
+inline Key Classify(std::string_view k) {
+  switch (k.size()) {
+    case 1:
+      return k[0] == 't' ? Key::kT : Key::kOther;
+    case 2:
+      return k == "op" ? Key::kOp : k == "ts" ? Key::kComment : Key::kOther;
+    case 3:
+      return k == "obs" ? Key::kObs : k == "src" ? Key::kSrc : Key::kOther;
+    case 4:
+      return k == "note" || k == "line" ? Key::kComment : Key::kOther;
+    case 5:
+      return k == "event" ? Key::kComment : Key::kOther;
+    case 6:
+      return k == "result"   ? Key::kResult
+             : k == "reason" ? Key::kReason
+             : k == "expect" ? Key::kExpect
+             : k == "source" ? Key::kComment
+                             : Key::kOther;
+    case 7:
+      return k == "comment" ? Key::kComment : Key::kOther;
+    case 12:
+      return k == "haspec_trace" ? Key::kHeader : Key::kOther;
+    default:
+      return Key::kOther;
+  }
+}
+
+// Whether a line without an op may carry the key (kSnapshotKeys).
+inline bool SnapshotKey(Key k) {
+  return k == Key::kObs || k == Key::kT || k == Key::kSrc || k == Key::kComment;
 }
 
 // One JSON value of an event line, as far as the fast path reads values.
@@ -87,7 +156,7 @@ struct Value {
   Kind kind = Kind::kNull;
   bool b = false;
   std::int64_t i = 0;
-  std::string_view s;  // kString: the string; kObject: the object's JSON text
+  std::string_view s;                  // kString: the string; kObject: the object's JSON text
   std::uint32_t first = 0, count = 0;  // kStrings: items [first, first + count)
 };
 
@@ -141,14 +210,6 @@ bool FastValue(const EnumDomain<E, N>& d, const Value& v, const std::vector<std:
   return true;
 }
 
-template <std::size_t N>
-bool OneOf(std::string_view key, const std::string_view (&keys)[N]) {
-  for (std::string_view k : keys) {
-    if (k == key) return true;
-  }
-  return false;
-}
-
 }  // namespace trace_fast_internal
 
 // Decoded observations by the text of their "obs" object: a direct-mapped
@@ -171,9 +232,8 @@ class ObservationCache {
   // codec refuses it (the reference decoder then reports the line).
   const Entry* Find(std::string_view text, const Nodes& nodes) {
     if (slots_.empty()) slots_.resize(kSlots);
-    Entry& e = text.size() <= kMaxText
-                   ? slots_[std::hash<std::string_view>{}(text) & (kSlots - 1)]
-                   : scratch_;
+    Entry& e = text.size() <= kMaxText ? slots_[std::hash<std::string_view>{}(text) & (kSlots - 1)]
+                                       : scratch_;
     if (e.set && e.text == text) {
       ++hits_;
       return &e;
@@ -215,8 +275,7 @@ class FastEventDecoder {
   // sets) when it can do so exactly as EventFromJson would; false when it
   // declines (ev is then partly written: Reset it). `line`'s capacity may
   // grow (simdjson reads a few bytes past the end).
-  bool Decode(std::string& line, const Nodes& nodes, const ReaderOptions& opt,
-              TraceEvent<M>& ev) {
+  bool Decode(std::string& line, const Nodes& nodes, const ReaderOptions& opt, TraceEvent<M>& ev) {
 #ifdef HASPEC_NO_SIMDJSON
     (void)line, (void)nodes, (void)opt, (void)ev;
     return false;
@@ -228,20 +287,17 @@ class FastEventDecoder {
     const auto first = line.find_first_not_of(' ');
     if (first == std::string::npos || line[first] != '{') return false;
     if (!Scan(line)) return false;
-    const Value* op_name = nullptr;
-    const Value* obs = nullptr;
-    for (const auto& e : entries_) {
-      if (e.key == "op") op_name = &e.v;
-      if (e.key == "obs") obs = &e.v;
-      if (e.key == "haspec_trace") return false;  // a header where an event belongs
-    }
-    if (const Value* t = Get("t")) {
+    using trace_fast_internal::Key;
+    if (Get(Key::kHeader)) return false;  // a header where an event belongs
+    const Value* op_name = Get(Key::kOp);
+    const Value* obs = Get(Key::kObs);
+    if (const Value* t = Get(Key::kT)) {
       if (t->kind != Value::Kind::kString) return false;
       ev.t = ParseTimestamp(t->s);
       if (!ev.t) return false;
       ev.t_text.assign(t->s);
     }
-    if (const Value* src = Get("src")) {
+    if (const Value* src = Get(Key::kSrc)) {
       if (src->kind != Value::Kind::kString) return false;
       ev.src.assign(src->s);
     }
@@ -255,12 +311,12 @@ class FastEventDecoder {
       return false;
     }
     if (!op_name) {
-      for (const auto& e : entries_) {
-        if (!trace_fast_internal::OneOf(e.key, trace_internal::kSnapshotKeys)) return false;
+      for (std::size_t i = 0; i < count_; ++i) {
+        if (!trace_fast_internal::SnapshotKey(keys_[i])) return false;
       }
       return true;
     }
-    if (const Value* r = Get("result")) {
+    if (const Value* r = Get(Key::kResult)) {
       if (r->kind != Value::Kind::kString) return false;
       if (r->s == "accepted") {
         ev.accepted = true;
@@ -270,7 +326,7 @@ class FastEventDecoder {
         return false;
       }
     }
-    if (const Value* r = Get("reason")) {
+    if (const Value* r = Get(Key::kReason)) {
       if (ev.accepted != std::optional<bool>(false) || r->kind != Value::Kind::kString) {
         return false;
       }
@@ -278,7 +334,7 @@ class FastEventDecoder {
       if (!rule) return false;
       ev.reason = static_cast<typename M::RuleId>(rule - M::Rules().data());
     }
-    if (const Value* x = Get("expect")) {
+    if (const Value* x = Get(Key::kExpect)) {
       if (x->kind != Value::Kind::kString) return false;
       if (x->s != "accepted" && x->s != "rejected" && !FindRuleCached(x->s)) return false;
       ev.expect.assign(x->s);
@@ -297,7 +353,8 @@ class FastEventDecoder {
   bool Scan(std::string& line) {
     using trace_fast_internal::Value;
     namespace od = simdjson::ondemand;
-    entries_.clear();
+    count_ = 0;
+    known_.fill(kNone);
     items_.clear();
     if (line.capacity() < line.size() + simdjson::SIMDJSON_PADDING) {
       line.reserve(line.size() + simdjson::SIMDJSON_PADDING);
@@ -307,11 +364,24 @@ class FastEventDecoder {
     od::object object;
     if (doc.get_object().get(object)) return false;
     for (auto field : object) {
-      trace_fast_internal::Entry e;
+      if (count_ == kMaxEntries) return false;
+      trace_fast_internal::Entry& e = entries_[count_];
       od::value v;
       if (field.unescaped_key().get(e.key) || field.value().get(v)) return false;
-      for (const auto& seen : entries_) {
-        if (seen.key == e.key) return false;  // nlohmann keeps the last: leave it to nlohmann
+      // A repeated key: nlohmann keeps the last value; leave it to nlohmann.
+      const trace_fast_internal::Key key = trace_fast_internal::Classify(e.key);
+      if (key == trace_fast_internal::Key::kOther) {
+        for (std::size_t i = 0; i < count_; ++i) {
+          if (keys_[i] == key && entries_[i].key == e.key) return false;
+        }
+      } else if (key != trace_fast_internal::Key::kComment) {
+        auto& slot = known_[static_cast<std::size_t>(key)];
+        if (slot != kNone) return false;
+        slot = static_cast<std::uint8_t>(count_);
+      } else {
+        for (std::size_t i = 0; i < count_; ++i) {
+          if (keys_[i] == key && entries_[i].key == e.key) return false;
+        }
       }
       od::json_type type;
       if (v.type().get(type)) return false;
@@ -350,14 +420,14 @@ class FastEventDecoder {
         case od::json_type::object: {
           // Only "obs" holds an object; its text is checked and decoded by
           // the cache (nlohmann and the machine's codec on a miss).
-          if (e.key != "obs") return false;
+          if (key != trace_fast_internal::Key::kObs) return false;
           od::object o;
           if (v.get_object().get(o) || o.raw_json().get(e.v.s)) return false;
           e.v.kind = Value::Kind::kObject;
           break;
         }
       }
-      entries_.push_back(e);
+      keys_[count_++] = key;
     }
     // Nothing but spaces after the object (nlohmann refuses the rest).
     const char* end = nullptr;
@@ -377,9 +447,17 @@ class FastEventDecoder {
   }
 #endif
 
-  const trace_fast_internal::Value* Get(std::string_view key) const {
-    for (const auto& e : entries_) {
-      if (e.key == key) return &e.v;
+  const trace_fast_internal::Value* Get(trace_fast_internal::Key key) const {
+    const std::uint8_t i = known_[static_cast<std::size_t>(key)];
+    return i == kNone ? nullptr : &entries_[i].v;
+  }
+
+  // The value of op field `name` (a key Classify leaves as kOther).
+  const trace_fast_internal::Value* Field(std::string_view name) const {
+    for (std::size_t i = 0; i < count_; ++i) {
+      if (keys_[i] == trace_fast_internal::Key::kOther && entries_[i].key == name) {
+        return &entries_[i].v;
+      }
     }
     return nullptr;
   }
@@ -408,10 +486,10 @@ class FastEventDecoder {
       if (found || name != T::kName) return;
       found = true;
       // Every key is a trace key or a field of T.
-      for (const auto& e : entries_) {
-        if (trace_fast_internal::OneOf(e.key, kTraceKeys)) continue;
+      for (std::size_t i = 0; i < count_; ++i) {
+        if (keys_[i] != trace_fast_internal::Key::kOther) continue;
         bool field = false;
-        ForEachField<T>([&](const auto& f) { field = field || e.key == f.name; });
+        ForEachField<T>([&](const auto& f) { field = field || entries_[i].key == f.name; });
         if (!field) return;
       }
       T o{};
@@ -421,7 +499,7 @@ class FastEventDecoder {
       ForEachField<T>([&](const auto& f) {
         const std::size_t i = index++;
         if (!good) return;
-        const Value* v = Get(f.name);
+        const Value* v = Field(f.name);
         if (!v) {
           if (f.required) good = false;
           o.*(f.member) = f.dflt;
@@ -471,7 +549,14 @@ class FastEventDecoder {
 #ifndef HASPEC_NO_SIMDJSON
   simdjson::ondemand::parser parser_;
 #endif
-  std::vector<trace_fast_internal::Entry> entries_;
+  // The line's keys and values (a line with more keys is declined), and
+  // where each known key is (kNone: absent).
+  static constexpr std::size_t kMaxEntries = 64;
+  static constexpr std::uint8_t kNone = 0xff;
+  std::array<trace_fast_internal::Entry, kMaxEntries> entries_{};
+  std::array<trace_fast_internal::Key, kMaxEntries> keys_{};
+  std::size_t count_ = 0;
+  std::array<std::uint8_t, trace_fast_internal::kKnownKeys> known_{};
   std::vector<std::string_view> items_;
   std::vector<Op> next_;
   std::vector<std::pair<std::string, const Rule*>> rules_seen_;
