@@ -8,6 +8,9 @@
 # them, so this script is tested on every CI run:
 #   CC=clang-14 CXX=clang++-14 CFLAGS=... CXXFLAGS=... \
 #   LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=$(mktemp -d) .clusterfuzzlite/build.sh
+# (fuzz/oss_fuzz_env.sh sets them). HASPEC_BUILD_TESTS=ON keeps the test suite
+# configured in $WORK too (tools/build.sh sanitize builds it there, so the
+# sanitized code is compiled once for the tests and the fuzz targets).
 src=${SRC_DIR:-$(cd "$(dirname "$0")/.." && pwd)}
 work=${WORK:-$src/build/oss-fuzz}
 jobs=${FUZZ_BUILD_JOBS:-$(nproc)}
@@ -20,7 +23,7 @@ cmake -S "$src" -B "$work" \
   -DCMAKE_C_FLAGS="$CFLAGS" -DCMAKE_CXX_FLAGS="$CXXFLAGS" \
   -DHASPEC_FUZZ=ON -DHASPEC_FUZZ_FLAGS_FROM_ENV=ON \
   -DHASPEC_FUZZ_ENGINE="$LIB_FUZZING_ENGINE" \
-  -DHASPEC_TESTS=OFF -DHASPEC_BENCH=OFF
+  -DHASPEC_TESTS="${HASPEC_BUILD_TESTS:-OFF}" -DHASPEC_BENCH=OFF
 cmake --build "$work" -j"$jobs" --target fuzz_targets
 
 for bin in "$work"/fuzz/fuzz_*; do

@@ -15,11 +15,10 @@ if ! command -v "${CXX_FUZZ:-clang++-14}" >/dev/null || ! command -v zip >/dev/n
 fi
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-flags="-O1 -fno-omit-frame-pointer -gline-tables-only -fsanitize=address,undefined"
-flags+=" -fno-sanitize-recover=all -fsanitize=fuzzer-no-link"
-export CC=${CC_FUZZ:-clang-14} CXX=${CXX_FUZZ:-clang++-14}
-export CFLAGS=$flags CXXFLAGS=$flags LIB_FUZZING_ENGINE=-fsanitize=fuzzer OUT=$out
-export WORK=${WORK:-$root/build/oss-fuzz} FUZZ_BUILD_JOBS=${FUZZ_BUILD_JOBS:-2}
+# The same compilers, flags and build tree as tools/build.sh sanitize: after
+# tools/test.sh --sanitize this rebuilds nothing.
+. "$root/fuzz/oss_fuzz_env.sh"
+export OUT=$out HASPEC_BUILD_TESTS=ON FUZZ_BUILD_JOBS=${FUZZ_BUILD_JOBS:-$(nproc)}
 start=$(date +%s)
 "$root/.clusterfuzzlite/build.sh" >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log"; exit 1; }
 echo "built the fuzz targets in $(( $(date +%s) - start )) s"
