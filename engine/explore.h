@@ -11,7 +11,9 @@
 //   * Profile::kDocumentedOnly: every answer the documents allow
 //     (AnswersOf, the same set the gate and `haspec run` accept): the states
 //     some product that keeps to the documents can reach. Only documented
-//     rules are then held: a broken assumption rule is a warning.
+//     rules are then held: a broken assumption rule is a warning. A
+//     machine's scope rules (IsScopeRule: which faults a configuration
+//     injects) still bound the environment.
 //
 // States are stored once, packed, in discovery order in one array (the
 // breadth-first queue itself), with a flat open-addressing table of ids
@@ -365,7 +367,7 @@ class Explorer {
         bool documented = false;
         for (RuleId w : why_) {
           ++c.refused[Index(w)];
-          documented = documented || IsDocumented(rules_[Index(w)]);
+          documented = documented || IsDocumented(rules_[Index(w)]) || IsScopeRule<M>(w);
         }
         // Refused by assumptions only: the documents let it go ahead.
         if (!all_answers || documented) continue;
@@ -412,7 +414,9 @@ class Explorer {
     M::Refusals(a, op, why);
     std::vector<OutcomeT> effects;
     bool documented = false;
-    for (RuleId w : why) documented = documented || IsDocumented(rules_[Index(w)]);
+    for (RuleId w : why) {
+      documented = documented || IsDocumented(rules_[Index(w)]) || IsScopeRule<M>(w);
+    }
     if (!why.empty() && (!all_answers || documented)) return;
     M::Effects(a, op, effects);
     if (!why.empty() && effects.empty()) effects.push_back(Departing(a, why.front(), why.front()));

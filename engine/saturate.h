@@ -24,7 +24,7 @@ namespace haspec {
 
 struct SaturateOptions {
   std::uint64_t max_states = 2'000'000;
-  bool departures = false;  // also follow answers that depart from assumptions
+  bool departures = false;  // also follow answers that depart from assumptions (not scope rules)
   // Also check every invariant and step rule on every accepted edge
   // (CheckStep on the landing as the op gave it) and record the statuses
   // shown: the naive twin of engine/explore.h.
@@ -60,6 +60,7 @@ SaturateReport Saturate(const typename M::Config& config, const SaturateOptions&
   seen.insert(init);
   frontier.emplace_back(init, 0);
   std::vector<OutcomeOf<M>> outs;
+  std::vector<typename M::RuleId> why;
   std::vector<FindingOf<M>> findings;
   std::vector<int> shown;
   auto check_state = [&](const State& s) {
@@ -82,7 +83,11 @@ SaturateReport Saturate(const typename M::Config& config, const SaturateOptions&
     for (const auto& op : ops) {
       outs.clear();
       if (opt.departures) {
-        AnswersOf<M>(s, op, outs);
+        AnswersOf<M>(s, op, outs, &why);
+        // A scope rule (model/core/machine.h) refuses: nothing goes ahead.
+        for (auto w : why) {
+          if (IsScopeRule<M>(w)) outs.clear();
+        }
       } else {
         M::Outcomes(s, op, outs);
       }

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Regenerates the generated tables of every model/<machine>/README.md: the
 # rule catalogue (between rules:begin / rules:end) and the op reference
-# (between ops:begin / ops:end) and the status diagram (between diagram:begin /
-# diagram:end, from haspec diagram). Tests fail while a README is stale.
+# (between ops:begin / ops:end), the documented status changes (between
+# changes:begin / changes:end, from haspec statuses --changes --markdown) and
+# the status diagram (between diagram:begin / diagram:end, from haspec diagram). Tests fail while a README is stale.
 #   tools/update_rule_tables.sh [path/to/haspec]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +13,7 @@ for m in $("$haspec" machines --json | python3 -c 'import json,sys; print(" ".jo
   [ -f "$readme" ] || { echo "skip $m: no $readme" >&2; continue; }
   RULES=$("$haspec" rules "$m" --markdown) OPS=$("$haspec" ops "$m" --markdown) \
   DIAGRAM=$("$haspec" diagram "$m" --format mermaid) \
+  CHANGES=$("$haspec" statuses "$m" --changes --markdown) \
   python3 - "$readme" <<'PY'
 import os, sys
 path = sys.argv[1]
@@ -25,6 +27,7 @@ def splice(text, begin_marker, end_marker, table):
     return text[:begin] + "\n" + table + "\n" + text[end:]
 text = splice(text, "<!-- rules:begin", "<!-- rules:end -->", os.environ["RULES"])
 text = splice(text, "<!-- ops:begin", "<!-- ops:end -->", os.environ["OPS"])
+text = splice(text, "<!-- changes:begin", "<!-- changes:end -->", os.environ["CHANGES"])
 text = splice(text, "<!-- diagram:begin", "<!-- diagram:end -->",
               "```mermaid\n" + os.environ["DIAGRAM"].strip() + "\n```")
 open(path, "w").write(text)

@@ -17,6 +17,8 @@
 //                      initial situation
 //   Rules()            the catalogue, indexed by RuleId
 //   Statuses()         the statuses a node can show, each with its basis
+//   StatusChanges()    the changes between them the documents describe
+//                      (model/<m>/status_changes.def), each with its basis
 //   DefaultConfig(), Initial(config)
 //   Refusals(s, op, out)   every precondition rule that forbids op in s
 //   Effects(s, op, out)    what op does when accepted (see answers.h)
@@ -87,6 +89,7 @@ concept Machine = requires(const typename M::State& s, const typename M::Op& op,
   { M::kTitle } -> std::convertible_to<std::string_view>;
   { M::Rules() } -> std::same_as<std::span<const Rule>>;
   { M::Statuses() } -> std::same_as<std::span<const StatusInfo>>;
+  { M::StatusChanges() } -> std::same_as<std::span<const StatusChange>>;
   { M::DefaultConfig() } -> std::same_as<typename M::Config>;
   { config.nodes } -> std::convertible_to<const Nodes&>;
   { M::Initial(config) } -> std::same_as<typename M::State>;
@@ -156,6 +159,24 @@ void CheckStep(const typename M::State& before, const typename M::Op& op,
   } else if constexpr (requires { M::CheckTransition(before, op, after, out); }) {
     M::CheckTransition(before, op, after, out);
   }
+}
+
+// Whether `r` is one of the machine's scope rules: assumption preconditions
+// that bound what a configuration models (which faults the environment
+// injects) rather than predict the product. A machine lists them, when it
+// has any, as
+//   static constexpr RuleId kScopeRules[] = {RuleId::kPreFaultInConfig};
+// Exhaustive exploration holds them under every profile: following every
+// documented answer would otherwise inject every fault the configuration
+// leaves out.
+template <Machine M>
+constexpr bool IsScopeRule(typename M::RuleId r) {
+  if constexpr (requires { M::kScopeRules; }) {
+    for (auto s : M::kScopeRules) {
+      if (s == r) return true;
+    }
+  }
+  return false;
 }
 
 // The rule record behind a RuleId.

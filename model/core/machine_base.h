@@ -51,6 +51,8 @@ struct MachineBase {
 #define HASPEC_MACHINE(Self)                                                                 \
   static std::span<const ::haspec::Rule> Rules();                                            \
   static std::span<const ::haspec::StatusInfo> Statuses();                                   \
+  /* The status changes the documents describe (model/<m>/status_changes.def). */            \
+  static std::span<const ::haspec::StatusChange> StatusChanges();                            \
   static Config DefaultConfig();                                                             \
   static State Initial(const Config& c);                                                     \
   static void Refusals(const State& s, const Op& op, std::vector<RuleId>& out);              \

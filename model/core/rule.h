@@ -85,6 +85,32 @@ constexpr auto StatusInfos(const Table& t) {
   return out;
 }
 
+// A change of one node's status that the documents describe: the list a
+// machine's exploration is held to (is every documented change reachable?)
+// and the solid edges of its diagram. Each machine lists its changes once,
+// in model/<machine>/status_changes.def:
+//
+//   HASPEC_STATUS_CHANGE("LOCAL_BUILD", "RUNNING", kDossier, "S-VCS41-ST",
+//                        "LOCAL_BUILD | build from disk OK | RUNNING",
+//                        "the build from disk succeeds")
+//
+// `from` and `to` are StatusInfo::name spellings. The basis is checked like
+// a rule's (a seed phrase grep finds, a [REAL] row of the dossier); a change
+// the dossier marks [RECON] is an assumption, listed so the report can say
+// whether the model makes it, with `quote` giving where it comes from.
+struct StatusChange {
+  std::string_view from, to;
+  BasisKind basis;
+  std::string_view source;  // seed file name or dossier source key ("" for an assumption)
+  std::string_view quote;   // phrase locating the sentence, or the assumption's reason
+  std::string_view event;   // what makes the change, one line
+};
+
+#define HASPEC_STATUS_CHANGE_ENTRY(from, to, basis, src, quote, event) \
+  ::haspec::StatusChange{from, to, ::haspec::BasisKind::basis, src, quote, event},
+
+constexpr bool IsDocumented(const StatusChange& c) { return c.basis != BasisKind::kAssumption; }
+
 std::string_view ToString(RuleKind k);
 std::string_view ToString(BasisKind k);
 

@@ -175,7 +175,12 @@ struct Refuser {
     if (CountMembers(s) >= kMaxMembers) Add(RuleId::kPreClusterFull);
     if (AnyUpdating(s)) Add(RuleId::kPreMaintenanceNoAddDelete);
     Reconfiguration();
-    if (n.life == Life::kFresh && p >= 0 && n.behind != s.nodes[p].behind) {
+    // The Standby must run the Primary's version; before HA is configured
+    // (refused only by the assumption DSM-PRE-ADD-NEEDS-PRIMARY) the
+    // provider it joins is the standalone leader, which the add makes the
+    // Primary, so the documented rule compares with it.
+    const int joins = p >= 0 ? p : LeaderSlot(s);
+    if (n.life == Life::kFresh && joins >= 0 && n.behind != s.nodes[joins].behind) {
       Add(RuleId::kPreSameVersion);
     }
   }
@@ -575,6 +580,14 @@ RuleId StatusRule(const Node& n) { return RuleOfStatus(DeriveStatus(n)); }
 
 std::span<const Rule> Dsm::Rules() { return kRules; }
 std::span<const StatusInfo> Dsm::Statuses() { return kStatusList; }
+std::span<const StatusChange> Dsm::StatusChanges() {
+  static constexpr StatusChange kChanges[] = {
+#define HASPEC_STATUS_CHANGE HASPEC_STATUS_CHANGE_ENTRY
+#include "model/dsm/status_changes.def"
+#undef HASPEC_STATUS_CHANGE
+  };
+  return kChanges;
+}
 
 Config Dsm::DefaultConfig() { return Config{}; }
 

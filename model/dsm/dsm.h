@@ -478,6 +478,11 @@ struct Dsm : MachineBase<Dsm, State, Op, RuleId, Observation, Config> {
   static int SymmetryClass(const State& s, int i) { return i < s.slots ? 0 : -1; }
   static std::uint64_t NodeKey(const State& s, int i);
   static State PermuteNodes(const State& s, std::span<const std::uint8_t> to);
+  // Assumption preconditions that bound what a configuration models rather
+  // than predict the product (engine/explore.h): the fault set. Exploration
+  // keeps them under --documented-only; a configuration with every fault
+  // explores every fault.
+  static constexpr RuleId kScopeRules[] = {RuleId::kPreFaultInConfig};
 };
 
 static_assert(Machine<Dsm>);

@@ -489,6 +489,14 @@ int ActiveHost(const State& s) {
 
 std::span<const Rule> Jsa::Rules() { return kRules; }
 std::span<const StatusInfo> Jsa::Statuses() { return kStatusList; }
+std::span<const StatusChange> Jsa::StatusChanges() {
+  static constexpr StatusChange kChanges[] = {
+#define HASPEC_STATUS_CHANGE HASPEC_STATUS_CHANGE_ENTRY
+#include "model/jsa/status_changes.def"
+#undef HASPEC_STATUS_CHANGE
+  };
+  return kChanges;
+}
 
 Config Jsa::DefaultConfig() { return Config{}; }
 

@@ -312,6 +312,25 @@ struct Effector {
     if (!ValidPair(s, o, r)) return;
     const View& v = s.view(o, r);
     if (v.connected) return;  // already up: nothing to do
+    // The far end's connector decides what a new connection shows (the
+    // model refuses a connection to any but a running connector, by
+    // GCO-PRE-PEER-CONNECTOR-RUNNING, an assumption; the documents allow
+    // one): an exiting connector "notifies the remote clusters of the new
+    // state" (seed 002), so the view shows exiting, never build; a connector
+    // that is down or failing over answers nothing.
+    switch (s.clusters[r].local) {
+      case Local::kRunning:
+        break;
+      case Local::kExiting: {
+        View w = v;
+        w.state = ClusterState::kExiting;
+        w.connected = true;
+        out.push_back(Accepted(WithView(s, o, r, w), RuleId::kExitNotice));
+        return;
+      }
+      default:
+        return;
+    }
     RuleId rule;
     switch (v.state) {
       case ClusterState::kInit:
@@ -493,6 +512,14 @@ std::string Label(int c) { return "clus" + std::to_string(c); }
 
 std::span<const Rule> VcsGco::Rules() { return kRules; }
 std::span<const StatusInfo> VcsGco::Statuses() { return kStatusList; }
+std::span<const StatusChange> VcsGco::StatusChanges() {
+  static constexpr StatusChange kChanges[] = {
+#define HASPEC_STATUS_CHANGE HASPEC_STATUS_CHANGE_ENTRY
+#include "model/vcs_gco/status_changes.def"
+#undef HASPEC_STATUS_CHANGE
+  };
+  return kChanges;
+}
 
 VcsGco::Config VcsGco::DefaultConfig() { return Config{}; }
 

@@ -408,8 +408,21 @@ struct Effector {
   void operator()(const HasysForce& op) const {
     if (St(op.target) != S::kAdminWait) return;
     State t = s;
+    // Another system building from disk (the model refuses this force, by
+    // VCS-PRE-FORCE-ONE-BUILD, an assumption): the documents allow the
+    // force, and the cluster then uses the forced system's main.cf, so the
+    // earlier build stops and that system waits for the forced one. Two
+    // builds from disk would break the documented VCS-INV-LOCAL-BUILD-ALONE
+    // and VCS-INV-SAME-CONFIG once one of them finishes.
+    RuleId rule = RuleId::kHasysForce;
+    for (int j = 0; j < t.n; ++j) {
+      if (j == op.target || t.sys[j].state != S::kLocalBuild) continue;
+      Enter(t, j, S::kCurrentPeerWait);
+      t.sys[j].current = true;  // it was building from its main.cf: treated as valid
+      rule = RuleId::kForceSupersedesBuild;
+    }
     StartLocalBuild(t, op.target);
-    out.push_back(Landing(t, RuleId::kHasysForce));
+    out.push_back(Landing(t, rule));
   }
 
   void operator()(const HasysDelete& op) const {
@@ -576,6 +589,14 @@ SystemSet ListedBy(const State& st, int o) {
 
 std::span<const Rule> VcsSystem::Rules() { return kRules; }
 std::span<const StatusInfo> VcsSystem::Statuses() { return kStatusList; }
+std::span<const StatusChange> VcsSystem::StatusChanges() {
+  static constexpr StatusChange kChanges[] = {
+#define HASPEC_STATUS_CHANGE HASPEC_STATUS_CHANGE_ENTRY
+#include "model/vcs_system/status_changes.def"
+#undef HASPEC_STATUS_CHANGE
+  };
+  return kChanges;
+}
 
 Config VcsSystem::DefaultConfig() { return Config{}; }
 

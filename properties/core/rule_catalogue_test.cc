@@ -1,7 +1,9 @@
 // Every rule of every registered machine carries a checkable basis: a seed
 // quote that grep finds, a dossier quote, or an assumption with its reason;
-// every status cites the sentence that defines it; and every machine's
-// README lists every rule ID.
+// every status cites the sentence that defines it; every documented status
+// change (model/<m>/status_changes.def) names two statuses and cites its
+// basis the same way; and every machine's README lists every rule ID and
+// carries the current table of status changes.
 //
 // The documents are looked up in $HASPEC_SOURCES (the seeds folder; default
 // ../shared/seeds beside the checkout, the dossier in ../domain beside it).
@@ -15,6 +17,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include "engine/rule_table.h"
 #include "model/registry.h"
@@ -108,6 +111,46 @@ void CheckQuotes(const std::string& seeds) {
         std::string_view(st.source).ends_with(".txt") ? BasisKind::kSeed : BasisKind::kDossier;
     check(std::string("status ") + std::string(st.name), b, st.source, st.quote);
   }
+  for (const StatusChange& c : M::StatusChanges()) {
+    check("status change " + std::string(c.from) + " -> " + std::string(c.to), c.basis, c.source,
+          c.quote);
+  }
+}
+
+// The status changes name statuses of Statuses(), each pair once, and an
+// assumption says where it comes from.
+template <Machine M>
+void CheckStatusChanges(const std::string& readme) {
+  SCOPED_TRACE(std::string(M::kName));
+  EXPECT_FALSE(M::StatusChanges().empty()) << "no documented status change";
+  std::set<std::pair<std::string_view, std::string_view>> pairs;
+  auto known = [](std::string_view name) {
+    for (const StatusInfo& s : M::Statuses()) {
+      if (s.name == name) return true;
+    }
+    return false;
+  };
+  for (const StatusChange& c : M::StatusChanges()) {
+    SCOPED_TRACE(std::string(c.from) + " -> " + std::string(c.to));
+    EXPECT_TRUE(known(c.from)) << "unknown status " << c.from;
+    EXPECT_TRUE(known(c.to)) << "unknown status " << c.to;
+    EXPECT_NE(c.from, c.to);
+    EXPECT_TRUE(pairs.insert({c.from, c.to}).second) << "listed twice";
+    EXPECT_FALSE(c.event.empty());
+    if (c.basis == BasisKind::kAssumption) {
+      EXPECT_GE(Words(c.quote), 5) << "an assumption states where it comes from";
+    } else {
+      EXPECT_FALSE(c.source.empty()) << "a documented change names its source";
+    }
+  }
+  if (readme.empty()) return;
+  auto b = readme.find(kChangesBegin), e = readme.find(kChangesEnd);
+  ASSERT_NE(b, std::string::npos) << "README lacks the changes:begin marker";
+  ASSERT_NE(e, std::string::npos) << "README lacks the changes:end marker";
+  std::string table = readme.substr(b + kChangesBegin.size(), e - b - kChangesBegin.size());
+  EXPECT_EQ(Squash(table), Squash(StatusChangesMarkdown(M::StatusChanges(), M::Statuses())))
+      << "model/" << Folder(M::kName) << "/README.md status change table is stale: regenerate "
+      << "it with tools/update_rule_tables.sh";
 }
 
 template <Machine M>
@@ -147,6 +190,13 @@ void CheckCatalogue() {
 
 TEST(RuleCatalogue, EveryRuleHasACheckableBasis) {
   ForEachMachine([]<Machine M>() { CheckCatalogue<M>(); });
+}
+
+TEST(RuleCatalogue, StatusChangesNameStatusesAndAreInTheReadme) {
+  ForEachMachine([]<Machine M>() {
+    CheckStatusChanges<M>(
+        ReadFile(std::string(HASPEC_SOURCE_DIR) + "/model/" + Folder(M::kName) + "/README.md"));
+  });
 }
 
 TEST(RuleCatalogue, EveryQuoteIsInItsDocument) {

@@ -1,14 +1,17 @@
 // haspec diagram MACHINE --format dot|mermaid: the statuses a node shows and
 // the changes between them, projected from the explored state graph
-// (engine/explore.h), not drawn by hand. An edge is solid when some step
-// along a documented rule makes that change, dashed when only steps decided
-// by assumption rules (or, with --documented-only, answers departing from
-// one) do; labels name the ops. The diagrams in the machines' READMEs come
+// (engine/explore.h), not drawn by hand. An edge is solid when the documents
+// describe that change (model/<m>/status_changes.def, with a seed or [REAL]
+// basis: engine/status_changes.h), dashed when the model makes it on an
+// assumption ([RECON] or no document at all); labels name the ops that make
+// it. Documented changes the model never makes are not drawn (haspec explore
+// lists them). The diagrams in the machines' READMEs come
 // from here (tools/update_rule_tables.sh; a test keeps them current).
 #include <memory>
 #include <sstream>
 
 #include "engine/explore.h"
+#include "engine/status_changes.h"
 #include "tools/haspec/command.h"
 #include "tools/haspec/common.h"
 
@@ -46,10 +49,10 @@ std::string Mermaid(const ExploreReport<M>& r) {
   }
   for (std::size_t x = 0; x < k; ++x) {
     for (std::size_t y = 0; y < k; ++y) {
-      const std::uint64_t d = r.graph.documented_ops[x * k + y];
-      const std::uint64_t s = r.graph.assumed_ops[x * k + y] & ~d;
-      if (d) os << "  s" << x << " -->|\"" << OpList<M>(d) << "\"| s" << y << "\n";
-      if (s) os << "  s" << x << " -.->|\"" << OpList<M>(s) << "\"| s" << y << "\n";
+      const std::uint64_t ops = r.graph.documented_ops[x * k + y] | r.graph.assumed_ops[x * k + y];
+      if (!ops) continue;
+      os << "  s" << x << (ListedAs<M>(x, y) == ChangeListing::kDocumented ? " -->|" : " -.->|")
+         << "\"" << OpList<M>(ops) << "\"| s" << y << "\n";
     }
   }
   return os.str();
@@ -67,12 +70,10 @@ std::string Dot(const ExploreReport<M>& r) {
   }
   for (std::size_t x = 0; x < k; ++x) {
     for (std::size_t y = 0; y < k; ++y) {
-      const std::uint64_t d = r.graph.documented_ops[x * k + y];
-      const std::uint64_t s = r.graph.assumed_ops[x * k + y] & ~d;
-      if (d) os << "  s" << x << " -> s" << y << " [label=\"" << OpList<M>(d) << "\"];\n";
-      if (s) {
-        os << "  s" << x << " -> s" << y << " [label=\"" << OpList<M>(s) << "\", style=dashed];\n";
-      }
+      const std::uint64_t ops = r.graph.documented_ops[x * k + y] | r.graph.assumed_ops[x * k + y];
+      if (!ops) continue;
+      os << "  s" << x << " -> s" << y << " [label=\"" << OpList<M>(ops) << "\""
+         << (ListedAs<M>(x, y) == ChangeListing::kDocumented ? "" : ", style=dashed") << "];\n";
     }
   }
   os << "}\n";
@@ -105,7 +106,7 @@ std::function<int()> Declare(CLI::App& sub) {
       ->check(CLI::IsMember({"dot", "mermaid"}));
   AddConfigOption(sub, a->config);
   AddProfileFlag(sub, a->documented_only)
-      ->description("Also draw the changes only answers departing from assumptions make (dashed)");
+      ->description("Also draw the changes only answers departing from assumptions make");
   sub.add_option("--max-states", a->max_states, "Exploration budget")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
@@ -119,7 +120,7 @@ std::function<int()> Declare(CLI::App& sub) {
 const RegisterCommand kReg{
     {47, "diagram",
      "Draw the statuses and status changes of a machine, projected from its explored state "
-     "graph (documented changes solid, assumption-only changes dashed, ops as labels)",
+     "graph (changes the documents describe solid, the others dashed, ops as labels)",
      &Declare}};
 
 }  // namespace

@@ -14,6 +14,7 @@
 #include "engine/coverage_json.h"
 #include "engine/explore.h"
 #include "engine/op_trace.h"
+#include "engine/status_changes.h"
 #include "tools/haspec/command.h"
 #include "tools/haspec/common.h"
 
@@ -30,6 +31,7 @@ struct Args {
   bool quiet_progress = false;
   std::string out = ".";
   double min_rule_coverage = 0;
+  bool require_changes = false;
 };
 
 std::string Thousands(std::uint64_t v) {
@@ -43,6 +45,13 @@ std::string Fixed(double v, int digits) {
   char buf[64];
   std::snprintf(buf, sizeof buf, "%.*f", digits, v);
   return buf;
+}
+
+// "vcs-system" -> "vcs_system": the machine's folder under model/.
+std::string Folder(std::string_view name) {
+  std::string f(name);
+  for (char& c : f) c = c == '-' ? '_' : c;
+  return f;
 }
 
 // Op type names of a mask (bit = variant index).
@@ -132,8 +141,30 @@ int ExploreOne(const Args& a) {
       changes.push_back({{"from", statuses[x].label},
                          {"to", statuses[y].label},
                          {"documented", d != 0},
+                         {"listed", ToString(ListedAs<M>(x, y))},
                          {"ops", OpsOf<M>(d)},
                          {"assumption_ops", OpsOf<M>(s)}});
+    }
+  }
+  // The documents' status changes (model/<m>/status_changes.def): each
+  // reached or not. A documented change no reachable step makes is a model
+  // bug or a finding about the documents.
+  json documented_changes = json::array();
+  std::vector<std::string> unreached_changes;
+  for (const ChangeReach& cr : DocumentedChangeReach<M>(r.graph)) {
+    const StatusChange& ch = *cr.change;
+    documented_changes.push_back({{"from", statuses[cr.from].label},
+                                  {"to", statuses[cr.to].label},
+                                  {"event", ch.event},
+                                  {"basis", ToString(ch.basis)},
+                                  {"source", ch.source},
+                                  {"quote", ch.quote},
+                                  {"reachable", cr.reached},
+                                  {"ops", OpsOf<M>(cr.ops)}});
+    if (!cr.reached) {
+      unreached_changes.push_back(std::string(statuses[cr.from].label) + " -> " +
+                                  std::string(statuses[cr.to].label) +
+                                  (IsDocumented(ch) ? "" : " (assumed)"));
     }
   }
 
@@ -160,6 +191,7 @@ int ExploreOne(const Args& a) {
                           {"artifact", artifact}});
   }
   int rc = r.Failed() ? Code(ExitCode::kViolation) : 0;
+  if (a.require_changes && !unreached_changes.empty()) rc = Code(ExitCode::kViolation);
 
   if (a.as_json) {
     std::ostringstream cov_err;
@@ -177,6 +209,8 @@ int ExploreOne(const Args& a) {
                 {"states_per_second", rate},
                 {"bytes", r.bytes},
                 {"statuses_never_shown", unreached_statuses},
+                {"documented_status_changes", documented_changes},
+                {"documented_status_changes_unreached", unreached_changes},
                 {"status_changes", changes},
                 {"rules_never_exercised", dead},
                 {"rules_never_deciding", never_decide},
@@ -206,12 +240,27 @@ int ExploreOne(const Args& a) {
     std::cout << "  " << (c.status_seen[i] ? "reached      " : "NOT REACHED  ") << statuses[i].label
               << "\n";
   }
-  std::cout << "status changes (documented: along a documented rule; assumption: only through "
-               "assumption rules or departures):\n";
+  std::cout << "documented status changes (model/" << Folder(M::kName)
+            << "/status_changes.def): " << documented_changes.size() - unreached_changes.size()
+            << " of " << documented_changes.size() << " reached\n";
+  for (const auto& ch : documented_changes) {
+    std::cout << "  " << (ch["reachable"].get<bool>() ? "reached      " : "NOT REACHED  ")
+              << ch["from"].get<std::string>() << " -> " << ch["to"].get<std::string>() << " ("
+              << ch["event"].get<std::string>() << "; "
+              << (ch["basis"] == "assumption"
+                      ? "assumed"
+                      : ch["basis"].get<std::string>() + " " + ch["source"].get<std::string>())
+              << ")"
+              << (ch["ops"].get<std::string>().empty() ? "" : ": " + ch["ops"].get<std::string>())
+              << "\n";
+  }
+  std::cout << "status changes the model makes that no document lists (along a documented rule, "
+               "or only through assumption rules or departures):\n";
   for (const auto& ch : changes) {
+    if (ch["listed"] != "unlisted") continue;
     std::cout << "  " << ch["from"].get<std::string>() << " -> " << ch["to"].get<std::string>()
-              << ": " << (ch["documented"].get<bool>() ? "documented" : "assumption only") << " ("
-              << ch["ops"].get<std::string>()
+              << ": " << (ch["documented"].get<bool>() ? "documented rule" : "assumption only")
+              << " (" << ch["ops"].get<std::string>()
               << (ch["assumption_ops"].get<std::string>().empty()
                       ? ""
                       : std::string(ch["ops"].get<std::string>().empty() ? "" : "; ") +
@@ -245,6 +294,11 @@ int ExploreOne(const Args& a) {
     for (const auto& d : dead) std::cout << " " << d;
     std::cout << "\n";
   }
+  if (!unreached_changes.empty()) {
+    std::cout << "FINDING: documented status changes no reachable step makes:";
+    for (const auto& c : unreached_changes) std::cout << " \"" << c << "\"";
+    std::cout << "\n";
+  }
   if (!unreached_statuses.empty()) {
     std::cout << "FINDING: documented statuses no reachable state shows:";
     for (const auto& s : unreached_statuses) std::cout << " \"" << s << "\"";
@@ -270,7 +324,9 @@ int ExploreOne(const Args& a) {
   if (!MeetsRuleCoverage(c, a.min_rule_coverage, std::cout)) rc = Code(ExitCode::kViolation);
   std::cout << "SUMMARY: " << M::kName << ": " << Thousands(r.states) << " states"
             << (r.complete ? "" : " (incomplete)") << ", rules exercised " << c.ExercisedCount()
-            << "/" << rules.size() << ", " << r.violations.size() << " rule(s) broken"
+            << "/" << rules.size() << ", documented status changes reached "
+            << documented_changes.size() - unreached_changes.size() << "/"
+            << documented_changes.size() << ", " << r.violations.size() << " rule(s) broken"
             << (rc == 0 ? "" : "; explore failed (exit " + std::to_string(rc) + ")") << "\n";
   return rc;
 }
@@ -303,6 +359,9 @@ std::function<int()> Declare(CLI::App& sub) {
   sub.add_option("--out", a->out, "Folder for the traces of broken rules")->capture_default_str();
   sub.add_flag("--no-progress", a->quiet_progress, "No progress lines on stderr");
   AddMinRuleCoverageOption(sub, a->min_rule_coverage);
+  sub.add_flag("--require-documented-changes", a->require_changes,
+               "Fail (exit 1) when a status change the documents list (model/<m>/"
+               "status_changes.def) is not reachable");
   return [a] { return Run(*a); };
 }
 
