@@ -15,6 +15,7 @@
 #include "engine/coverage_json.h"
 #include "engine/gate.h"
 #include "engine/op_trace.h"
+#include "engine/report.h"
 #include "tools/haspec/common.h"
 #include "traces/scenarios.h"
 
@@ -158,6 +159,62 @@ void WriteTrace(const std::string& path, const GateFailure<M>& f) {
   }
 }
 
+// The gate's outcome for people (--report): the counterexample as a
+// sequence diagram between haspec and the implementation, each rule broken
+// with the sentence it comes from, the coverage table.
+template <CodecMachine M>
+FailureReport GateFailureReport(const GateReport<M>& r, const GateArgs& a,
+                                const typename M::Config& config, const std::string& verdict,
+                                const std::string& details) {
+  FailureReport out;
+  out.title = "haspec gate: " + std::string(M::kName) + " vs " + r.implementation;
+  out.verdict = verdict;
+  out.facts.push_back(std::to_string(r.runs) + " run(s), " + std::to_string(r.ops) + " ops, seed " +
+                      std::to_string(a.seed) +
+                      (a.documented_only ? ", documented rules only" : ""));
+  out.coverage = &r.coverage;
+  if (!r.failure) return out;
+  const GateFailure<M>& fl = *r.failure;
+  const char* kind = fl.fit == Fit::kMismatch ? "violation" : "departure from an assumption";
+  ReportFailure f;
+  f.left = "haspec gate";
+  f.right = r.implementation;
+  f.note = std::string(kind) + ": the model allows no such answer here";
+  auto shows = [](const sut::Reply& reply) {
+    if (!reply.observation.is_null()) return ", shows " + reply.observation.dump();
+    return reply.observation_text.empty() ? std::string() : ", shows " + reply.observation_text;
+  };
+  if (fl.at_reset) {
+    f.heading = "Counterexample: the initial observation";
+    f.steps.push_back({"reset", "ready" + shows(fl.steps.front().reply), true});
+  } else {
+    f.heading = "Counterexample (" + std::to_string(fl.steps.size()) + " ops, shrunk)";
+    for (std::size_t i = 0; i < fl.steps.size(); ++i) {
+      const bool last = i + 1 == fl.steps.size();
+      f.steps.push_back({M::Show(fl.steps[i].op, config.nodes),
+                         Verdict<M>(fl.steps[i]) + (last ? shows(fl.steps[i].reply) : ""), last});
+    }
+  }
+  for (const auto& w : fl.steps.back().why)
+    f.rules.push_back(RuleEntry(RuleOf<M>(w.rule), w.detail));
+  f.details = details;
+  out.failures.push_back(std::move(f));
+  return out;
+}
+
+// Writes --report, when asked; prints where (or why not) on `os`.
+template <CodecMachine M>
+void MaybeWriteReport(const GateReport<M>& r, const GateArgs& a, const typename M::Config& config,
+                      const std::string& verdict, const std::string& details, std::ostream& os) {
+  if (a.report.empty()) return;
+  std::string err;
+  if (WriteReport(a.report, GateFailureReport<M>(r, a, config, verdict, details), err)) {
+    os << "report written to " << a.report << "\n";
+  } else {
+    os << "WARNING: " << err << "\n";
+  }
+}
+
 template <CodecMachine M>
 int Run(const GateArgs& a, const std::string& command, const GateTargetFactory& make_target) {
   auto config = cli::LoadConfig<M>(a.config);
@@ -261,6 +318,7 @@ int Run(const GateArgs& a, const std::string& command, const GateTargetFactory& 
   }
   std::cout << summary.str();
   if (!r.failure && !cli::MeetsRuleCoverage(r.coverage, a.min_rule_coverage, std::cout)) {
+    MaybeWriteReport<M>(r, a, *config, "conforms, but exercised too few rules", "", std::cout);
     std::cout << "SUMMARY: " << M::kName << " conforms, but the gate exercised too few rules\n";
     if (!a.junit.empty()) {
       WriteJUnit(a.junit, suite, "conformance", secs(), "rule coverage",
@@ -280,6 +338,7 @@ int Run(const GateArgs& a, const std::string& command, const GateTargetFactory& 
     return Code(ExitCode::kViolation);
   }
   if (!r.failure) {
+    MaybeWriteReport<M>(r, a, *config, "conforms", "", std::cout);
     std::cout << "SUMMARY: " << M::kName << " conforms"
               << (r.departures.empty() ? "" : " to the documented rules") << "\n";
     if (!a.junit.empty()) WriteJUnit(a.junit, suite, "conformance", secs(), "", "", summary.str());
@@ -293,6 +352,8 @@ int Run(const GateArgs& a, const std::string& command, const GateTargetFactory& 
           .string();
   WriteTrace<M>(artifact, f);
   const char* kind = f.fit == Fit::kMismatch ? "violation" : "assumption departure";
+  MaybeWriteReport<M>(r, a, *config, "does not conform (" + std::string(kind) + ")", text,
+                      std::cout);
   std::cout << "ERROR: " << M::kName << ": " << kind << ": " << text
             << "  counterexample written to " << artifact << "\n"
             << "  replay against the model: haspec run " << M::kName << " " << artifact
@@ -346,6 +407,13 @@ void AddGateOptions(CLI::App& sub, GateArgs& a, double* timeout) {
   cli::AddProfileFlag(sub, a.documented_only);
   cli::AddConfigOption(sub, a.config);
   cli::AddMinRuleCoverageOption(sub, a.min_rule_coverage);
+  sub.add_option("--report", a.report,
+                 "Also write the outcome for people to FILE.md (Markdown, Mermaid sequence "
+                 "diagram) or FILE.html (one self-contained page, SVG diagram): the "
+                 "counterexample, each rule broken with its source sentence, the coverage table")
+      ->check([](const std::string& v) {
+        return ReportFormatKnown(v) ? std::string() : "a report is FILE.md or FILE.html";
+      });
 }
 
 int RunGate(const GateArgs& args, const std::string& command,

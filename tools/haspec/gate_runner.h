@@ -47,6 +47,7 @@ struct GateArgs {
   bool documented_only = false;
   bool no_steer = false;
   double min_rule_coverage = 0;  // --min-rule-coverage P (tools/haspec/common.h)
+  std::string report;            // --report FILE.md|FILE.html (engine/report.h); empty: none
   std::vector<std::string> scenarios;
 };
 
