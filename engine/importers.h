@@ -81,18 +81,30 @@ std::optional<std::string> UnknownOption(const Importer<Config, Observation>& im
   return std::nullopt;
 }
 
-// "FILE:LINE: problem" (or "FILE: problem" when the error is not on a line).
-inline std::string ImportErrorMessage(const std::string& file, const ParseError& e) {
+// The line an importer's error names (its where() "line N..."), 0 if none;
+// `rest` gets what follows the number ("" mostly), or the whole where()
+// when it names no line.
+inline int ImportErrorLine(const ParseError& e, std::string* rest = nullptr) {
   const std::string& w = e.where();
   if (w.rfind("line ", 0) == 0) {
     const std::size_t end = w.find_first_not_of("0123456789", 5);
     const std::string number = w.substr(5, end == std::string::npos ? end : end - 5);
-    if (!number.empty()) {
-      const std::string rest = end == std::string::npos ? "" : w.substr(end);
-      return file + ":" + number + rest + ": " + e.problem();
+    if (!number.empty() && number.size() < 10) {
+      if (rest) *rest = end == std::string::npos ? "" : w.substr(end);
+      return std::stoi(number);
     }
   }
-  return file + ": " + (w.empty() ? "" : w + ": ") + e.problem();
+  if (rest) *rest = w;
+  return 0;
+}
+
+// "FILE:LINE: problem" (or "FILE: problem" when the error is not on a line).
+inline std::string ImportErrorMessage(const std::string& file, const ParseError& e) {
+  std::string rest;
+  if (const int line = ImportErrorLine(e, &rest); line > 0) {
+    return file + ":" + std::to_string(line) + rest + ": " + e.problem();
+  }
+  return file + ": " + (rest.empty() ? "" : rest + ": ") + e.problem();
 }
 
 // The trace v1 header line (docs/trace-format.md). `config` is written when

@@ -38,6 +38,28 @@ std::optional<int> ImportContext::Observer(const Nodes& nodes) const {
   return std::nullopt;
 }
 
+int ImportContext::RequireObserver(const Nodes& nodes, const std::string& where,
+                                   std::string_view what, std::string_view noun, int max) const {
+  std::optional<int> o;
+  try {
+    o = Observer(nodes);
+  } catch (const ParseError& e) {
+    throw ParseError("--option " + e.where(), e.problem());
+  }
+  const std::string n(noun);
+  if (!o) {
+    throw ParseError(where, "cannot tell which " + n + " " + std::string(what) +
+                                ": give --option observer=NAME or keep the file in a directory "
+                                "named after the " +
+                                n + " (" + nodes.Choices() + ")");
+  }
+  if (*o >= max) {
+    throw ParseError(where, n + " " + nodes.Name(*o) + " is beyond the model's " +
+                                std::to_string(max) + " " + n + "s");
+  }
+  return *o;
+}
+
 bool LogLineReader::Next(std::string_view& line) {
   buf_.clear();
   if (!in_.good()) return false;

@@ -65,6 +65,13 @@ struct ImportContext {
   // a directory of the file's path named after a configured node
   // ("logs/sys0/engine_A.log"), else nullopt. A bad `observer` value throws.
   std::optional<int> Observer(const Nodes& nodes) const;
+  // Observer(), required: the node (a `noun`, "system" or "cluster", of
+  // which the model holds at most `max`) whose output this is. Throws
+  // ParseError at `where` when none can be told ("cannot tell which system
+  // <what>") or it is beyond `max`; a bad `observer` option is an error at
+  // "--option observer".
+  int RequireObserver(const Nodes& nodes, const std::string& where, std::string_view what,
+                      std::string_view noun, int max) const;
 };
 
 template <class Observation>

@@ -41,27 +41,6 @@ constexpr ImportOptionInfo kSnapshotOptions[] = {
      "(default: a directory of the file's path named after a cluster)"},
 };
 
-int Observer(const ImportContext& ctx, const Nodes& nodes, const std::string& where,
-             std::string_view what) {
-  std::optional<int> o;
-  try {
-    o = ctx.Observer(nodes);
-  } catch (const ParseError& e) {
-    throw ParseError("--option " + e.where(), e.problem());
-  }
-  if (!o) {
-    throw ParseError(where, "cannot tell which cluster " + std::string(what) +
-                                ": give --option observer=NAME or keep the file in a directory "
-                                "named after the cluster (" +
-                                nodes.Choices() + ")");
-  }
-  if (*o >= kMaxClusters) {
-    throw ParseError(where, "cluster " + nodes.Name(*o) + " is beyond the model's " +
-                                std::to_string(kMaxClusters) + " clusters");
-  }
-  return *o;
-}
-
 ClusterState State(std::string_view name, const std::string& where) {
   if (auto s = kClusterStateNames.Parse(name)) return *s;
   ThrowUnknownName(where,
@@ -75,7 +54,7 @@ class EngineLogSource final : public EventSource<Observation> {
  public:
   EngineLogSource(std::istream& in, const ImportContext& ctx, const Config& config)
       : lines_(in), ctx_(ctx), nodes_(config.nodes) {
-    observer_ = Observer(ctx, nodes_, "", "wrote this log");
+    observer_ = ctx.RequireObserver(nodes_, "", "wrote this log", "cluster", kMaxClusters);
     if (const std::string* z = ctx.Option("tz")) {
       if (!IsZone(*z)) {
         throw ParseError("--option tz", "expected \"Z\" or \"+HH:MM\" / \"-HH:MM\", got \"" +
@@ -170,7 +149,8 @@ class ListingSource final : public EventSource<Observation> {
         if (b.text.find_first_not_of(" \t\n") == std::string::npos) continue;
         const std::string at = "line " + std::to_string(b.first_line);
         const int c = b.source.empty()
-                          ? Observer(ctx_, nodes_, at, "this output comes from")
+                          ? ctx_.RequireObserver(nodes_, at, "this output comes from", "cluster",
+                                                 kMaxClusters)
                           : ctx_.Node(nodes_, b.source, "line " + std::to_string(b.first_line - 1),
                                       "cluster");
         if (c >= kMaxClusters || (clusters & (1u << c))) {

@@ -29,27 +29,6 @@ constexpr ImportOptionInfo kSnapshotOptions[] = {
      "a directory of the file's path named after a system)"},
 };
 
-int Observer(const ImportContext& ctx, const Nodes& nodes, const std::string& where,
-             std::string_view what) {
-  std::optional<int> o;
-  try {
-    o = ctx.Observer(nodes);
-  } catch (const ParseError& e) {
-    throw ParseError("--option " + e.where(), e.problem());
-  }
-  if (!o) {
-    throw ParseError(where, "cannot tell which system " + std::string(what) +
-                                ": give --option observer=NAME or keep the file in a directory "
-                                "named after the system (" +
-                                nodes.Choices() + ")");
-  }
-  if (*o >= kMaxSystems) {
-    throw ParseError(where, "system " + nodes.Name(*o) + " is beyond the model's " +
-                                std::to_string(kMaxSystems) + " systems");
-  }
-  return *o;
-}
-
 SysState State(std::string_view name, const std::string& where) {
   if (auto s = kSysStateNames.Parse(name)) return *s;
   ThrowUnknownName(where,
@@ -63,7 +42,7 @@ class EngineLogSource final : public EventSource<Observation> {
  public:
   EngineLogSource(std::istream& in, const ImportContext& ctx, const Config& config)
       : lines_(in), ctx_(ctx), nodes_(config.nodes) {
-    observer_ = Observer(ctx, nodes_, "", "wrote this log");
+    observer_ = ctx.RequireObserver(nodes_, "", "wrote this log", "system", kMaxSystems);
     if (const std::string* z = ctx.Option("tz")) {
       if (!IsZone(*z)) {
         throw ParseError("--option tz", "expected \"Z\" or \"+HH:MM\" / \"-HH:MM\", got \"" +
@@ -162,7 +141,7 @@ class ListingSource final : public EventSource<Observation> {
         const std::string at = "line " + std::to_string(b.first_line);
         const int o =
             b.source.empty()
-                ? Observer(ctx_, nodes_, at, "this output comes from")
+                ? ctx_.RequireObserver(nodes_, at, "this output comes from", "system", kMaxSystems)
                 : ctx_.Node(nodes_, b.source, "line " + std::to_string(b.first_line - 1), "system");
         if (o >= kMaxSystems || (observers & (1u << o))) {
           throw ParseError(at, "a second output from " + nodes_.Name(o) + " in one snapshot");

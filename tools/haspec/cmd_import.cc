@@ -14,59 +14,22 @@
 namespace haspec::cli {
 namespace {
 
-struct Args {
-  std::string machine, format, out = "-", config;
-  std::vector<std::string> files, node_map, options;
+struct Args : ImportArgs {
+  std::string machine, out = "-", config;
+  std::vector<std::string> files;
   bool quiet = false;
 };
 
-// "NAME=VALUE" pairs into a map; false (with a message) on a bad one.
-bool Pairs(const std::vector<std::string>& in, const char* flag,
-           std::map<std::string, std::string, std::less<>>& out) {
-  for (const std::string& p : in) {
-    const std::size_t eq = p.find('=');
-    if (eq == std::string::npos || eq == 0 || eq + 1 == p.size()) {
-      std::cerr << "error: " << flag << " \"" << p << "\": expected NAME=VALUE\n";
-      return false;
-    }
-    out[p.substr(0, eq)] = p.substr(eq + 1);
-  }
-  return true;
-}
-
-// Checks the input is a readable regular file (a directory, a missing file
-// and a device are bad input, named).
-bool Readable(const std::string& file) {
-  std::error_code ec;
-  const auto st = std::filesystem::status(file, ec);
-  if (ec || !std::filesystem::exists(st)) {
-    std::cerr << "error: " << file << ": no such file\n";
-    return false;
-  }
-  if (std::filesystem::is_directory(st)) {
-    std::cerr << "error: " << file << ": is a directory, not a log file\n";
-    return false;
-  }
-  return true;
-}
-
 template <CodecMachine M>
 int Run(const Args& a) {
-  const ImporterOf<M>* imp = FindImporter<M>(a.format);
-  if (!imp) {
-    std::cerr << "error: " << M::kName << " has no format \"" << a.format
-              << "\" (formats: " << ImporterChoices<M>() << ")\n";
-    return Code(ExitCode::kUsage);
-  }
   ImportContext base;
-  if (!Pairs(a.options, "--option", base.options) ||
-      !Pairs(a.node_map, "--node-map", base.node_map)) {
+  if (!ImportContextOf(a, base)) return Code(ExitCode::kUsage);
+  if (a.formats.size() != 1) {
+    std::cerr << "error: --format: give exactly one (formats: " << ImporterChoices<M>() << ")\n";
     return Code(ExitCode::kUsage);
   }
-  if (auto bad = UnknownOption(*imp, base)) {
-    std::cerr << "error: " << *bad << "\n";
-    return Code(ExitCode::kUsage);
-  }
+  const ImporterOf<M>* imp = ImporterFor<M>(a.formats.front(), base);
+  if (!imp) return Code(ExitCode::kUsage);
   auto config = LoadConfig<M>(a.config);
   if (!config) return Code(ExitCode::kBadInput);
 
@@ -95,7 +58,10 @@ int Run(const Args& a) {
   for (const std::string& f : a.files) source += (source.empty() ? "" : ", ") + f;
   WriteTraceHeader<M>(out, source, a.config.empty() ? nullptr : &*config);
   for (const std::string& f : a.files) {
-    if (!Readable(f)) return fail();
+    if (const std::string bad = UnreadableFile(f); !bad.empty()) {
+      std::cerr << "error: " << f << ": " << bad << "\n";
+      return fail();
+    }
     std::ifstream in(f, std::ios::binary);
     if (!in) {
       std::cerr << "error: " << f << ": cannot open\n";
@@ -138,46 +104,19 @@ int Run(const Args& a) {
   return 0;
 }
 
-// Every machine's formats and their options, from the registry.
-std::string FormatsHelp() {
-  std::ostringstream s;
-  s << "Formats (docs/replay.md, \"Importers\"):\n";
-  ForEachMachine([&]<Machine M>() {
-    for (const auto& imp : ImportersOf<M>()) {
-      s << "  " << M::kName << " --format " << imp.name << "\n      " << imp.description << "\n";
-      for (const ImportOptionInfo& o : imp.options) {
-        s << "      --option " << o.name << "=...  " << o.help << "\n";
-      }
-    }
-  });
-  return s.str();
-}
-
 std::function<int()> Declare(CLI::App& sub) {
   auto a = std::make_shared<Args>();
-  sub.add_option("MACHINE", a->machine, "Machine name (see `haspec machines`)")
-      ->required()
-      ->check(MachineValidator());
+  AddMachineArgument(sub, a->machine);
   sub.add_option("FILE", a->files,
                  "Input files, read in the order given (one trace; for one log per node, import "
                  "each and let replay merge them)")
       ->required();
-  sub.add_option("--format", a->format, "The importer (listed below)")->required();
+  AddImportOptions(sub, *a, "The importer (listed below)");
+  sub.get_option("--format")->required();
   sub.add_option("-o,--out", a->out, "The trace to write ('-': standard output)");
-  sub.add_option("--node-map", a->node_map,
-                 "LOG=CONFIG: the node the source calls LOG is CONFIG in the configuration "
-                 "(repeatable)")
-      ->allow_extra_args(false);
-  sub.add_option("--option", a->options, "NAME=VALUE: an option of the format (repeatable)")
-      ->allow_extra_args(false);
   sub.add_flag("-q,--quiet", a->quiet, "No per-file summary on standard error");
   AddConfigOption(sub, a->config);
-  sub.footer(FormatsHelp());
-  return [a] {
-    int rc = 0;
-    VisitMachine(a->machine, [&]<Machine M>() { rc = Run<M>(*a); });
-    return rc;
-  };
+  return [a] { return OnMachine(a->machine, [&]<Machine M>() { return Run<M>(*a); }); };
 }
 
 const RegisterCommand kReg{

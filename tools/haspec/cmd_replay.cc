@@ -18,11 +18,12 @@
 namespace haspec::cli {
 namespace {
 
-struct Args : ReplayArgs {
+struct Args : ReplayArgs, ImportArgs {
   std::vector<std::string> files, clusters;
   std::string junit;
   bool each = false;
   int jobs = 1;
+  double min_rule_coverage = 0;
 };
 
 std::string XmlEscape(const std::string& s) {
@@ -49,36 +50,87 @@ std::string XmlEscape(const std::string& s) {
   return out;
 }
 
+// The files of a --cluster DIR: its traces (*.jsonl), or, with a --format
+// other than trace, every regular file below it (logs kept per node, as in
+// DIR/node1/engine_A.log) but traces, configurations (*.json) and hidden
+// files; sorted by path.
+std::vector<std::string> ClusterFiles(const std::string& dir, bool raw, std::error_code& ec) {
+  std::vector<std::string> files;
+  namespace fs = std::filesystem;
+  for (auto it = fs::recursive_directory_iterator(dir, ec); !ec && it != fs::end(it);
+       it.increment(ec)) {
+    const fs::path& p = it->path();
+    const std::string name = p.filename().string();
+    if (!raw) {
+      if (it.depth() == 0 && p.extension() == ".jsonl") files.push_back(p.string());
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (!name.empty() && name.front() == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file() && p.extension() != ".jsonl" && p.extension() != ".json") {
+      files.push_back(p.string());
+    }
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
 // The clusters to replay: the FILEs as one cluster (or one each with
-// --each), then each --cluster DIR (its *.jsonl files, sorted by name).
-std::vector<std::vector<std::string>> ClustersOf(const Args& a, int& rc) {
-  std::vector<std::vector<std::string>> out;
+// --each), then each --cluster DIR. Each file's format: the one --format
+// for all, or one --format per FILE in order.
+std::vector<std::vector<InputFile>> ClustersOf(const Args& a, int& rc) {
+  std::vector<std::vector<InputFile>> out;
+  auto format_of = [&](std::size_t i) {
+    return a.formats.empty() ? std::string() : a.formats[a.formats.size() == 1 ? 0 : i];
+  };
+  std::vector<InputFile> given;
+  for (std::size_t i = 0; i < a.files.size(); ++i) given.push_back({a.files[i], format_of(i)});
   if (a.each) {
-    for (const auto& f : a.files) out.push_back({f});
-  } else if (!a.files.empty()) {
-    out.push_back(a.files);
+    for (auto& f : given) out.push_back({f});
+  } else if (!given.empty()) {
+    out.push_back(given);
   }
   for (const auto& dir : a.clusters) {
-    std::vector<std::string> files;
+    const std::string format = format_of(0);
     std::error_code ec;
-    for (const auto& e : std::filesystem::directory_iterator(dir, ec)) {
-      if (e.path().extension() == ".jsonl") files.push_back(e.path().string());
-    }
+    std::vector<std::string> files = ClusterFiles(dir, !IsTraceFormat(format), ec);
     if (ec) {
       std::cerr << "error: " << dir << ": cannot list the cluster directory: " << ec.message()
                 << "\n";
       rc = Code(ExitCode::kBadInput);
       continue;
     }
-    std::sort(files.begin(), files.end());
     if (files.empty()) {
-      std::cerr << "error: " << dir << ": no *.jsonl trace in the cluster directory\n";
+      std::cerr << "error: " << dir << ": "
+                << (IsTraceFormat(format) ? "no *.jsonl trace" : "no input file")
+                << " in the cluster directory\n";
       rc = Code(ExitCode::kBadInput);
       continue;
     }
-    out.push_back(std::move(files));
+    std::vector<InputFile> cluster;
+    for (auto& f : files) cluster.push_back({std::move(f), format});
+    out.push_back(std::move(cluster));
   }
   return out;
+}
+
+// The --format values are importers of M (or "trace"), one for all inputs
+// or one per FILE; false with the usage error printed.
+template <CodecMachine M>
+bool FormatsUsable(const Args& a) {
+  if (a.formats.size() > 1 && (a.formats.size() != a.files.size() || !a.clusters.empty())) {
+    std::cerr << "error: --format: give one for every input, or one per FILE in order ("
+              << a.formats.size() << " given for " << a.files.size() << " FILE(s)"
+              << (a.clusters.empty() ? "" : " and --cluster") << ")\n";
+    return false;
+  }
+  for (const auto& f : a.formats) {
+    if (!IsTraceFormat(f) && !ImporterFor<M>(f, a.import)) return false;
+  }
+  return true;
 }
 
 // Worst first: a violation (1) over unreadable input (3) over a pass.
@@ -89,6 +141,7 @@ int Combine(int a, int b) {
 
 template <CodecMachine M>
 int Run(const Args& a) {
+  if (!FormatsUsable<M>(a)) return Code(ExitCode::kUsage);
   int rc = 0;
   auto clusters = ClustersOf(a, rc);
   if (clusters.empty()) {
@@ -139,6 +192,14 @@ int Run(const Args& a) {
     rc = Combine(rc, r.exit_code);
     failing += r.exit_code != 0;
   }
+  if (a.coverage) {
+    Coverage all = NewCoverage<M>();
+    for (const auto& r : results) all.Merge(r.coverage);
+    if (!MeetsRuleCoverage(all, a.min_rule_coverage, std::cout)) {
+      rc = Combine(rc, Code(ExitCode::kViolation));
+    }
+  }
+  if (!a.report.empty()) WriteReplayReport<M>(a.report, results, rc, std::cout);
   if (clusters.size() > 1) {
     std::cout << "SUMMARY: " << clusters.size() << " cluster(s), " << failing
               << " not conforming or not readable (exit " << rc << ")\n";
@@ -169,12 +230,13 @@ int Run(const Args& a) {
 
 std::function<int()> Declare(CLI::App& sub) {
   auto a = std::make_shared<Args>();
-  sub.add_option("MACHINE", a->machine, "Machine name (see `haspec machines`)")
-      ->required()
-      ->check(MachineValidator());
+  AddMachineArgument(sub, a->machine);
   sub.add_option("FILE", a->files,
-                 "Trace files (docs/trace-format.md) of ONE cluster, merged by timestamp "
-                 "(--each: one cluster per file)");
+                 "Trace files (docs/trace-format.md), or raw logs with --format, of ONE "
+                 "cluster, merged by timestamp (--each: one cluster per file)");
+  AddImportOptions(sub, *a,
+                   "Read the inputs with this importer (listed below; \"trace\": a trace "
+                   "file): one for every input, or one per FILE in order");
   sub.add_option("--cluster", a->clusters,
                  "A directory holding one cluster's traces (*.jsonl, merged); repeatable, one "
                  "cluster each")
@@ -188,10 +250,7 @@ std::function<int()> Declare(CLI::App& sub) {
   AddProfileFlag(sub, a->documented_only);
   AddConfigOption(sub, a->config);
   sub.add_option("--junit", a->junit, "Write a JUnit XML report (one test case per cluster)");
-  sub.add_option("--hidden", a->hidden,
-                 "Hidden steps (ops nobody logged) tried before an event the set does not "
-                 "explain")
-      ->check(CLI::Range(0, 8));
+  AddHiddenOption(sub, a->hidden);
   sub.add_option("--hidden-commands", a->hidden_commands,
                  "Whether commands nobody logged may be hidden steps: auto (until the trace "
                  "logs a command), yes or no; events and completions always may")
@@ -209,13 +268,15 @@ std::function<int()> Declare(CLI::App& sub) {
                "Start from every reachable state (a log that begins mid-life), not the "
                "initial state");
   sub.add_flag("-q,--quiet", a->quiet, "Print only failures and summaries");
+  AddMinRuleCoverageOption(sub, a->min_rule_coverage);
+  AddReplayReportOption(sub, a->report);
   sub.add_flag("--check-directives", a->check_directives,
                "Pass only when the first failure is the one a '# expect-violation: RULE' "
                "(departure, drift, bad-input) comment of the trace states");
   return [a] {
-    int rc = 0;
-    VisitMachine(a->machine, [&]<Machine M>() { rc = Run<M>(*a); });
-    return rc;
+    if (!ImportContextOf(*a, a->import)) return Code(ExitCode::kUsage);
+    a->coverage = a->min_rule_coverage > 0 || !a->report.empty();
+    return OnMachine(a->machine, [&]<Machine M>() { return Run<M>(*a); });
   };
 }
 

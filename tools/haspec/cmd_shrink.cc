@@ -198,21 +198,14 @@ int Run(const Args& a) {
 
 std::function<int()> Declare(CLI::App& sub) {
   auto a = std::make_shared<Args>();
-  sub.add_option("MACHINE", a->machine, "Machine name (see `haspec machines`)")
-      ->required()
-      ->check(MachineValidator());
+  AddMachineArgument(sub, a->machine);
   sub.add_option("TRACE", a->trace, "A trace that fails `haspec replay`")->required();
   sub.add_option("-o,--out", a->out, "Where to write the minimal trace")->required();
   AddProfileFlag(sub, a->documented_only);
   AddConfigOption(sub, a->config);
-  sub.add_option("--hidden", a->hidden, "Hidden steps, as for haspec replay")
-      ->check(CLI::Range(0, 8));
+  AddHiddenOption(sub, a->hidden);
   sub.add_option("--max-tests", a->max_tests, "Most replays tried");
-  return [a] {
-    int rc = 0;
-    VisitMachine(a->machine, [&]<Machine M>() { rc = Run<M>(*a); });
-    return rc;
-  };
+  return [a] { return OnMachine(a->machine, [&]<Machine M>() { return Run<M>(*a); }); };
 }
 
 const RegisterCommand kReg{

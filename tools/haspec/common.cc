@@ -1,6 +1,8 @@
 #include "tools/haspec/common.h"
 
 #include <cstdio>
+#include <filesystem>
+#include <sstream>
 
 namespace haspec::cli {
 
@@ -8,6 +10,73 @@ std::string MachineNames() {
   std::string out;
   ForEachMachine([&]<Machine M>() { out += (out.empty() ? "" : ", ") + std::string(M::kName); });
   return out;
+}
+
+CLI::Option* AddMachineArgument(CLI::App& sub, std::string& machine) {
+  return sub.add_option("MACHINE", machine, "Machine name (see `haspec machines`)")
+      ->required()
+      ->check(MachineValidator());
+}
+
+CLI::Option* AddHiddenOption(CLI::App& sub, int& hidden) {
+  return sub
+      .add_option("--hidden", hidden,
+                  "Hidden steps (ops nobody logged) tried before an event the set of consistent "
+                  "states does not explain")
+      ->check(CLI::Range(0, 8));
+}
+
+void AddImportOptions(CLI::App& sub, ImportArgs& a, const std::string& format_help) {
+  sub.add_option("--format", a.formats, format_help)->allow_extra_args(false);
+  sub.add_option("--node-map", a.node_map,
+                 "LOG=CONFIG: the node the source calls LOG is CONFIG in the configuration "
+                 "(repeatable)")
+      ->allow_extra_args(false);
+  sub.add_option("--option", a.options, "NAME=VALUE: an option of the format (repeatable)")
+      ->allow_extra_args(false);
+  sub.footer(FormatsHelp());
+}
+
+namespace {
+// "NAME=VALUE" pairs into a map; false (with a message) on a bad one.
+bool Pairs(const std::vector<std::string>& in, const char* flag,
+           std::map<std::string, std::string, std::less<>>& out) {
+  for (const std::string& p : in) {
+    const std::size_t eq = p.find('=');
+    if (eq == std::string::npos || eq == 0 || eq + 1 == p.size()) {
+      std::cerr << "error: " << flag << " \"" << p << "\": expected NAME=VALUE\n";
+      return false;
+    }
+    out[p.substr(0, eq)] = p.substr(eq + 1);
+  }
+  return true;
+}
+}  // namespace
+
+bool ImportContextOf(const ImportArgs& a, ImportContext& ctx) {
+  return Pairs(a.options, "--option", ctx.options) && Pairs(a.node_map, "--node-map", ctx.node_map);
+}
+
+std::string UnreadableFile(const std::string& file) {
+  std::error_code ec;
+  const auto st = std::filesystem::status(file, ec);
+  if (ec || !std::filesystem::exists(st)) return "no such file";
+  if (std::filesystem::is_directory(st)) return "is a directory, not a log file";
+  return "";
+}
+
+std::string FormatsHelp() {
+  std::ostringstream s;
+  s << "Formats (docs/replay.md, \"Importers\"):\n";
+  ForEachMachine([&]<Machine M>() {
+    for (const auto& imp : ImportersOf<M>()) {
+      s << "  " << M::kName << " --format " << imp.name << "\n      " << imp.description << "\n";
+      for (const ImportOptionInfo& o : imp.options) {
+        s << "      --option " << o.name << "=...  " << o.help << "\n";
+      }
+    }
+  });
+  return s.str();
 }
 
 int UnknownMachine(const std::string& name) {

@@ -9,9 +9,11 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "engine/coverage.h"
 #include "engine/exit_codes.h"
+#include "engine/importers.h"
 #include "model/core/parse_error.h"
 #include "model/registry.h"
 
@@ -22,6 +24,21 @@ using nlohmann::json;
 inline int Code(ExitCode c) { return static_cast<int>(c); }
 
 std::string MachineNames();
+
+// The MACHINE argument every per-machine subcommand starts with.
+CLI::Option* AddMachineArgument(CLI::App& sub, std::string& machine);
+
+// Runs `run.template operator()<M>()` for the machine named `machine` (already
+// checked by MachineValidator) and returns its exit code.
+template <class F>
+int OnMachine(const std::string& machine, F&& run) {
+  int rc = 0;
+  VisitMachine(machine, [&]<Machine M>() { rc = run.template operator()<M>(); });
+  return rc;
+}
+
+// --hidden K, with one help text (replay, shrink).
+CLI::Option* AddHiddenOption(CLI::App& sub, int& hidden);
 
 // Prints the error for an unknown machine and returns the usage exit code.
 int UnknownMachine(const std::string& name);
@@ -50,6 +67,40 @@ CLI::Option* AddMinRuleCoverageOption(CLI::App& sub, double& percent);
 // line naming the rule coverage reached and every rule missed, for the
 // caller to exit with ExitCode::kViolation.
 bool MeetsRuleCoverage(const Coverage& c, double percent, std::ostream& out);
+
+// The importer options `haspec import` and `haspec replay` share: --format,
+// --option NAME=VALUE, --node-map LOG=CONFIG (engine/importers.h).
+struct ImportArgs {
+  std::vector<std::string> formats;
+  std::vector<std::string> options, node_map;
+};
+// `format_help` says how many --format values the command takes.
+void AddImportOptions(CLI::App& sub, ImportArgs& a, const std::string& format_help);
+// The importer context of the options; false, with the error printed, on a
+// NAME=VALUE pair that is not one.
+bool ImportContextOf(const ImportArgs& a, ImportContext& ctx);
+// "" when `file` can be opened as an input file, else the problem ("no such
+// file", "is a directory, not a log file").
+std::string UnreadableFile(const std::string& file);
+// Every machine's formats and their options, from the registry (--help).
+std::string FormatsHelp();
+
+// The importer named `format` that takes every option of `ctx`, or nullptr
+// with the usage error printed (callers exit with ExitCode::kUsage).
+template <Machine M>
+const ImporterOf<M>* ImporterFor(const std::string& format, const ImportContext& ctx) {
+  const ImporterOf<M>* imp = FindImporter<M>(format);
+  if (!imp) {
+    std::cerr << "error: " << M::kName << " has no format \"" << format
+              << "\" (formats: " << ImporterChoices<M>() << ")\n";
+    return nullptr;
+  }
+  if (auto bad = UnknownOption(*imp, ctx)) {
+    std::cerr << "error: " << *bad << "\n";
+    return nullptr;
+  }
+  return imp;
+}
 
 // Reads a machine configuration from a JSON file (or the default when
 // `path` is empty). On error prints "error: FILE: problem" and returns

@@ -8,24 +8,29 @@
 // everything), so untimed events keep their place in their file. The next
 // event is the smallest key among the files' next events; ties go to the
 // file given first. Within a file, order is always the file's own. With
-// skew > 0, an event that fails is tried once more after the next event of
-// another file when their timestamps are at most `skew` apart (their order
-// across two clocks is not known).
+// skew > 0, an event that fails is tried again in every order of the events
+// of other files within `skew` of it (their order across two clocks is not
+// known; see kSkewBack).
 #ifndef HASPEC_TOOLS_HASPEC_REPLAY_DRIVER_H_
 #define HASPEC_TOOLS_HASPEC_REPLAY_DRIVER_H_
 
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <optional>
 #include <ostream>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "engine/coverage.h"
 #include "engine/exit_codes.h"
 #include "engine/replay.h"
 #include "engine/trace.h"
 #include "tools/haspec/common.h"
+#include "tools/haspec/replay_inputs.h"
+#include "tools/haspec/replay_report.h"
 #include "tools/haspec/trace_config.h"
 
 namespace haspec::cli {
@@ -38,7 +43,10 @@ struct ReplayArgs {
   bool from_any_state = false;
   std::size_t max_states = 10'000;
   std::size_t max_line_bytes = std::size_t{1} << 20;
-  double skew = 0;  // seconds
+  double skew = 0;        // seconds
+  bool coverage = false;  // record rule coverage (--min-rule-coverage)
+  ImportContext import;   // --option and --node-map, for files read by an importer
+  std::string report;     // --report FILE.md|FILE.html (tools/haspec/replay_report.h)
 };
 
 struct FileSummary {
@@ -53,6 +61,8 @@ struct ClusterResult {
   std::string first_failure;  // the first failing finding's headline, "" if none
   std::vector<FileSummary> files;
   std::size_t events = 0;
+  Coverage coverage;                    // filled when ReplayArgs::coverage
+  std::optional<ReportFailure> report;  // the first failure, for --report
 };
 
 namespace replay_internal {
@@ -118,44 +128,123 @@ void Print(std::ostream& os, const ReplayFinding<M>& f, bool fails) {
   }
 }
 
-// A file's reader and its next item.
+// A file's reader, its next item and the items read ahead of it (for
+// --skew).
 template <CodecMachine M>
 struct Source {
-  std::unique_ptr<TraceReader<M>> reader;
+  std::unique_ptr<InputReader<M>> reader;
   std::size_t index = 0;
   TraceItem<M> item;
   bool has = false;
   std::int64_t key = std::numeric_limits<std::int64_t>::min();  // of the item
   std::int64_t last_t = std::numeric_limits<std::int64_t>::min();
+  std::deque<std::pair<TraceItem<M>, std::int64_t>> ahead;  // read, after `item`
 
   void Advance() {
-    has = reader->Next(item);
-    if (!has) return;
-    if (!item.bad && item.event.t) last_t = *item.event.t;
-    key = last_t;
+    if (!ahead.empty()) {
+      item = std::move(ahead.front().first);
+      key = ahead.front().second;
+      ahead.pop_front();
+      has = true;
+      return;
+    }
+    has = Read(item, key);
+  }
+  // The k-th item after the current one (k >= 1) and its key, read ahead
+  // as needed; nullptr past the end.
+  std::pair<TraceItem<M>, std::int64_t>* Ahead(std::size_t k) {
+    while (ahead.size() < k) {
+      std::pair<TraceItem<M>, std::int64_t> p;
+      if (!Read(p.first, p.second)) return nullptr;
+      ahead.push_back(std::move(p));
+    }
+    return &ahead[k - 1];
+  }
+
+ private:
+  bool Read(TraceItem<M>& it, std::int64_t& k) {
+    if (!reader->Next(it)) return false;
+    if (!it.bad && it.event.t) last_t = *it.event.t;
+    k = last_t;
+    return true;
   }
 };
+
+// --skew: the clocks of two files may differ by up to the skew, so events
+// of different files whose times lie within it may have happened in any
+// order. When an event fails, the window around it is tried in every order
+// that keeps each file's own order: the events applied just before it
+// (at most kSkewBack, each at most `skew` earlier) and the pending events
+// of the other files (at most kSkewAhead, each at most `skew` later). The
+// first order in which every event of the window fits is taken; the search
+// feeds at most kSkewBudget events.
+inline constexpr std::size_t kSkewBack = 4, kSkewAhead = 4, kSkewBudget = 4096;
+
+// An event applied, with the replayer as it was before it (for --skew).
+template <CodecMachine M>
+struct Applied {
+  Replayer<M> before;
+  TraceEvent<M> event;
+  std::string where;
+  std::size_t file = 0;
+  std::int64_t key = 0;
+};
+
+// An event of a --skew window.
+template <CodecMachine M>
+struct WindowEvent {
+  const TraceEvent<M>* event = nullptr;
+  std::string where;
+  std::size_t file = 0;
+};
+
+// Depth-first over the orders of `seqs` (one sequence per file, each kept
+// in order); true with `order` and `out` when every event fits.
+template <CodecMachine M>
+bool FitOrder(const Replayer<M>& at, std::vector<std::vector<WindowEvent<M>>>& seqs,
+              std::vector<std::size_t>& pos, std::size_t left, std::size_t& budget,
+              std::vector<const WindowEvent<M>*>& order, std::optional<Replayer<M>>& out) {
+  if (left == 0) {
+    out.emplace(at);
+    return true;
+  }
+  for (std::size_t f = 0; f < seqs.size(); ++f) {
+    if (pos[f] == seqs[f].size()) continue;
+    if (budget == 0) return false;
+    --budget;
+    const WindowEvent<M>& w = seqs[f][pos[f]];
+    Replayer<M> next = at;
+    auto g = next.Feed(*w.event, w.where);
+    if (g && (g->kind == FindingKind::kViolation || g->kind == FindingKind::kDeparture)) continue;
+    ++pos[f];
+    order.push_back(&w);
+    if (FitOrder(next, seqs, pos, left - 1, budget, order, out)) return true;
+    order.pop_back();
+    --pos[f];
+  }
+  return false;
+}
 
 }  // namespace replay_internal
 
 // Replays one cluster (its files merged) and prints to `os`.
 template <CodecMachine M>
-ClusterResult ReplayCluster(const ReplayArgs& a, const std::vector<std::string>& files,
+ClusterResult ReplayCluster(const ReplayArgs& a, const std::vector<InputFile>& files,
                             std::ostream& os) {
   using namespace replay_internal;
   ClusterResult res;
-  res.name = Join(files, ",");
+  for (const auto& f : files) res.name += (res.name.empty() ? "" : ",") + f.path;
   std::vector<Source<M>> sources;
   bool bad_input = false, failed = false, stop = false;
   ReaderOptions ropt;
   ropt.max_line_bytes = a.max_line_bytes;
-  for (const auto& path : files) {
+  for (const auto& file : files) {
     FileSummary fs;
-    fs.path = path;
+    fs.path = file.path;
     res.files.push_back(fs);
     try {
       Source<M> s;
-      s.reader = std::make_unique<TraceReader<M>>(path, ropt);
+      s.reader = OpenInput<M>(file, ropt, a.import);
       s.index = res.files.size() - 1;
       sources.push_back(std::move(s));
     } catch (const InputError& e) {
@@ -194,7 +283,7 @@ ClusterResult ReplayCluster(const ReplayArgs& a, const std::vector<std::string>&
   std::vector<TraceDirective> directives;
   for (auto& s : sources) {
     try {
-      s.reader->Start(config->nodes);
+      s.reader->Start(*config);
     } catch (const InputError& e) {
       os << "ERROR: " << e.what() << "\n";
       res.exit_code = Code(ExitCode::kBadInput);
@@ -211,6 +300,7 @@ ClusterResult ReplayCluster(const ReplayArgs& a, const std::vector<std::string>&
                                                     : ReplayOptions::Commands::kAuto;
   opt.max_states = a.max_states;
   opt.from_any_state = a.from_any_state;
+  if (!a.report.empty()) opt.context = kReportContext;  // the report's sequence diagram
   Replayer<M> replayer(*config, opt);
   std::optional<ReplayFinding<M>> first;  // the first failing finding
   const auto skew = static_cast<std::int64_t>(a.skew * 1e6);
@@ -247,11 +337,86 @@ ClusterResult ReplayCluster(const ReplayArgs& a, const std::vector<std::string>&
     if (fails && !first) first = f;
     if (fails && !a.keep_going) stop = true;
   };
+  // --min-rule-coverage: what the logged events exercised, on one state of
+  // the set (the first), as the gate records a run: an op's deciding rule
+  // and refusals from the state before it, then the premises and
+  // advisories of the state after it. Hidden steps are not recorded.
+  res.coverage = NewCoverage<M>();
+  std::optional<CoverageRecorder<M>> rec;
+  if (a.coverage) rec.emplace(res.coverage);
+  auto record = [&](const std::optional<typename M::State>& m0, const TraceEvent<M>& ev) {
+    if (m0) {
+      const auto o = M::Step(*m0, ev.ops.front());
+      Scratch<typename M::RuleId> refusals;
+      M::Refusals(*m0, ev.ops.front(), *refusals);
+      rec->OnStep(*m0, o, &*refusals);
+    }
+    if (!replayer.set().empty()) rec->OnState(replayer.set().members().front().state);
+  };
+  std::deque<Applied<M>> history;  // --skew: the last events applied, in order
+  // --skew: the window around the failing event of `s` tried in every order
+  // (see kSkewBack); on success the replayer holds the result, the events of
+  // other files taken are consumed, and a note says the order.
+  auto reorder = [&](const Replayer<M>& before_e, Source<M>& s, const std::string& where) {
+    const std::int64_t t = *s.item.event.t;
+    std::size_t back = 0;
+    while (back < history.size() && back < kSkewBack &&
+           history[history.size() - 1 - back].key >= t - skew) {
+      ++back;
+    }
+    std::vector<std::vector<WindowEvent<M>>> seqs(sources.size());
+    std::size_t count = 0;
+    for (std::size_t i = history.size() - back; i < history.size(); ++i) {
+      seqs[history[i].file].push_back({&history[i].event, history[i].where, history[i].file});
+      ++count;
+    }
+    seqs[s.index].push_back({&s.item.event, where, s.index});
+    ++count;
+    std::vector<std::pair<Source<M>*, std::size_t>> taken;  // other files' events in the window
+    std::size_t ahead = 0;
+    for (auto& o : sources) {
+      if (&o == &s || !o.has) continue;
+      std::size_t k = 0;
+      for (; ahead < kSkewAhead; ++k) {
+        auto* p = k == 0 ? nullptr : o.Ahead(k);
+        const TraceItem<M>* it = k == 0 ? &o.item : p ? &p->first : nullptr;
+        const std::int64_t key = k == 0 ? o.key : p ? p->second : 0;
+        if (!it || it->bad || !it->event.drift.empty() || key > t + skew) break;
+        seqs[o.index].push_back(
+            {&it->event, o.reader->path() + ":" + std::to_string(it->line), o.index});
+        ++ahead;
+      }
+      if (k > 0) taken.push_back({&o, k});
+    }
+    count += ahead;
+    if (count < 2) return false;
+    const Replayer<M>& base = back > 0 ? history[history.size() - back].before : before_e;
+    std::vector<std::size_t> pos(seqs.size(), 0);
+    std::size_t budget = kSkewBudget;
+    std::vector<const WindowEvent<M>*> order;
+    std::optional<Replayer<M>> result;
+    if (!FitOrder(base, seqs, pos, count, budget, order, result)) return false;
+    os << "note: taken in the order";
+    for (const auto* w : order) os << " " << w->where;
+    os << " (events of different files within --skew of each other)\n";
+    replayer = std::move(*result);
+    for (auto& [o, k] : taken) {
+      for (std::size_t i = 0; i < k; ++i) {
+        FileSummary& ofs = res.files[o->index];
+        ++ofs.events;
+        ++res.events;
+        (o->item.event.ops.empty() ? ofs.snapshots : ofs.ops)++;
+        o->Advance();
+      }
+    }
+    return true;
+  };
   while (!stop) {
     Source<M>* s = pick();
     if (!s) break;
     FileSummary& fs = res.files[s->index];
-    const std::string where = s->reader->path() + ":" + std::to_string(s->item.line);
+    const std::string where =
+        s->reader->path() + (s->item.line > 0 ? ":" + std::to_string(s->item.line) : "");
     if (s->item.bad) {
       report(replayer.BadLine(s->item.event, where, s->item.problem), fs);
       s->Advance();
@@ -260,39 +425,30 @@ ClusterResult ReplayCluster(const ReplayArgs& a, const std::vector<std::string>&
     ++fs.events;
     ++res.events;
     (s->item.event.ops.empty() ? fs.snapshots : fs.ops)++;
-    // Two clocks: keep a copy to try the other order if this event fails.
-    std::optional<Replayer<M>> saved;
-    Source<M>* other = nullptr;
-    if (skew > 0 && s->item.event.t) {
-      for (auto& o : sources) {
-        if (&o == s || !o.has || o.item.bad || !o.item.event.t) continue;
-        if (*o.item.event.t - *s->item.event.t <= skew && (!other || o.key < other->key)) {
-          other = &o;
-        }
-      }
-      if (other) saved.emplace(replayer);
+    // Two clocks: keep the replayer before the event, to try other orders
+    // within the skew window if it fails.
+    std::optional<Replayer<M>> before;
+    if (skew > 0 && s->item.event.t) before.emplace(replayer);
+    std::optional<typename M::State> m0;  // coverage: a state the op applies to
+    if (rec && !s->item.event.ops.empty() && !replayer.set().empty()) {
+      m0 = replayer.set().members().front().state;
     }
     auto f = replayer.Feed(s->item.event, where);
-    if (f && other && (f->kind == FindingKind::kViolation || f->kind == FindingKind::kDeparture)) {
-      Replayer<M> trial = std::move(*saved);
-      const std::string other_where =
-          other->reader->path() + ":" + std::to_string(other->item.line);
-      auto g = trial.Feed(other->item.event, other_where);
-      auto h = g ? g : trial.Feed(s->item.event, where);
-      if (!g && !h) {
-        // Both explained in the other order: take it.
-        os << "note: " << other_where << " taken before " << where
-           << " (within --skew of each other)\n";
-        replayer = std::move(trial);
-        FileSummary& ofs = res.files[other->index];
-        ++ofs.events;
-        ++res.events;
-        (other->item.event.ops.empty() ? ofs.snapshots : ofs.ops)++;
-        other->Advance();
-        f.reset();
-      }
+    if (rec && !f) record(m0, s->item.event);
+    bool reordered = false;
+    if (f && before && (f->kind == FindingKind::kViolation || f->kind == FindingKind::kDeparture)) {
+      reordered = reorder(*before, *s, where);
+      if (reordered) f.reset();
     }
     if (f) report(*f, fs);
+    if (skew > 0) {
+      if (f || reordered || !before || !s->item.event.drift.empty()) {
+        history.clear();
+      } else {
+        history.push_back({std::move(*before), s->item.event, where, s->index, s->key});
+        if (history.size() > kSkewBack) history.pop_front();
+      }
+    }
     s->Advance();
   }
   if (res.events == 0 && !bad_input) {
@@ -317,6 +473,7 @@ ClusterResult ReplayCluster(const ReplayArgs& a, const std::vector<std::string>&
     res.exit_code = Code(ExitCode::kBadInput);
   }
   if (first) res.first_failure = Headline(*first);
+  if (first && !a.report.empty()) res.report = ReplayReportFailure<M>(*first, res.name);
   os << "SUMMARY: " << files.size() << " file(s), " << res.events << " event(s); hidden steps "
      << "assumed before " << replayer.hidden_used() << " event(s) (up to " << a.hidden
      << " each); at most " << replayer.max_set_size() << " consistent state(s)"

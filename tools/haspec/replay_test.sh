@@ -97,7 +97,63 @@ expect 1 'b.jsonl:1: violation' -- "$haspec" replay vcs-system --hidden 0 "$dir/
 printf '{"t": "2025-01-12T09:59:59Z", "op": "join", "sys": "sys0", "expect": "VCS-TR-JOIN-CURRENT"}\n' \
   >"$dir/b.jsonl"
 expect 1 'violation' -- "$haspec" replay vcs-system --hidden 0 "$dir/a.jsonl" "$dir/b.jsonl"
-expect 0 'taken before' -- "$haspec" replay vcs-system --hidden 0 --skew 2 "$dir/a.jsonl" "$dir/b.jsonl"
+expect 0 'taken in the order .*a.jsonl:1 .*b.jsonl:1' -- \
+  "$haspec" replay vcs-system --hidden 0 --skew 2 "$dir/a.jsonl" "$dir/b.jsonl"
+# Two swaps: b's discover (stamped first) belongs after both of a's events.
+printf '%s\n' '{"t": "2025-01-12T10:00:00Z", "op": "hastart", "sys": "sys0", "result": "accepted"}' \
+  '{"t": "2025-01-12T10:00:01Z", "op": "join", "sys": "sys0", "result": "accepted"}' >"$dir/a2.jsonl"
+printf '{"t": "2025-01-12T09:59:59Z", "op": "discover", "sys": "sys0", "expect": "VCS-TR-DISCOVER-LOCAL-BUILD"}\n' \
+  >"$dir/b2.jsonl"
+expect 1 'b2.jsonl:1: violation' -- "$haspec" replay vcs-system --hidden 0 "$dir/a2.jsonl" "$dir/b2.jsonl"
+expect 0 'taken in the order .*a2.jsonl:1 .*a2.jsonl:2 .*b2.jsonl:1' -- \
+  "$haspec" replay vcs-system --hidden 0 --skew 3 "$dir/a2.jsonl" "$dir/b2.jsonl"
+# Outside the window (3 s apart, skew 1): the failure stands.
+expect 1 'b2.jsonl:1: violation' -- \
+  "$haspec" replay vcs-system --hidden 0 --skew 1 "$dir/a2.jsonl" "$dir/b2.jsonl"
+# Backwards: a's snapshot (sys0 not answering, stamped after b's hastart)
+# happened before it; the hastart was applied first and fit, the snapshot
+# fails after it, and the window reaches back over the hastart.
+printf '{"t": "2025-01-12T10:00:00Z", "obs": {"observers": [{"observer": "sys0", "answered": false}]}}\n' \
+  >"$dir/a3.jsonl"
+printf '{"t": "2025-01-12T09:59:59Z", "op": "hastart", "sys": "sys0", "result": "accepted"}\n' \
+  >"$dir/b3.jsonl"
+expect 1 'a3.jsonl:1: violation' -- "$haspec" replay vcs-system --hidden 0 "$dir/a3.jsonl" "$dir/b3.jsonl"
+expect 0 'taken in the order .*a3.jsonl:1 .*b3.jsonl:1' -- \
+  "$haspec" replay vcs-system --hidden 0 --skew 2 "$dir/a3.jsonl" "$dir/b3.jsonl"
+
+# --min-rule-coverage: one hastart exercises a few rules, not all of them.
+expect 1 'rule coverage .* is below --min-rule-coverage 100' -- \
+  "$haspec" replay vcs-system --min-rule-coverage 100 "$dir/ok.jsonl"
+expect 0 'conforms' -- "$haspec" replay vcs-system --min-rule-coverage 1 "$dir/ok.jsonl"
+expect 1 'not exercised:.* VCS-TR-HASTOP' -- \
+  "$haspec" replay vcs-system --min-rule-coverage 100 "$dir/ok.jsonl"
+
+# haspec run holds a recorded result and reason to the model's answer.
+printf '{"op": "hastart", "sys": "sys0", "result": "rejected"}\n' >"$dir/run1.jsonl"
+expect 1 'violation of transition VCS-TR-HASTART-INITING at .*run1.jsonl:1: expected result rejected' -- \
+  "$haspec" run vcs-system "$dir/run1.jsonl"
+# sys1 copies sys0's configuration (REMOTE_BUILD) when a configuration
+# command is typed on it: refused, as the log says, for the documented rule.
+printf '%s\n' '{"op": "hastart", "sys": "sys0"}' '{"op": "join", "sys": "sys0"}' \
+  '{"op": "discover", "sys": "sys0"}' '{"op": "hastart", "sys": "sys1"}' \
+  '{"op": "join", "sys": "sys1"}' '{"op": "discover", "sys": "sys1"}' \
+  '{"op": "local_build_done", "sys": "sys0"}' \
+  '{"op": "config_change", "on": "sys1", "result": "rejected", "reason": "VCS-PRE-CONFIG-REJECTED-STATE"}' \
+  >"$dir/run2.jsonl"
+expect 0 'SUMMARY: 8 of 8 ops stepped .* 0 violation' -- "$haspec" run vcs-system "$dir/run2.jsonl"
+sed 's/VCS-PRE-CONFIG-REJECTED-STATE/VCS-PRE-HASYS-FORCE-ADMIN-WAIT/' "$dir/run2.jsonl" >"$dir/run3.jsonl"
+expect 1 'run3.jsonl:8: expected result rejected, reason VCS-PRE-HASYS-FORCE-ADMIN-WAIT but' -- \
+  "$haspec" run vcs-system "$dir/run3.jsonl"
+sed 's/"rejected", "reason": "VCS-PRE-CONFIG-REJECTED-STATE"/"accepted"/' "$dir/run2.jsonl" >"$dir/run4.jsonl"
+expect 1 'violation of precondition VCS-PRE-CONFIG-REJECTED-STATE at .*run4.jsonl:8' -- \
+  "$haspec" run vcs-system "$dir/run4.jsonl"
+expect 1 '"result":"accepted"' -- "$haspec" run --json vcs-system "$dir/run4.jsonl"
+printf '{"op": "hastart", "sys": "sys0", "result": "maybe"}\n' >"$dir/run5.jsonl"
+expect 3 'run5.jsonl:1: result: expected accepted, rejected or unknown' -- \
+  "$haspec" run vcs-system "$dir/run5.jsonl"
+printf '{"op": "hastart", "sys": "sys0", "reason": "VCS-TR-HASTART-INITING"}\n' >"$dir/run6.jsonl"
+expect 3 'run6.jsonl:1: reason: only a rejected result has a reason' -- \
+  "$haspec" run vcs-system "$dir/run6.jsonl"
 
 # Many clusters in parallel, with a JUnit report.
 mkdir -p "$dir/c1" "$dir/c2"
