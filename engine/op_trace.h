@@ -134,6 +134,9 @@ struct OpTrace {
   std::vector<typename M::Op> ops;
   std::vector<int> lines;            // file line of each op
   std::vector<std::string> expects;  // "" when the line states none
+  // What the product answered, when the line recorded it (v1 "result" and
+  // "reason"): "accepted", "rejected" or "" (unknown); a rule ID or "".
+  std::vector<std::string> results, reasons;
   // What each line says the product showed after its op (unset: nothing).
   std::vector<std::optional<typename M::Observation>> observations;
   // An "obs" line before the first op: the initial state's observation.
@@ -212,7 +215,7 @@ OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& 
       }
       continue;
     }
-    std::string expect;
+    std::string expect, result, reason;
     std::optional<typename M::Observation> obs;
     try {
       if (j.is_object() && !j.contains("op") && j.contains("obs")) {
@@ -247,12 +250,30 @@ OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& 
                                          "rule ID of " + std::string(M::kName));
         }
       }
+      if (auto it = j.find("result"); it != j.end()) {
+        result = it->is_string() ? it->template get<std::string>() : "";
+        if (result != "accepted" && result != "rejected" && result != "unknown") {
+          throw ParseError("result", "expected accepted, rejected or unknown, got " + it->dump());
+        }
+        if (result == "unknown") result.clear();
+      }
+      if (auto it = j.find("reason"); it != j.end()) {
+        if (result != "rejected") {
+          throw ParseError("reason", "only a rejected result has a reason");
+        }
+        reason = it->is_string() ? it->template get<std::string>() : "";
+        if (!FindRule(M::Rules(), reason)) {
+          throw ParseError("reason", it->dump() + " is no rule ID of " + std::string(M::kName));
+        }
+      }
       if (auto it = j.find("obs"); it != j.end()) {
         obs = op_trace_internal::ObservationOfLine<M>(*it, mapped);
       }
     } catch (const ParseError& e) {
       throw InputError(path, n, e.what());
     }
+    t.results.push_back(std::move(result));
+    t.reasons.push_back(std::move(reason));
     t.lines.push_back(n);
     t.expects.push_back(std::move(expect));
     t.observations.push_back(std::move(obs));

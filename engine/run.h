@@ -61,6 +61,9 @@ struct RunStep {
   std::vector<typename M::RuleId> refusals;
   std::string expect;  // "" when the line states none
   std::vector<Breach<M>> breaches;
+  // What the product answered, when the line recorded it: "accepted",
+  // "rejected" or "" (unknown), and a rule ID or "".
+  std::string result, reason;
   // The line's observation and how it fits the states consistent with the
   // trace so far (seen_why: the rules SetVerdict names); unset when the
   // line has none.
@@ -103,6 +106,16 @@ bool Meets(const OutcomeOf<M>& a, const std::string& want,
     }
   }
   return false;
+}
+
+// What a line wants of the answer, for reports: "rejected",
+// "result rejected, reason RULE", "DSM-PRE-X, result accepted"; "" for none.
+inline std::string Wanted(const std::string& expect, const std::string& result,
+                          const std::string& reason) {
+  std::string out = expect;
+  if (!result.empty()) out += (out.empty() ? "" : ", ") + std::string("result ") + result;
+  if (!reason.empty()) out += (out.empty() ? "" : ", ") + std::string("reason ") + reason;
+  return out;
 }
 
 template <Machine M>
@@ -208,14 +221,24 @@ RunReport<M> RunOps(const typename M::Config& config, const OpTrace<M>& trace,
   }
   for (std::size_t i = 0; i < trace.ops.size(); ++i) {
     RunStep<M> st{trace.lines[i], trace.ops[i], M::Step(s, trace.ops[i]), {}, trace.expects[i], {}};
+    if (i < trace.results.size()) st.result = trace.results[i];
+    if (i < trace.reasons.size()) st.reason = trace.reasons[i];
     answers.clear();
     AnswersOf<M>(s, st.op, answers, &st.refusals);
     bool expect_violated = false, expect_departed = false;
-    if (!st.expect.empty()) {
+    // The expectation and the recorded answer (result, reason) alike: the
+    // answer the run follows must meet every one the line states.
+    auto meets = [&](const OutcomeOf<M>& a, const std::vector<RuleId>& refusals) {
+      return (st.expect.empty() || run_internal::Meets<M>(a, st.expect, refusals)) &&
+             (st.result.empty() || run_internal::Meets<M>(a, st.result, refusals)) &&
+             (st.reason.empty() || (!a.accepted && run_internal::Meets<M>(a, st.reason, refusals)));
+    };
+    const std::string wanted = run_internal::Wanted(st.expect, st.result, st.reason);
+    if (!wanted.empty()) {
       const OutcomeOf<M>* own = nullptr;
       const OutcomeOf<M>* departing = nullptr;
       for (const auto& a : answers) {
-        if (!run_internal::Meets<M>(a, st.expect, st.refusals)) continue;
+        if (!meets(a, st.refusals)) continue;
         if (!a.departs && !own) own = &a;
         if (a.departs && !departing) departing = &a;
       }
@@ -226,14 +249,14 @@ RunReport<M> RunOps(const typename M::Config& config, const OpTrace<M>& trace,
         expect_departed = true;
         st.breaches.push_back(
             {*departing->departs, Severity::kDeparture,
-             "expected " + st.expect + "; the model " +
+             "expected " + wanted + "; the model " +
                  (st.outcome.accepted ? std::string("refuses") : std::string("accepts")) +
                  " here only by the assumption " + std::string(RuleOf<M>(*departing->departs).id)});
       } else {
         const auto& m = st.outcome;
         expect_violated = true;
         st.breaches.push_back({m.rule, Severity::kViolation,
-                               "expected " + st.expect + " but the documents allow only " +
+                               "expected " + wanted + " but the documents allow only " +
                                    (m.accepted ? "acceptance" : "refusal") + " by " +
                                    std::string(RuleOf<M>(m.rule).id)});
       }
@@ -242,10 +265,6 @@ RunReport<M> RunOps(const typename M::Config& config, const OpTrace<M>& trace,
     std::vector<typename ConsistentSet<M>::Member> members_before;
     if (observing) {
       members_before = set.members();
-      const std::string& want = st.expect;
-      auto meets = [&](const OutcomeOf<M>& a, const std::vector<RuleId>& refusals) {
-        return want.empty() || run_internal::Meets<M>(a, want, refusals);
-      };
       auto v = set.AnswerIf({st.op}, meets);
       if (v.fit == Fit::kMismatch) {
         // No state the set holds gives that answer (a violation the single
@@ -261,7 +280,7 @@ RunReport<M> RunOps(const typename M::Config& config, const OpTrace<M>& trace,
           reported.push_back(*st.outcome.departs);
         }
         run_internal::AddSetBreaches<M>(
-            v, "the answer " + (st.expect.empty() ? std::string() : st.expect + " "), reported,
+            v, "the answer " + (wanted.empty() ? std::string() : wanted + " "), reported,
             st.breaches);
       }
       if (trace.observations[i]) {

@@ -64,6 +64,8 @@ json StepJson(const RunStep<M>& st, const Nodes& nodes) {
             {"findings", breaches}};
   if (st.outcome.departs) j["departs"] = RuleOf<M>(*st.outcome.departs).id;
   if (!st.expect.empty()) j["expect"] = st.expect;
+  if (!st.result.empty()) j["result"] = st.result;
+  if (!st.reason.empty()) j["reason"] = st.reason;
   AddSeenJson(st, nodes, j);
   return j;
 }
@@ -185,7 +187,8 @@ std::function<int()> Declare(CLI::App& sub) {
   sub.add_option("TRACE", a->trace,
                  "JSON Lines op trace, one op per line ('#' lines skipped; see "
                  "docs/op-traces.md). A line's \"expect\" (accepted, rejected or a rule ID) "
-                 "must be an answer the documents allow; its \"obs\" (an observation as --json "
+                 "and its recorded \"result\" and \"reason\" must be an answer the documents "
+                 "allow; its \"obs\" (an observation as --json "
                  "prints it, keys left out not seen) must fit a state the trace allows, as "
                  "`haspec gate` checks an implementation: fitting only a landing that departs "
                  "from an assumption is a departure. A `haspec gate` counterexample replays "
