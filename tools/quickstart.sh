@@ -2,8 +2,9 @@
 # One command: install what is missing, build, and run haspec's main job on
 # the bundled defaults: list the machines, check every bundled model, gate
 # every bundled reference implementation (sut/manifest.json) against its
-# model, then show the gate catching one planted bug (the expected
-# demonstration). Exits 0 when everything behaved as expected.
+# model, replay the bundled product logs (traces/<machine>/logs/), then show
+# the gate catching one planted bug (the expected demonstration). Exits 0
+# when everything behaved as expected.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 tools/build.sh default
@@ -13,8 +14,8 @@ echo
 echo
 "$haspec" check "$@"
 python3 - "$haspec" <<'PY'
-import json, subprocess, sys
-haspec = sys.argv[1]
+import json, os, subprocess, sys
+haspec = os.path.abspath(sys.argv[1])
 manifest = json.load(open("sut/manifest.json"))
 failed = 0
 for impl in manifest["implementations"]:
@@ -24,6 +25,27 @@ for impl in manifest["implementations"]:
         args += ["--config", impl["gate_config"]]
     print("\n$ " + " ".join(args[1:]), flush=True)
     failed |= subprocess.call(args) != 0
+
+# Replay of the bundled product logs (traces/<machine>/logs/), raw, through
+# each machine's importers. The GCO log ends with clus_west UNKNOWN after an
+# inquiry, which the model reaches only by departing from one of its
+# assumptions (the replay names it): it is replayed against the documents
+# alone, so the departure prints as a warning.
+replays = [
+    ("dsm", [], [("rest-capture", "provider-ha.capture")]),
+    ("vcs-system", [], [("engine-log", "node1/engine_A.log"),
+                        ("hastatus-sum", "node1/hastatus-sum.txt")]),
+    ("vcs-gco", ["--documented-only"], [("engine-log", "clus_east/engine_A.log")]),
+    ("jsa", [], [("status-log", "ha-status.log")]),
+]
+for machine, extra, inputs in replays:
+    logs = "traces/" + machine.replace("-", "_") + "/logs"
+    args = [haspec, "replay", machine, "--config", "config.json"] + extra
+    for fmt, _ in inputs:
+        args += ["--format", fmt]
+    args += [f for _, f in inputs]
+    print("\n$ (cd " + logs + " && haspec " + " ".join(args[1:]) + ")", flush=True)
+    failed |= subprocess.call(args, cwd=logs) != 0
 
 # The demonstration: a reference with a planted bug must be caught.
 impl = manifest["implementations"][0]
@@ -47,6 +69,7 @@ else:
     failed = 1
 print(bar)
 print("\nquickstart: " + ("something did not behave as expected" if failed
-                           else "every reference conforms and the planted bug was caught"))
+                           else "every reference and every bundled log conforms, "
+                                "and the planted bug was caught"))
 sys.exit(1 if failed else 0)
 PY
