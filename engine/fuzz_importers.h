@@ -17,8 +17,9 @@
 #include <sstream>
 #include <string>
 
-#include "engine/fuzz_targets.h"
+#include "engine/fuzz_common.h"
 #include "model/core/import.h"
+#include "model/core/machine.h"
 
 namespace haspec::fuzz {
 

@@ -26,7 +26,6 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
-#include <deque>
 #include <optional>
 #include <string>
 #include <utility>
@@ -301,23 +300,26 @@ class Replayer {
     f.where = where;
     f.src = ev.src;
     f.text = ev.text;
-    f.context.assign(context_.begin(), context_.end());
+    for (std::size_t i = 0; i < context_.size(); ++i) {
+      f.context.push_back(context_[(oldest_ + i) % context_.size()]);
+    }
     return f;
   }
 
   void Remember(const TraceEvent<M>& ev, const std::string& where) {
     if (opt_.context == 0) return;
-    if (context_.size() == opt_.context) {
-      // Reuse the oldest string's buffer: no allocation per event.
-      std::string s = std::move(context_.front());
-      context_.pop_front();
-      s.assign(where);
-      s += ": ";
-      s += ev.text;
-      context_.push_back(std::move(s));
-      return;
+    // A ring of the last opt_.context events, oldest at oldest_: each
+    // string's buffer is reused, no allocation per event.
+    std::string* s;
+    if (context_.size() < opt_.context) {
+      s = &context_.emplace_back();
+    } else {
+      s = &context_[oldest_];
+      oldest_ = (oldest_ + 1) % context_.size();
     }
-    context_.push_back(where + ": " + ev.text);
+    s->assign(where);
+    *s += ": ";
+    *s += ev.text;
   }
 
   // After a failure, replay goes on from every reachable state (up to the
@@ -338,7 +340,8 @@ class Replayer {
   ReplayOptions opt_;
   Set set_;
   Set before_{{}, 0};  // scratch: the set before the event being fed
-  std::deque<std::string> context_;
+  std::vector<std::string> context_;
+  std::size_t oldest_ = 0;
   std::vector<RuleId> reported_;
   std::optional<std::vector<State>> reachable_;
   bool all_departed_ = false;

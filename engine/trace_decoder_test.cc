@@ -172,10 +172,32 @@ std::vector<std::string> WalkLines(std::size_t count, std::uint64_t seed) {
 // repeated, a value swapped for one of another kind, bytes appended.
 std::string Damage(std::string line, Rng& rng) {
   static const std::string kBytes = "{}[]\":, 0123456789-+.eEnulltrfase\\/\t\r\x01\x7f\xc3\xa9\xff";
-  static const char* kValues[] = {
-      "null",        "true",      "1.5",       "-0",          "1e3",
-      "\"\"",        "[]",        "{}",        "[\"n1\", 3]", "18446744073709551616",
-      "\"\\u0041\"", "\"x\\ty\"", "{\"a\":1}", "\"n0\"",      "007"};
+  static const char* kValues[] = {"null",
+                                  "true",
+                                  "1.5",
+                                  "-0",
+                                  "1e3",
+                                  "\"\"",
+                                  "[]",
+                                  "{}",
+                                  "[\"n1\", 3]",
+                                  "18446744073709551616",
+                                  "\"\\u0041\"",
+                                  "\"x\\ty\"",
+                                  "{\"a\":1}",
+                                  "\"n0\"",
+                                  "007",
+                                  "99",
+                                  "-1",
+                                  "\"n9\"",
+                                  "[\"n0\", \"n0\"]",
+                                  "\"\\ud800\"",
+                                  "\"\xc3\xa9\"",
+                                  "2",
+                                  "\"none\"",
+                                  "\"absent\"",
+                                  "[\"x\"]"};
+  constexpr std::size_t kNumValues = sizeof kValues / sizeof kValues[0];
   if (line.empty()) return line;
   const std::size_t at = rng.Below(line.size());
   switch (rng.Below(8)) {
@@ -191,7 +213,7 @@ std::string Damage(std::string line, Rng& rng) {
     case 3: {  // repeat the first key with another value
       const auto colon = line.find(':');
       if (colon != std::string::npos && line.size() > 2) {
-        line.insert(line.size() - 1, "," + line.substr(1, colon) + kValues[rng.Below(15)]);
+        line.insert(line.size() - 1, "," + line.substr(1, colon) + kValues[rng.Below(kNumValues)]);
       }
       break;
     }
@@ -200,7 +222,7 @@ std::string Damage(std::string line, Rng& rng) {
       if (colon == std::string::npos) break;
       const auto end = line.find_first_of(",}", colon);
       if (end == std::string::npos) break;
-      line.replace(colon + 1, end - colon - 1, kValues[rng.Below(15)]);
+      line.replace(colon + 1, end - colon - 1, kValues[rng.Below(kNumValues)]);
       break;
     }
     case 5:

@@ -85,17 +85,24 @@ inline std::size_t InvalidUtf8At(std::string_view s) {
 // Microseconds since 1970-01-01T00:00:00Z of an ISO 8601 date-time:
 // YYYY-MM-DDTHH:MM:SS[.fraction][Z|+HH:MM|-HH:MM] (a space may stand for
 // the T; no zone reads as UTC). nullopt when malformed.
+namespace trace_internal {
+// `count` decimal digits at s[i] into `out`, advancing i.
+inline bool Digits(std::string_view s, std::size_t& i, int count, int& out) {
+  out = 0;
+  for (int k = 0; k < count; ++k, ++i) {
+    if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
+    out = out * 10 + (s[i] - '0');
+  }
+  return true;
+}
+}  // namespace trace_internal
+
 inline std::optional<std::int64_t> ParseTimestamp(std::string_view s) {
   std::size_t i = 0;
-  auto digits = [&](int count, int& out) {
-    out = 0;
-    for (int k = 0; k < count; ++k, ++i) {
-      if (i >= s.size() || s[i] < '0' || s[i] > '9') return false;
-      out = out * 10 + (s[i] - '0');
-    }
-    return true;
-  };
-  auto lit = [&](char c) { return i < s.size() && s[i++] == c; };
+  // Plain functions rather than capturing lambdas: the compiler inlines
+  // them (replay reads a timestamp on most lines).
+  auto digits = [&s, &i](int count, int& out) { return trace_internal::Digits(s, i, count, out); };
+  auto lit = [&s, &i](char c) { return i < s.size() && s[i++] == c; };
   int y, mo, d, h, mi, sec;
   if (!digits(4, y) || !lit('-') || !digits(2, mo) || !lit('-') || !digits(2, d)) {
     return std::nullopt;

@@ -1,6 +1,6 @@
 // The jsa observation, state and configuration JSON codecs (first byte picks
 // which): never crash; what parses writes and parses back to the same value.
-#include "engine/fuzz_targets.h"
+#include "engine/fuzz_codecs.h"
 #include "fuzz/target.h"
 #include "model/jsa/jsa.h"
 

@@ -2,7 +2,7 @@
 // with the gate's documented-only verdicts. Built with
 // -DHASPEC_FUZZ_PLANT_SWITCH='"<mutant>"' (a switch of sut/manifest.json) it
 // fuzzes that broken reference instead (fuzz/planted.sh).
-#include "engine/fuzz_targets.h"
+#include "engine/fuzz_diff.h"
 #include "fuzz/target.h"
 #include "model/vcs_system/vcs_system.h"
 #include "sut/vcs_system/reference.h"

@@ -11,6 +11,7 @@
 // the documents' samples and what the model shows along each scenario,
 // written by haspec's own writers.
 #include <algorithm>
+#include <array>
 #include <filesystem>
 #include <fstream>
 #include <iostream>
@@ -28,6 +29,11 @@
 #include "model/registry.h"
 #include "model/vcs_gco/listings.h"
 #include "model/vcs_system/cli_text.h"
+#include "sut/dsm/reference.h"
+#include "sut/jsa/reference.h"
+#include "sut/protocol/server.h"
+#include "sut/vcs_gco/reference.h"
+#include "sut/vcs_system/reference.h"
 
 namespace haspec::fuzz {
 namespace {
@@ -182,6 +188,46 @@ void MachineSeeds(const fs::path& root, std::map<std::string, Seeds>& corpus) {
   if (fs::exists(gate_config)) codec["config-gate"] = Tagged(2, ReadText(gate_config));
 }
 
+// Reply lines as the reference implementation M's server writes them
+// (sut/protocol/server.cc), through the bundled scenarios: its hello, each
+// ready, and a few results per scenario (the first byte: 0 hello, 1 ready,
+// 2 result, as fuzz target protocol_reply reads them).
+template <CodecMachine M>
+void ProtocolSeeds(const fs::path& root, sut::Implementation& impl, Seeds& seeds) {
+  const auto config = M::DefaultConfig();
+  const nlohmann::json cj = M::ConfigToJson(config);
+  for (const auto& sc : Scenarios<M>(root, config)) {
+    std::string requests =
+        nlohmann::json{{"type", "hello"}, {"protocol", 1}, {"machine", M::kName}, {"config", cj}}
+            .dump() +
+        "\n" + nlohmann::json{{"type", "reset"}, {"config", cj}}.dump() + "\n";
+    long seq = 0;
+    for (const auto& op : sc.ops) {
+      requests += nlohmann::json{{"type", "op"}, {"seq", ++seq}, {"op", OpToJson(op, config.nodes)}}
+                      .dump() +
+                  "\n";
+    }
+    std::istringstream in(requests + "{\"type\":\"bye\"}\n");
+    std::ostringstream out;
+    if (sut::Serve(impl, in, out) != 0) {
+      throw std::runtime_error(sc.name + ": the " + std::string(M::kName) +
+                               " reference server refused the scenario: " + out.str());
+    }
+    std::vector<std::string> lines;
+    std::istringstream replies(out.str());
+    for (std::string l; std::getline(replies, l);) lines.push_back(l);
+    if (lines.size() < 2) continue;
+    const std::string n = Dir(M::kName) + "-" + sc.name;
+    seeds["hello-" + Dir(M::kName)] = Tagged(0, lines[0]);
+    seeds["ready-" + n] = Tagged(1, lines[1]);
+    const std::vector<std::string> results(lines.begin() + 2, lines.end());
+    int k = 0;
+    for (const auto& r : Spread(results, 3)) {
+      seeds["result-" + n + "-" + std::to_string(k++)] = Tagged(2, r);
+    }
+  }
+}
+
 // The documents' samples and the model's own views along each scenario.
 void ParserSeeds(const fs::path& root, std::map<std::string, Seeds>& corpus) {
   {
@@ -268,6 +314,35 @@ int Main(int argc, char** argv) {
   std::map<std::string, Seeds> corpus;
   ForEachMachine([&]<Machine M>() { MachineSeeds<M>(root, corpus); });
   ParserSeeds(root, corpus);
+  {
+    Seeds& s = corpus["protocol_reply"];
+    sut::dsm_ref::DsmReference dsm;
+    sut::vcs_system::Cluster vcs_system;
+    sut::vcs_gco::GlobalCluster vcs_gco;
+    sut::jsa::HaCluster jsa;
+    ProtocolSeeds<dsm::Dsm>(root, dsm, s);
+    ProtocolSeeds<vcs_system::VcsSystem>(root, vcs_system, s);
+    ProtocolSeeds<vcs_gco::VcsGco>(root, vcs_gco, s);
+    ProtocolSeeds<jsa::Jsa>(root, jsa, s);
+    // The examples of docs/sut-protocol.md, and replies the client refuses.
+    s["doc-hello"] =
+        Tagged(0, R"({"type": "hello", "protocol": 1, "machine": "dsm", )"
+                  R"("implementation": "my-dsm 0.3", "env_choices": ["promote.failed"], )"
+                  R"("reset": true})");
+    s["doc-result-refused"] = Tagged(
+        2, R"({"type": "result", "seq": 7, "accepted": false, "reason": "DSM-PRE-CLUSTER-FULL", )"
+           R"("observation": {"nodes": {"n0": {"role": "PRIMARY"}}}})");
+    s["error"] = Tagged(2, R"({"type": "error", "message": "unknown op \"frobnicate\""})");
+    s["wrong-seq"] = Tagged(2, R"({"type":"result","seq":8,"accepted":true})");
+    // Lines the fast reading must leave to a whole parse (sut/protocol/reply.h):
+    // the observation twice (the last counts), a key spelt with an escape.
+    s["result-observation-twice"] = Tagged(
+        2,
+        R"({"type":"result","seq":7,"accepted":true,"observation":{"a":1},"observation":{"b":2}})");
+    s["result-escaped-key"] = Tagged(
+        2,
+        R"({"type":"result","seq":7,"accepted":true,"observation":{"a":1},"observ\u0061tion":null})");
+  }
   std::size_t files = 0;
   for (const auto& [target, seeds] : corpus) {
     const fs::path dir = root / "corpus" / target / "seeds";

@@ -1,7 +1,7 @@
 // Op sequences through the jsa model; every invariant and step rule after every
 // step. Built with -DHASPEC_FUZZ_PLANT=<mutant of sut/jsa/mutants.h> it fuzzes
 // that broken model instead (the planted-bug check, fuzz/planted.sh).
-#include "engine/fuzz_targets.h"
+#include "engine/fuzz_ops.h"
 #include "fuzz/target.h"
 #include "model/jsa/jsa.h"
 

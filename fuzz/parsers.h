@@ -15,7 +15,7 @@
 #include <string_view>
 #include <vector>
 
-#include "engine/fuzz_targets.h"
+#include "engine/fuzz_common.h"
 #include "model/dsm/payloads.h"
 #include "model/jsa/status_log.h"
 #include "model/vcs_gco/listings.h"

@@ -1009,8 +1009,10 @@ Fit VcsSystem::Consistent(const State& s, const Observation& obs, std::vector<Fi
                                           " but does not list it");
         } else {
           const S want = ViewOf(s, o, j);
-          const std::string what = name(o) + " shows " + name(j) + " as " + StateName(*seen);
           if (*seen != want) {
+            // Only on a mismatch: replay checks every observed view of
+            // every event, and building this text for each was the cost.
+            const std::string what = name(o) + " shows " + name(j) + " as " + StateName(*seen);
             const Sys& x = s.sys[j];
             const bool not_seen = o != j && !EngineUp(x.state) && HasEntry(s, j) &&
                                   s.sys[o].ViewOf(j) == View::kNotSeen;

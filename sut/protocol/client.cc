@@ -25,80 +25,6 @@ int Remaining(Clock::time_point deadline) {
 
 void SetNonBlocking(int fd) { fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK); }
 
-bool IsSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
-
-std::size_t SkipSpace(std::string_view s, std::size_t i) {
-  while (i < s.size() && IsSpace(s[i])) ++i;
-  return i;
-}
-
-// From the opening quote of a string to just past its closing quote; npos
-// when it does not close.
-std::size_t SkipString(std::string_view s, std::size_t i) {
-  for (++i; i < s.size(); ++i) {
-    if (s[i] == '\\') {
-      ++i;
-    } else if (s[i] == '"') {
-      return i + 1;
-    }
-  }
-  return std::string_view::npos;
-}
-
-// From the first character of a value to just past it; npos when brackets
-// or strings do not close. Only the extent is found: whether the value is
-// well-formed JSON is for the parser to say.
-std::size_t SkipValue(std::string_view s, std::size_t i) {
-  if (i >= s.size()) return std::string_view::npos;
-  if (s[i] == '"') return SkipString(s, i);
-  if (s[i] != '{' && s[i] != '[') {
-    while (i < s.size() && s[i] != ',' && s[i] != '}' && s[i] != ']' && !IsSpace(s[i])) ++i;
-    return i;
-  }
-  int depth = 0;
-  while (i < s.size()) {
-    const char c = s[i];
-    if (c == '"') {
-      i = SkipString(s, i);
-      if (i == std::string_view::npos) return i;
-      continue;
-    }
-    if (c == '{' || c == '[') ++depth;
-    if ((c == '}' || c == ']') && --depth == 0) return i + 1;
-    ++i;
-  }
-  return std::string_view::npos;
-}
-
-// The extent [begin, end) of the value of the top-level member `key` (spelt
-// without escapes) of the object in `s`; false when there is none or `s` is
-// not shaped like an object (the caller then parses the line whole, which
-// reports what is wrong).
-bool FindMember(std::string_view s, std::string_view key, std::size_t& begin, std::size_t& end) {
-  std::size_t i = SkipSpace(s, 0);
-  if (i >= s.size() || s[i] != '{') return false;
-  for (i = SkipSpace(s, i + 1); i < s.size() && s[i] == '"';) {
-    const std::size_t k = i + 1;
-    i = SkipString(s, i);
-    if (i == std::string_view::npos) return false;
-    const std::string_view name = s.substr(k, i - 1 - k);
-    i = SkipSpace(s, i);
-    if (i >= s.size() || s[i] != ':') return false;
-    const std::size_t v = SkipSpace(s, i + 1);
-    i = SkipValue(s, v);
-    if (i == std::string_view::npos) return false;
-    if (name == key) {
-      begin = v;
-      end = i;
-      return true;
-    }
-    i = SkipSpace(s, i);
-    if (i >= s.size() || s[i] != ',') return false;
-    i = SkipSpace(s, i + 1);
-  }
-  return false;
-}
-
 }  // namespace
 
 Process::Process(const std::vector<std::string>& argv, const ClientOptions& opt) : opt_(opt) {
@@ -343,94 +269,44 @@ std::string Client::ReadReplyLine() {
 json Client::Receive(const std::string& want_type) { return Check(ReadReplyLine(), want_type); }
 
 json Client::Check(const std::string& line, const std::string& want_type) {
-  json reply;
   try {
-    reply = json::parse(line);
-  } catch (const json::parse_error&) {
-    Fail("the implementation replied with a line that is not JSON: \"" + line.substr(0, 200) +
-         "\"");
+    return ParseReplyLine(line, want_type);
+  } catch (const SutError& e) {
+    Fail(e.what());
   }
-  if (!reply.is_object()) Fail("the implementation replied with a non-object: " + line);
-  const auto type = reply.find("type");
-  if (type == reply.end() || !type->is_string()) {
-    Fail("the implementation replied without a \"type\": " + line.substr(0, 200));
-  }
-  if (*type == "error") {
-    Fail("the implementation reported an error: " + reply.value("message", std::string("")));
-  }
-  if (*type != want_type) {
-    Fail("expected a \"" + want_type + "\" reply, got: " + line.substr(0, 200));
-  }
-  return reply;
 }
 
 HelloReply Client::Hello(const std::string& machine, const json& config) {
   if (!proc_) proc_ = std::make_unique<Process>(argv_, opt_);
   json r = Request({{"type", "hello"}, {"protocol", 1}, {"machine", machine}, {"config", config}},
                    "hello");
-  if (r.value("protocol", 0) != 1) {
-    Fail("the implementation speaks protocol " + r.value("protocol", json()).dump() +
-         ", haspec speaks 1");
+  try {
+    return HelloFromReply(r, machine);
+  } catch (const SutError& e) {
+    Fail(e.what());
   }
-  if (r.value("machine", std::string()) != machine) {
-    Fail("the implementation is for machine " + r.value("machine", json()).dump() + ", not " +
-         machine);
-  }
-  HelloReply h;
-  h.implementation = r.value("implementation", std::string("(unnamed)"));
-  h.reset = r.value("reset", false);
-  if (auto it = r.find("env_choices"); it != r.end()) {
-    if (!it->is_array()) Fail("hello: env_choices must be a list of \"op.field\" names");
-    for (const auto& e : *it) {
-      if (!e.is_string()) Fail("hello: env_choices must be a list of \"op.field\" names");
-      h.env_choices.push_back(e.get<std::string>());
-    }
-  }
-  return h;
 }
 
 json Client::Reset(const json& config) {
-  json r = Request({{"type", "reset"}, {"config", config}}, "ready");
-  return r.contains("observation") ? r["observation"] : json();
+  return ReadyObservation(Request({{"type", "reset"}, {"config", config}}, "ready"));
 }
 
 Reply Client::Apply(const json& op, long seq) {
-  return ToReply(Request({{"type", "op"}, {"seq", seq}, {"op", op}}, "result"), seq);
-}
-
-Reply Client::ToReply(json&& r, long seq) {
-  if (auto it = r.find("seq"); it != r.end() && *it != seq) {
-    Fail("the reply is for request " + it->dump() + ", not " + std::to_string(seq));
+  json r = Request({{"type", "op"}, {"seq", seq}, {"op", op}}, "result");
+  try {
+    return ResultFromReply(std::move(r), seq);
+  } catch (const SutError& e) {
+    Fail(e.what());
   }
-  auto acc = r.find("accepted");
-  if (acc == r.end() || !acc->is_boolean()) Fail("a result needs \"accepted\": true or false");
-  Reply out;
-  out.accepted = acc->get<bool>();
-  if (auto it = r.find("reason"); it != r.end()) {
-    if (!it->is_string()) Fail("\"reason\" must be a rule ID string");
-    out.reason = it->get<std::string>();
-  }
-  if (auto it = r.find("observation"); it != r.end()) out.observation = std::move(*it);
-  return out;
 }
 
 Reply Client::ReceiveResult(long seq) {
   std::string line = ReadReplyLine();
-  // The observation is most of the line; it is cut out as text (the gate
-  // decodes it through a cache) and the rest parsed.
-  std::size_t b = 0, e = 0;
-  if (!FindMember(line, "observation", b, e)) return ToReply(Check(line, "result"), seq);
-  std::string text = line.substr(b, e - b);
-  line.replace(b, e - b, "null");
-  Reply r = ToReply(Check(line, "result"), seq);
-  if (text != "null") r.observation_text = std::move(text);
-  return r;
-}
-
-void MaterializeObservation(Reply& r) {
-  if (r.observation_text.empty()) return;
-  r.observation = json::parse(r.observation_text);
-  r.observation_text.clear();
+  try {
+    return ParseResultLine(std::move(line), seq);
+  } catch (const SutError& e) {
+    Fail(e.what());
+  }
 }
 
 void Client::ApplyMany(const std::vector<std::string>& ops, long first_seq, std::size_t window,
@@ -479,8 +355,7 @@ void Client::Pipeline(const std::string* reset, const std::vector<std::string>& 
       batch.clear();
     }
     if (first && reset) {
-      json ready = Receive("ready");
-      json obs = ready.contains("observation") ? std::move(ready["observation"]) : json();
+      json obs = ReadyObservation(Receive("ready"));
       more = (*on_ready)(obs);
     }
     // Replies to requests already sent are read (and dropped once the

@@ -24,13 +24,9 @@
 #include <string_view>
 #include <vector>
 
-namespace haspec::sut {
+#include "sut/protocol/reply.h"
 
-// The implementation failed; what() says how, with its last stderr lines.
-class SutError : public std::runtime_error {
- public:
-  using std::runtime_error::runtime_error;
-};
+namespace haspec::sut {
 
 struct ClientOptions {
   int timeout_ms = 10'000;         // per reply
@@ -38,27 +34,6 @@ struct ClientOptions {
   std::size_t stderr_lines = 20;   // kept for error reports
   int kill_grace_ms = 1'000;       // after SIGTERM, before SIGKILL
 };
-
-struct HelloReply {
-  std::string implementation;
-  std::vector<std::string> env_choices;  // "op.field"
-  bool reset = false;
-};
-
-struct Reply {
-  bool accepted = false;
-  std::string reason;          // "" when not given
-  nlohmann::json observation;  // null when not given (or given as text below)
-  // The observation as the implementation wrote it, not yet parsed ("" when
-  // not given or given above): the gate decodes it through a cache, since a
-  // conforming implementation shows the same few observations over and
-  // over. Well-formed JSON is not yet checked; MaterializeObservation does.
-  std::string observation_text;
-};
-
-// Parses observation_text into observation (once the reply is kept for a
-// report). Throws nlohmann::json::parse_error on text that is not JSON.
-void MaterializeObservation(Reply& r);
 
 // A child process with pipes to its stdin, stdout and stderr.
 class Process {
@@ -133,7 +108,6 @@ class Client {
   std::string ReadReplyLine();
   // Parses a reply line and checks its type (an error reply fails).
   nlohmann::json Check(const std::string& line, const std::string& want_type);
-  Reply ToReply(nlohmann::json&& r, long seq);
   void Pipeline(const std::string* reset, const std::vector<std::string>& ops, long first_seq,
                 std::size_t window, const ReadyHandler* on_ready, const ReplyHandler& on_reply);
   // A "result" line, its observation left as text when it can be cut out.
