@@ -66,13 +66,6 @@ done
 grep -q 'participant R as' "$tmp/gate.md" || fail "gate.md: no implementation participant"
 
 # A replay of each machine's invalid traces (the first that fails on a rule).
-# replay --report lands with the replay driver's pending rework; until then
-# this half says SKIP.
-if ! "$haspec" replay --help 2>&1 | grep -q -- '--report'; then
-  echo "SKIP: replay --report is not in this build"
-  echo "report_test: ok (gate only)"
-  exit 0
-fi
 for m in dsm vcs-system vcs-gco jsa; do
   for trace in traces/"${m//-/_}"/invalid/*.jsonl; do
     rule=$(sed -n 's/^# expect-\(violation\|departure\): \([A-Z0-9-]*\).*/\2/p' "$trace" | head -1)
