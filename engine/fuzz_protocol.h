@@ -98,7 +98,19 @@ inline int ProtocolReply(const std::uint8_t* data, std::size_t size) {
       if (!fast) return 0;
       const std::string out = sut::FormatResultLine(*fast, kSeq);
       auto again = MustParse("result reply", out, [&] { return sut::ParseResultLine(out, kSeq); });
-      MustEqual("result reply", *fast, again, ShowReply);
+      // Compared as JSON: a reply read whole (a doubled observation) has
+      // its observation as a document, the same reply read back as text.
+      auto a = Materialized(*fast);
+      auto b = Materialized(again);
+      if (a.has_value() != b.has_value()) {
+        Fail("result reply: the round trip changed whether the observation is JSON\nfirst:  " +
+             ShowReply(*fast) + "\nsecond: " + ShowReply(again) + "\n");
+      }
+      if (a) {
+        MustEqual("result reply", *a, *b, ShowReply);
+      } else {
+        MustEqual("result reply", *fast, again, ShowReply);
+      }
       break;
     }
   }
