@@ -161,7 +161,15 @@ std::vector<std::string> WalkLines(std::size_t count, std::uint64_t seed) {
       }
     }
     j["obs"] = M::ObservationToJson(M::Observe(o.next), config.nodes);
-    if (rng.Below(10) == 0) j = {{"t", buf}, {"obs", j["obs"]}};
+    if (rng.Below(10) == 0) {
+      // A snapshot. Not `j = {{"t", buf}, {"obs", ...}}`: built with clang,
+      // assigning a braced list to a json object leaked the object's old
+      // members (LeakSanitizer, tools/test.sh --sanitize).
+      nlohmann::json snapshot = nlohmann::json::object();
+      snapshot["t"] = buf;
+      snapshot["obs"] = std::move(j["obs"]);
+      j = std::move(snapshot);
+    }
     out.push_back(j.dump());
     if (o.accepted) s = o.next;
   }
