@@ -68,7 +68,8 @@ const std::vector<MutantCase>& Cases() {
       HASPEC_CASE(HasysForceOnStaleAdminWait, StaleAdminWaitWaitsForAValidSystem,
                   "VCS-PRE-HASYS-FORCE-ADMIN-WAIT"),
       HASPEC_CASE(SecondForcedBuild, HasysForceRecoversAnAdminWaitCluster,
-                  "VCS-PRE-FORCE-ONE-BUILD", "VCS-INV-ONE-LOCAL-BUILD"),
+                  "VCS-PRE-FORCE-ONE-BUILD", "VCS-TR-FORCE-SUPERSEDES-BUILD",
+                  "VCS-INV-ONE-LOCAL-BUILD"),
       // Leaving
       HASPEC_CASE(HastopSkipsLeaving, HastopTakesGroupsOfflineThroughLeaving,
                   "VCS-TR-HASTOP-LEAVING"),

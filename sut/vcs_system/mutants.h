@@ -316,7 +316,13 @@ struct SecondForcedBuild : AcceptingMutant<SecondForcedBuild> {
     std::vector<OutcomeT> out;
     VcsSystem::Effects(s, op, out);
     if (out.empty()) return Rejected(s, RuleId::kPreHasysForce);
-    return out.front();
+    // Where the model, accepting, would move the earlier builder aside
+    // (VCS-TR-FORCE-SUPERSEDES-BUILD), this mutant keeps it building.
+    OutcomeT o = out.front();
+    for (std::size_t i = 0; i < s.sys.size(); ++i) {
+      if (s.sys[i].state == S::kLocalBuild) o.next.sys[i].state = S::kLocalBuild;
+    }
+    return o;
   }
 };
 
