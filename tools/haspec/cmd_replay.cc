@@ -11,6 +11,7 @@
 #include <sstream>
 #include <thread>
 
+#include "engine/report.h"
 #include "tools/haspec/command.h"
 #include "tools/haspec/common.h"
 #include "tools/haspec/replay_driver.h"
@@ -27,25 +28,10 @@ struct Args : ReplayArgs, ImportArgs {
 };
 
 std::string XmlEscape(const std::string& s) {
-  std::string out;
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      default:
-        // Control characters are not allowed in XML 1.0.
-        out += (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') ? '?' : c;
-    }
+  std::string out = report_internal::Html(s);
+  // Control characters are not allowed in XML 1.0.
+  for (char& c : out) {
+    if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') c = '?';
   }
   return out;
 }
