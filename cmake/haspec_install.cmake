@@ -33,9 +33,11 @@ install(TARGETS ${HASPEC_INSTALL_LIBRARIES} ${HASPEC_INSTALL_PROGRAMS}
 install(DIRECTORY ${PROJECT_SOURCE_DIR}/model ${PROJECT_SOURCE_DIR}/engine
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
         FILES_MATCHING PATTERN "*.h" PATTERN "*.def")
-install(FILES ${PROJECT_SOURCE_DIR}/sut/protocol/server.h
-              ${PROJECT_SOURCE_DIR}/sut/protocol/client.h
-        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/sut/protocol)
+# Every protocol header: client.h and server.h include their helpers, and
+# the examples/cpp/install test fails when one is left out.
+install(DIRECTORY ${PROJECT_SOURCE_DIR}/sut/protocol
+        DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/sut
+        FILES_MATCHING PATTERN "*.h")
 foreach(_dir IN LISTS _haspec_machine_dirs)
   install(FILES ${PROJECT_SOURCE_DIR}/sut/${_dir}/reference.h
           DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/sut/${_dir})
