@@ -40,4 +40,5 @@ for bin in "$work"/fuzz/fuzz_*; do
        xargs -0 -r zip -q -j "$OUT/${name}_seed_corpus.zip")
   fi
   if [ -f "$src/fuzz/$target.dict" ]; then cp "$src/fuzz/$target.dict" "$OUT/$name.dict"; fi
+  if [ -f "$src/fuzz/$target.options" ]; then cp "$src/fuzz/$target.options" "$OUT/$name.options"; fi
 done

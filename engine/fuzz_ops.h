@@ -93,8 +93,18 @@ std::string FormatOps(const std::vector<typename M::Op>& ops, const typename M::
 // Buffers are reused between execs: this runs tens of thousands of times a
 // second.
 template <CodecMachine M>
-int OpSequence(const std::uint8_t* data, std::size_t size,
-               const typename M::Config& config = M::DefaultConfig()) {
+int OpSequence(const std::uint8_t* data, std::size_t size, const typename M::Config& config);
+
+// With the machine's default configuration, built once: building it on every
+// execution (node names are strings) cost an allocation per name per input.
+template <CodecMachine M>
+int OpSequence(const std::uint8_t* data, std::size_t size) {
+  static const typename M::Config config = M::DefaultConfig();
+  return OpSequence<M>(data, size, config);
+}
+
+template <CodecMachine M>
+int OpSequence(const std::uint8_t* data, std::size_t size, const typename M::Config& config) {
   static thread_local std::vector<typename M::Op> ops;
   static thread_local std::vector<FindingOf<M>> findings;
   ops.clear();

@@ -22,6 +22,7 @@
 # status is 1 when anything was found.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/fuzz/options.sh"
 seconds=60
 forks=$(nproc)
 build=$root/build/fuzz
@@ -61,8 +62,8 @@ for t in "${targets[@]}"; do
   for sub in seeds regressions; do
     [ -d "$root/corpus/$t/$sub" ] && inputs+=("$root/corpus/$t/$sub")
   done
-  dict=()
-  [ -f "$root/fuzz/$t.dict" ] && dict=(-dict="$root/fuzz/$t.dict")
+  flags=()
+  fuzz_flags "$root" "$t" flags  # fuzz/<t>.options and fuzz/<t>.dict
   log=$dir/campaign.log
   echo "== $t: ${seconds}s, $forks fork(s), working corpus $dir/corpus"
   # The first corpus directory is the one libFuzzer writes to: the working
@@ -70,7 +71,7 @@ for t in "${targets[@]}"; do
   set +e
   HASPEC_FUZZ_TRACES=$dir/traces "$bin" -fork="$forks" -ignore_crashes=1 -ignore_ooms=1 \
     -ignore_timeouts=1 -max_total_time="$seconds" -artifact_prefix="$dir/artifacts/" \
-    -print_final_stats=1 "${dict[@]}" "$dir/corpus" "${inputs[@]}" >"$log" 2>&1 &
+    -print_final_stats=1 "${flags[@]}" "$dir/corpus" "${inputs[@]}" >"$log" 2>&1 &
   pid=$!
   # Progress: libFuzzer's periodic status lines, one every few seconds.
   last=""

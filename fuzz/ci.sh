@@ -18,6 +18,7 @@ trap 'rm -rf "$out"' EXIT
 # The same compilers, flags and build tree as tools/build.sh sanitize: after
 # tools/test.sh --sanitize this rebuilds nothing.
 . "$root/fuzz/oss_fuzz_env.sh"
+. "$root/fuzz/options.sh"
 export OUT=$out HASPEC_BUILD_TESTS=ON FUZZ_BUILD_JOBS=${FUZZ_BUILD_JOBS:-$(nproc)}
 start=$(date +%s)
 "$root/.clusterfuzzlite/build.sh" >"$out/build.log" 2>&1 || { tail -n 40 "$out/build.log"; exit 1; }
@@ -26,7 +27,10 @@ mapfile -t targets < <(sed -n '/^set(HASPEC_FUZZ_TARGETS$/,/)/p' "$root/fuzz/CMa
                        tr ' ' '\n' | grep -E '^[a-z_]+\)?$' | tr -d ')')
 missing=0
 for t in "${targets[@]}"; do
-  for f in "fuzz_$t" "fuzz_${t}_seed_corpus.zip"; do
+  expected=("fuzz_$t" "fuzz_${t}_seed_corpus.zip")
+  [ -f "$root/fuzz/$t.options" ] && expected+=("fuzz_$t.options")
+  [ -f "$root/fuzz/$t.dict" ] && expected+=("fuzz_$t.dict")
+  for f in "${expected[@]}"; do
     [ -e "$out/$f" ] || { echo "error: \$OUT lacks $f" >&2; missing=1; }
   done
 done
@@ -37,7 +41,9 @@ for t in "${targets[@]}"; do
   mkdir -p "$corpus"
   unzip -q -o "$out/fuzz_${t}_seed_corpus.zip" -d "$corpus"
   log=$out/$t.log
-  if ! (cd "$out" && ./"fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 "$corpus" \
+  flags=()
+  fuzz_flags_in "$out" "$t" flags  # the .options and .dict build.sh copied
+  if ! (cd "$out" && ./"fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 "${flags[@]}" "$corpus" \
           >"$log" 2>&1); then
     echo "error: fuzz_$t found something:" >&2
     grep -A30 -E '==haspec-fuzz== FINDING|ERROR: (libFuzzer|AddressSanitizer)|runtime error' \

@@ -11,6 +11,7 @@
 # Exit status 1 when a planted bug is not found within the limit (60 s).
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+. "$root/fuzz/options.sh"
 limit=60
 build=$root/build/fuzz
 build_first=1
@@ -48,8 +49,10 @@ for t in "${targets[@]}"; do
   cp -r "$root/corpus/$t/seeds" "$tmp/corpus"
   start=$(date +%s.%N)
   set +e
+  flags=()
+  fuzz_flags "$root" "$t" flags
   HASPEC_FUZZ_TRACES=$tmp "$build/fuzz/fuzz_${t}_planted" -max_total_time="$limit" \
-    -artifact_prefix="$tmp/" -seed=1 "$tmp/corpus" >"$tmp/log" 2>&1
+    -artifact_prefix="$tmp/" -seed=1 "${flags[@]}" "$tmp/corpus" >"$tmp/log" 2>&1
   status=$?
   set -e
   end=$(date +%s.%N)
