@@ -79,8 +79,14 @@ typename M::State SymmetricForm(const typename M::State& s, std::size_t nodes) {
           done[j] = true;
         }
       }
-      std::stable_sort(members.begin(), members.begin() + static_cast<std::ptrdiff_t>(m),
-                       [&](std::size_t a, std::size_t b) { return key[a] < key[b]; });
+      // Insertion sort, stable: at most kMaxSymmetricNodes members, and
+      // std::stable_sort allocated a buffer on every edge the explorer follows.
+      for (std::size_t a = 1; a < m; ++a) {
+        const std::size_t x = members[a];
+        std::size_t b = a;
+        for (; b > 0 && key[x] < key[members[b - 1]]; --b) members[b] = members[b - 1];
+        members[b] = x;
+      }
       for (std::size_t k = 0; k < m; ++k) {
         to[members[k]] = static_cast<std::uint8_t>(pos[k]);
         moved = moved || members[k] != pos[k];

@@ -666,13 +666,13 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out,
       if (r == o) continue;
       const View& v = c.views[r];
       const Local peer = s.clusters[r].local;
-      const std::string st(kClusterStateNames.Name(v.state));
+      const std::string_view st = kClusterStateNames.Name(v.state);
       if (!up) {
         premise(RuleId::kInvDownConnectorBlank);
         if (!(v == View{})) {
           out.push_back({RuleId::kInvDownConnectorBlank,
                          Label(o) + " is " + std::string(kLocalNames.Name(c.local)) +
-                             " but still holds " + Label(r) + " as " + st +
+                             " but still holds " + Label(r) + " as " + std::string(st) +
                              (v.connected ? " with a TCP connection" : "") + HbText(s, v)});
         }
         continue;
@@ -683,9 +683,9 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out,
         case ClusterState::kRunning:
           premise(RuleId::kInvRunningPeerRunning);
           if (peer != Local::kRunning) {
-            out.push_back(
-                {RuleId::kInvRunningPeerRunning, where(o, r) + st + " but " + Label(r) + " is " +
-                                                     std::string(kLocalNames.Name(peer))});
+            out.push_back({RuleId::kInvRunningPeerRunning,
+                           where(o, r) + std::string(st) + " but " + Label(r) + " is " +
+                               std::string(kLocalNames.Name(peer))});
           }
           break;
         case ClusterState::kExiting:
@@ -705,16 +705,16 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out,
         case ClusterState::kExiting:
           premise(RuleId::kInvConnectedViews);
           if (!v.connected) {
-            out.push_back(
-                {RuleId::kInvConnectedViews, where(o, r) + st + " without a TCP connection"});
+            out.push_back({RuleId::kInvConnectedViews,
+                           where(o, r) + std::string(st) + " without a TCP connection"});
           }
           break;
         case ClusterState::kLostConn:
         case ClusterState::kExited:
           premise(RuleId::kInvLostConnNoLink);
           if (v.connected) {
-            out.push_back(
-                {RuleId::kInvLostConnNoLink, where(o, r) + st + " but the TCP connection is up"});
+            out.push_back({RuleId::kInvLostConnNoLink,
+                           where(o, r) + std::string(st) + " but the TCP connection is up"});
           }
           break;
         case ClusterState::kLostHb:
@@ -722,8 +722,8 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out,
         default:
           premise(RuleId::kInvIdleViewsNoLink);
           if (v.connected) {
-            out.push_back(
-                {RuleId::kInvIdleViewsNoLink, where(o, r) + st + " but the TCP connection is up"});
+            out.push_back({RuleId::kInvIdleViewsNoLink,
+                           where(o, r) + std::string(st) + " but the TCP connection is up"});
           }
           break;
       }
@@ -749,8 +749,9 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out,
           v.state == ClusterState::kTransitioning) {
         premise(RuleId::kInvLostConnHbAlive);
         if (!alive) {
-          out.push_back({RuleId::kInvLostConnHbAlive,
-                         where(o, r) + st + " but no heartbeat is HBALIVE:" + HbText(s, v)});
+          out.push_back(
+              {RuleId::kInvLostConnHbAlive,
+               where(o, r) + std::string(st) + " but no heartbeat is HBALIVE:" + HbText(s, v)});
         }
       }
       if (v.connected) {
@@ -775,25 +776,27 @@ void VcsGco::CheckTransition(const State& before, const Op& op, const State& aft
       if (r == o) continue;
       const View& b = before.view(o, r);
       const View& a = after.view(o, r);
-      const std::string who = Label(o) + " sees " + Label(r);
+      // Built only for a finding: this runs on every edge the engines follow.
+      auto who = [&] { return Label(o) + " sees " + Label(r); };
       if (a.state == ClusterState::kFaulted && b.state != ClusterState::kFaulted) {
         const bool on_answers =
             answers && answers->observer == o && answers->remote == r && answers->not_down == 0;
         if (b.state != ClusterState::kInquiry || !on_answers) {
           out.push_back({RuleId::kStepFaultedFromInquiry,
-                         who + " FAULTED after " + std::string(kClusterStateNames.Name(b.state)) +
+                         who() + " FAULTED after " + std::string(kClusterStateNames.Name(b.state)) +
                              " on " + std::string(OpName(op)) +
                              ", not after INQUIRY on answers that all say down"});
         }
         if (AnyAlive(after, a)) {
-          out.push_back({RuleId::kStepFaultedWhenSilent,
-                         who + " FAULTED while a heartbeat to it is HBALIVE:" + HbText(after, a)});
+          out.push_back(
+              {RuleId::kStepFaultedWhenSilent,
+               who() + " FAULTED while a heartbeat to it is HBALIVE:" + HbText(after, a)});
         }
       }
       if (a.state == ClusterState::kExited && b.state != ClusterState::kExited &&
           b.state != ClusterState::kExiting) {
         out.push_back(
-            {RuleId::kStepExitedFromExiting, who + " EXITED straight from " +
+            {RuleId::kStepExitedFromExiting, who() + " EXITED straight from " +
                                                  std::string(kClusterStateNames.Name(b.state)) +
                                                  " without the exit notice (EXITING)"});
       }
