@@ -21,6 +21,7 @@
 #include <sys/resource.h>
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -122,8 +123,18 @@ long PeakKb() {
 // when refused), each written with the answer and what the product shows;
 // every 200th event a snapshot alone. Every event fits: the figures are
 // those of a conforming trace (no failure, no hidden-step search).
+//
+// HASPEC_REPLAY_BENCH_OBS_EVERY=K writes the observation on every K-th op
+// event only (default 1: on every one). A production log shows an op's
+// answer far more often than a whole status payload; K=10 gives lines of
+// about the weight the reference figures were measured on
+// (docs/performance.md, "Replay throughput").
 template <haspec::CodecMachine M>
 void Generate(const std::string& path, std::size_t events) {
+  std::size_t obs_every = 1;
+  if (const char* k = std::getenv("HASPEC_REPLAY_BENCH_OBS_EVERY")) {
+    obs_every = std::max<std::size_t>(1, std::stoul(k));
+  }
   auto config = M::DefaultConfig();
   std::ofstream out(path);
   out << nlohmann::json{{"haspec_trace", 1}, {"machine", M::kName}, {"source", "replay_bench"}}
@@ -149,7 +160,7 @@ void Generate(const std::string& path, std::size_t events) {
     std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
     j["t"] = buf;
     j["result"] = o.accepted ? "accepted" : "rejected";
-    j["obs"] = M::ObservationToJson(M::Observe(o.next), config.nodes);
+    if (i % obs_every == 0) j["obs"] = M::ObservationToJson(M::Observe(o.next), config.nodes);
     if (i % 200 == 199) {
       // Now and then a snapshot alone, as a status poll between log lines
       // (the op drawn is not applied: nothing unlogged happens).
@@ -173,7 +184,9 @@ int Bench(std::size_t events, const std::string& path) {
   auto t0 = Clock::now();
   if (!replay_only) Generate<M>(path, events);
   std::cout << "generated " << events << " events of " << M::kName << " in " << Seconds(t0)
-            << " s: " << path << " (" << std::filesystem::file_size(path) / (1 << 20) << " MiB)\n";
+            << " s: " << path << " (" << std::filesystem::file_size(path) / (1 << 20) << " MiB, "
+            << std::filesystem::file_size(path) / std::max<std::size_t>(events, 1)
+            << " bytes per line)\n";
   auto config = M::DefaultConfig();
   double parse_cpu = 0, read_cpu = 0;
   // 1. nlohmann DOM alone.

@@ -292,12 +292,53 @@ TEST(TraceDecoders, PlainLineScan) {
     }
     bool got_ascii = false;
     ASSERT_EQ(trace_fast_internal::PlainLine(s, got_ascii), plain) << round;
-    if (plain) ASSERT_EQ(got_ascii, ascii) << round;
+    if (plain) {
+      ASSERT_EQ(got_ascii, ascii) << round;
+    }
   }
 }
 
 // The fast path's key table is kTraceKeys and kSnapshotKeys, and no op
 // field of any machine is named like a trace key.
+// The minute cache of the fast path answers as ParseTimestamp does, line
+// after line: same minute with other seconds, fractions and zones, a
+// malformed tail after a cached minute, a new minute, a new day, and lines
+// that are not timestamps at all.
+TEST(TraceDecoders, TimestampReaderAgreesWithParseTimestamp) {
+  const std::vector<std::string> base = {"2024-03-01T10:15:00Z",
+                                         "2024-03-01T10:15:59Z",
+                                         "2024-03-01T10:15:30.25Z",
+                                         "2024-03-01T10:15:30,5",
+                                         "2024-03-01T10:15:30+01:00",
+                                         "2024-03-01T10:15:30-0530",
+                                         "2024-03-01T10:15:60Z",
+                                         "2024-03-01T10:15:61Z",
+                                         "2024-03-01T10:15:3Z",
+                                         "2024-03-01T10:15:30.Z",
+                                         "2024-03-01T10:15:30Zx",
+                                         "2024-03-01T10:15",
+                                         "2024-03-01T10:15:",
+                                         "2024-03-01T10:16:00Z",
+                                         "2024-03-01 10:16:01",
+                                         "2024-03-02T00:00:00Z",
+                                         "1969-12-31T23:59:59.5Z",
+                                         "1969-12-31T23:59:58Z",
+                                         "2024-02-30T10:15:00Z",
+                                         "2024-13-01T10:15:00Z",
+                                         "2024-03-01T24:15:00Z",
+                                         "not a time at all, really",
+                                         "",
+                                         "2024-03-01t10:16:02z",
+                                         "2024-03-01T10:16:02+24:00",
+                                         "2024-03-01T10:16:02+23:59"};
+  Rng rng(7);
+  TimestampReader reader;
+  for (int round = 0; round < 4000; ++round) {
+    const std::string& s = base[rng.Below(base.size())];
+    ASSERT_EQ(reader.Parse(s), ParseTimestamp(s)) << "\"" << s << "\" (line " << round << ")";
+  }
+}
+
 TEST(TraceDecoders, KeyTableMatchesTraceKeys) {
   using trace_fast_internal::Classify;
   using trace_fast_internal::Key;

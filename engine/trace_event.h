@@ -97,6 +97,45 @@ inline bool Digits(std::string_view s, std::size_t& i, int count, int& out) {
 }
 }  // namespace trace_internal
 
+// Reads from s[i] on: ":SS[.fraction][zone]", the part after the minute,
+// into seconds and microseconds, and the zone's offset in seconds; false
+// when malformed or when anything follows.
+inline bool ParseTimestampTail(std::string_view s, std::size_t i, int& sec, std::int64_t& micros,
+                               std::int64_t& offset) {
+  auto digits = [&s, &i](int count, int& out) { return trace_internal::Digits(s, i, count, out); };
+  if (i >= s.size() || s[i] != ':') return false;
+  ++i;
+  if (!digits(2, sec) || sec > 60) return false;
+  micros = 0;
+  if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
+    ++i;
+    int n = 0;
+    std::int64_t scale = 100000;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+      if (n < 6) micros += (s[i] - '0') * scale;
+      scale /= 10;
+      ++n;
+      ++i;
+    }
+    if (n == 0) return false;
+  }
+  offset = 0;
+  if (i < s.size()) {
+    if (s[i] == 'Z' || s[i] == 'z') {
+      ++i;
+    } else if (s[i] == '+' || s[i] == '-') {
+      const int sign = s[i] == '-' ? -1 : 1;
+      ++i;
+      int oh, om;
+      if (!digits(2, oh)) return false;
+      if (i < s.size() && s[i] == ':') ++i;
+      if (!digits(2, om) || oh > 23 || om > 59) return false;
+      offset = sign * (oh * 3600 + om * 60);
+    }
+  }
+  return i == s.size();
+}
+
 inline std::optional<std::int64_t> ParseTimestamp(std::string_view s) {
   std::size_t i = 0;
   // Plain functions rather than capturing lambdas: the compiler inlines
@@ -109,38 +148,10 @@ inline std::optional<std::int64_t> ParseTimestamp(std::string_view s) {
   }
   if (i >= s.size() || (s[i] != 'T' && s[i] != 't' && s[i] != ' ')) return std::nullopt;
   ++i;
-  if (!digits(2, h) || !lit(':') || !digits(2, mi) || !lit(':') || !digits(2, sec)) {
-    return std::nullopt;
-  }
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
-  std::int64_t micros = 0;
-  if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
-    ++i;
-    int n = 0;
-    std::int64_t scale = 100000;
-    while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-      if (n < 6) micros += (s[i] - '0') * scale;
-      scale /= 10;
-      ++n;
-      ++i;
-    }
-    if (n == 0) return std::nullopt;
-  }
-  std::int64_t offset = 0;
-  if (i < s.size()) {
-    if (s[i] == 'Z' || s[i] == 'z') {
-      ++i;
-    } else if (s[i] == '+' || s[i] == '-') {
-      const int sign = s[i] == '-' ? -1 : 1;
-      ++i;
-      int oh, om;
-      if (!digits(2, oh)) return std::nullopt;
-      if (i < s.size() && s[i] == ':') ++i;
-      if (!digits(2, om) || oh > 23 || om > 59) return std::nullopt;
-      offset = sign * (oh * 3600 + om * 60);
-    }
-  }
-  if (i != s.size()) return std::nullopt;
+  if (!digits(2, h) || !lit(':') || !digits(2, mi)) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return std::nullopt;
+  std::int64_t micros = 0, offset = 0;
+  if (!ParseTimestampTail(s, i, sec, micros, offset)) return std::nullopt;
   // Days from the civil date (proleptic Gregorian calendar).
   const int yy = mo <= 2 ? y - 1 : y;
   const int era = (yy >= 0 ? yy : yy - 399) / 400;
@@ -151,6 +162,40 @@ inline std::optional<std::int64_t> ParseTimestamp(std::string_view s) {
   const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset;
   return secs * 1'000'000 + micros;
 }
+
+// ParseTimestamp for a stream of timestamps, most of which share their
+// minute with the one before ("2024-03-01T10:15"): the date and time up to
+// the minute are parsed once per minute, only the seconds and zone on every
+// line. The same answers as ParseTimestamp (engine/trace_decoder_test.cc).
+class TimestampReader {
+ public:
+  std::optional<std::int64_t> Parse(std::string_view s) {
+    constexpr std::size_t kMinute = 16;  // "YYYY-MM-DDTHH:MM"
+    if (valid_ && s.size() > kMinute && s.compare(0, kMinute, minute_, 0, kMinute) == 0) {
+      int sec;
+      std::int64_t micros, offset;
+      if (!ParseTimestampTail(s, kMinute, sec, micros, offset)) return std::nullopt;
+      return (minute_base_ + sec - offset) * 1'000'000 + micros;
+    }
+    auto t = ParseTimestamp(s);
+    valid_ = false;
+    if (t && s.size() > kMinute && s[kMinute] == ':') {
+      int sec;
+      std::int64_t micros, offset;
+      if (ParseTimestampTail(s, kMinute, sec, micros, offset)) {
+        minute_.assign(s.substr(0, kMinute));
+        minute_base_ = (*t - micros) / 1'000'000 - sec + offset;
+        valid_ = true;
+      }
+    }
+    return t;
+  }
+
+ private:
+  std::string minute_;
+  std::int64_t minute_base_ = 0;  // seconds of the minute, in UTC
+  bool valid_ = false;
+};
 
 // ---- Events -----------------------------------------------------------------
 
@@ -210,7 +255,10 @@ inline bool ErasePath(nlohmann::json& j, std::string_view path) {
   std::string key;
   nlohmann::json* parent = nullptr;
   std::string last;
-  std::optional<std::size_t> last_index;
+  // The last step was an array index when last_is_index (a plain pair
+  // rather than an optional: g++ 12 warns that the optional may be unset).
+  std::size_t last_index = 0;
+  bool last_is_index = false;
   std::size_t i = 0;
   while (i <= path.size()) {
     if (i == path.size() || path[i] == '.' || path[i] == '[') {
@@ -218,7 +266,7 @@ inline bool ErasePath(nlohmann::json& j, std::string_view path) {
         if (!cur->is_object() || !cur->contains(key)) return false;
         parent = cur;
         last = key;
-        last_index.reset();
+        last_is_index = false;
         cur = &(*cur)[key];
         key.clear();
       }
@@ -229,6 +277,7 @@ inline bool ErasePath(nlohmann::json& j, std::string_view path) {
         if (!cur->is_array() || idx >= cur->size()) return false;
         parent = cur;
         last_index = idx;
+        last_is_index = true;
         cur = &(*cur)[idx];
         i = close + 1;
         continue;
@@ -239,8 +288,8 @@ inline bool ErasePath(nlohmann::json& j, std::string_view path) {
     key += path[i++];
   }
   if (!parent) return false;
-  if (last_index) {
-    parent->erase(*last_index);
+  if (last_is_index) {
+    parent->erase(last_index);
   } else {
     parent->erase(last);
   }

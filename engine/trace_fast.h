@@ -293,7 +293,7 @@ class FastEventDecoder {
     const Value* obs = Get(Key::kObs);
     if (const Value* t = Get(Key::kT)) {
       if (t->kind != Value::Kind::kString) return false;
-      ev.t = ParseTimestamp(t->s);
+      ev.t = times_.Parse(t->s);
       if (!ev.t) return false;
       ev.t_text.assign(t->s);
     }
@@ -553,6 +553,7 @@ class FastEventDecoder {
   // where each known key is (kNone: absent).
   static constexpr std::size_t kMaxEntries = 64;
   static constexpr std::uint8_t kNone = 0xff;
+  TimestampReader times_;  // the minute parsed once for the lines that share it
   std::array<trace_fast_internal::Entry, kMaxEntries> entries_{};
   std::array<trace_fast_internal::Key, kMaxEntries> keys_{};
   std::size_t count_ = 0;
