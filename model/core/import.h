@@ -165,7 +165,7 @@ class SnapshotReader {
   LogLineReader lines_;
   std::size_t max_bytes_;
   long skipped_ = 0;
-  bool started_ = false, done_ = false;
+  bool done_ = false;
   std::optional<Snapshot> pending_;  // a "@ " line read ahead
 };
 

@@ -58,13 +58,13 @@ int Serve(Implementation& impl, std::istream& in, std::ostream& out) {
         return 2;
       } else if (type == "reset") {
         json obs = impl.Reset(msg.value("config", json::object()));
-        std::string line = "{\"type\":\"ready\"";
+        std::string reply = "{\"type\":\"ready\"";
         if (!obs.is_null()) {
-          line += ",\"observation\":";
-          line += obs.dump(-1, ' ', false, json::error_handler_t::replace);
+          reply += ",\"observation\":";
+          reply += obs.dump(-1, ' ', false, json::error_handler_t::replace);
         }
-        line += "}\n";
-        out << line;
+        reply += "}\n";
+        out << reply;
         // haspec writes a run's first ops with its reset: flushed like a
         // result, once no further request is buffered.
         if (in.rdbuf()->in_avail() <= 0) out.flush();
@@ -77,16 +77,16 @@ int Serve(Implementation& impl, std::istream& in, std::ostream& out) {
         w.Key("seq").Value(seq.is_number_integer() ? seq.get<std::int64_t>() : 0);
         w.Key("accepted").Value(r.accepted);
         if (!r.accepted && !r.reason.empty()) w.Key("reason").Value(r.reason);
-        std::string line = w.Take();
+        std::string reply = w.Take();
         if (!r.observation_text.empty()) {
-          line += ",\"observation\":";
-          line += r.observation_text;
+          reply += ",\"observation\":";
+          reply += r.observation_text;
         } else if (!r.observation.is_null()) {
-          line += ",\"observation\":";
-          line += r.observation.dump(-1, ' ', false, json::error_handler_t::replace);
+          reply += ",\"observation\":";
+          reply += r.observation.dump(-1, ' ', false, json::error_handler_t::replace);
         }
-        line += "}\n";
-        out << line;
+        reply += "}\n";
+        out << reply;
         // Flushed only once no further request is already buffered: when
         // haspec pipelines requests, the replies go out in one write.
         if (in.rdbuf()->in_avail() <= 0) out.flush();

@@ -34,10 +34,15 @@ struct Args {
   bool require_changes = false;
 };
 
+// 1234567 -> "1,234,567". Built front to back (inserting commas into the
+// digits made g++ 12 warn of an overlapping copy it cannot rule out).
 std::string Thousands(std::uint64_t v) {
-  std::string s = std::to_string(v);
-  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3)
-    s.insert(static_cast<std::size_t>(i), ",");
+  const std::string digits = std::to_string(v);
+  std::string s;
+  for (std::size_t i = 0; i < digits.size(); ++i) {
+    if (i > 0 && (digits.size() - i) % 3 == 0) s += ',';
+    s += digits[i];
+  }
   return s;
 }
 
@@ -296,7 +301,7 @@ int ExploreOne(const Args& a) {
   }
   if (!unreached_changes.empty()) {
     std::cout << "FINDING: documented status changes no reachable step makes:";
-    for (const auto& c : unreached_changes) std::cout << " \"" << c << "\"";
+    for (const auto& change : unreached_changes) std::cout << " \"" << change << "\"";
     std::cout << "\n";
   }
   if (!unreached_statuses.empty()) {
