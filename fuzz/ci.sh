@@ -27,9 +27,8 @@ mapfile -t targets < <(sed -n '/^set(HASPEC_FUZZ_TARGETS$/,/)/p' "$root/fuzz/CMa
                        tr ' ' '\n' | grep -E '^[a-z_]+\)?$' | tr -d ')')
 missing=0
 for t in "${targets[@]}"; do
-  expected=("fuzz_$t" "fuzz_${t}_seed_corpus.zip")
-  [ -f "$root/fuzz/$t.options" ] && expected+=("fuzz_$t.options")
-  [ -f "$root/fuzz/$t.dict" ] && expected+=("fuzz_$t.dict")
+  expected=()
+  fuzz_out_files "$root" "$t" expected
   for f in "${expected[@]}"; do
     [ -e "$out/$f" ] || { echo "error: \$OUT lacks $f" >&2; missing=1; }
   done

@@ -33,3 +33,13 @@ _fuzz_flags_of() {
   fi
   if [ -f "$dict" ]; then into+=("-dict=$dict"); fi
 }
+
+# The files build.sh puts in $OUT for a target: the binary, its seed corpus,
+# and the copies of its .options and .dict where the target has them.
+fuzz_out_files() {
+  local root=$1 target=$2
+  local -n files=$3
+  files=("fuzz_$target" "fuzz_${target}_seed_corpus.zip")
+  if [ -f "$root/fuzz/$target.options" ]; then files+=("fuzz_$target.options"); fi
+  if [ -f "$root/fuzz/$target.dict" ]; then files+=("fuzz_$target.dict"); fi
+}
