@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -119,6 +120,20 @@ long PeakKb() {
   return u.ru_maxrss;
 }
 
+// A count from the command line or the environment; a bad one ends the
+// bench with a message naming it, not with an uncaught exception.
+std::size_t CountOrExit(const char* text, const char* what) {
+  std::size_t n = 0;
+  const char* end = text + std::char_traits<char>::length(text);
+  const auto [p, ec] = std::from_chars(text, end, n);
+  if (ec != std::errc() || p != end || n == 0) {
+    std::cerr << "replay_bench: " << what << " must be a whole number above 0, not '" << text
+              << "'\n";
+    std::exit(2);
+  }
+  return n;
+}
+
 // A walk of the model: mostly accepted ops (drawn again up to four times
 // when refused), each written with the answer and what the product shows;
 // every 200th event a snapshot alone. Every event fits: the figures are
@@ -133,7 +148,7 @@ template <haspec::CodecMachine M>
 void Generate(const std::string& path, std::size_t events) {
   std::size_t obs_every = 1;
   if (const char* k = std::getenv("HASPEC_REPLAY_BENCH_OBS_EVERY")) {
-    obs_every = std::max<std::size_t>(1, std::stoul(k));
+    obs_every = CountOrExit(k, "HASPEC_REPLAY_BENCH_OBS_EVERY");
   }
   auto config = M::DefaultConfig();
   std::ofstream out(path);
@@ -331,14 +346,14 @@ int main(int argc, char** argv) {
     const std::string out = argc > 6 ? argv[6] : "/tmp/haspec-import-bench.log";
     int rc = 2;
     if (!haspec::VisitMachine(argv[2], [&]<haspec::Machine M>() {
-          rc = BenchImport<M>(argv[3], argv[4], std::stoul(argv[5]), out);
+          rc = BenchImport<M>(argv[3], argv[4], CountOrExit(argv[5], "LINES"), out);
         })) {
       std::cerr << "unknown machine " << argv[2] << "\n";
     }
     return rc;
   }
   const std::string machine = argc > 1 ? argv[1] : "jsa";
-  const std::size_t events = argc > 2 ? std::stoul(argv[2]) : 1'000'000;
+  const std::size_t events = argc > 2 ? CountOrExit(argv[2], "EVENTS") : 1'000'000;
   const std::string path = argc > 3 ? argv[3] : "/tmp/haspec-replay-bench.jsonl";
   int rc = 2;
   if (!haspec::VisitMachine(machine, [&]<haspec::Machine M>() { rc = Bench<M>(events, path); })) {

@@ -192,7 +192,7 @@ OpTrace<M> ParseOpTrace(std::istream& in, const std::string& path, const Nodes& 
     nlohmann::json j;
     try {
       j = nlohmann::json::parse(line);
-    } catch (const nlohmann::json::parse_error& e) {
+    } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range for 1e999
       throw InputError(path, n, std::string("not valid JSON: ") + e.what());
     }
     if (IsHeaderLine(j)) {

@@ -245,7 +245,7 @@ class TraceReader {
         try {
           const nlohmann::json again = nlohmann::json::parse(text_);  // throws: the reason
           (void)again;
-        } catch (const nlohmann::json::parse_error& e) {
+        } catch (const nlohmann::json::exception& e) {  // parse_error, or out_of_range (1e999)
           why = e.what();
         }
         return Bad(item, info_.unterminated

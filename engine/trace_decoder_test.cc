@@ -368,6 +368,18 @@ TEST(TraceDecoders, KeyTableMatchesTraceKeys) {
   });
 }
 
+// A codec error path holds node names, which may hold brackets: only digits
+// between them index an array (std::stoul threw on the rest).
+TEST(TraceDecoders, ErasePathTakesOnlyDigitsAsAnIndex) {
+  auto j = nlohmann::json::parse(R"({"nodes": {"n": [{"status": "X"}, {"status": "Y"}]}})");
+  for (const char* bad : {"nodes.n[x].status", "nodes.n[].status", "nodes.n[1x].status",
+                          "nodes.n[-1].status", "nodes.n[2].status", "nodes.n[0"}) {
+    EXPECT_FALSE(trace_internal::ErasePath(j, bad)) << bad;
+  }
+  EXPECT_TRUE(trace_internal::ErasePath(j, "nodes.n[1].status"));
+  EXPECT_EQ(j.dump(), R"({"nodes":{"n":[{"status":"X"},{}]}})");
+}
+
 // The cache gives what the machine's codec gives, drift included, and
 // stays bounded.
 TEST(TraceDecoders, ObservationCacheIsBounded) {

@@ -12,6 +12,7 @@
 #define HASPEC_ENGINE_TRACE_EVENT_H_
 
 #include <algorithm>
+#include <charconv>
 #include <cstdint>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -136,22 +137,22 @@ inline bool ParseTimestampTail(std::string_view s, std::size_t i, int& sec, std:
   return i == s.size();
 }
 
-inline std::optional<std::int64_t> ParseTimestamp(std::string_view s) {
+// Reads "YYYY-MM-DD[T ]HH:MM", the first 16 characters of s, into the
+// seconds from 1970-01-01T00:00:00 to that minute (before any zone offset);
+// false when malformed.
+constexpr std::size_t kTimestampMinuteChars = 16;
+inline bool ParseTimestampMinute(std::string_view s, std::int64_t& minute_secs) {
   std::size_t i = 0;
   // Plain functions rather than capturing lambdas: the compiler inlines
   // them (replay reads a timestamp on most lines).
   auto digits = [&s, &i](int count, int& out) { return trace_internal::Digits(s, i, count, out); };
   auto lit = [&s, &i](char c) { return i < s.size() && s[i++] == c; };
-  int y, mo, d, h, mi, sec;
-  if (!digits(4, y) || !lit('-') || !digits(2, mo) || !lit('-') || !digits(2, d)) {
-    return std::nullopt;
-  }
-  if (i >= s.size() || (s[i] != 'T' && s[i] != 't' && s[i] != ' ')) return std::nullopt;
+  int y, mo, d, h, mi;
+  if (!digits(4, y) || !lit('-') || !digits(2, mo) || !lit('-') || !digits(2, d)) return false;
+  if (i >= s.size() || (s[i] != 'T' && s[i] != 't' && s[i] != ' ')) return false;
   ++i;
-  if (!digits(2, h) || !lit(':') || !digits(2, mi)) return std::nullopt;
-  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return std::nullopt;
-  std::int64_t micros = 0, offset = 0;
-  if (!ParseTimestampTail(s, i, sec, micros, offset)) return std::nullopt;
+  if (!digits(2, h) || !lit(':') || !digits(2, mi)) return false;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59) return false;
   // Days from the civil date (proleptic Gregorian calendar).
   const int yy = mo <= 2 ? y - 1 : y;
   const int era = (yy >= 0 ? yy : yy - 399) / 400;
@@ -159,8 +160,23 @@ inline std::optional<std::int64_t> ParseTimestamp(std::string_view s) {
   const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
   const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
   const std::int64_t days = static_cast<std::int64_t>(era) * 146097 + doe - 719468;
-  const std::int64_t secs = days * 86400 + h * 3600 + mi * 60 + sec - offset;
-  return secs * 1'000'000 + micros;
+  minute_secs = days * 86400 + h * 3600 + mi * 60;
+  return true;
+}
+
+// The minute's seconds and the tail after it into microseconds in UTC.
+inline std::optional<std::int64_t> TimestampFromParts(std::string_view s,
+                                                      std::int64_t minute_secs) {
+  int sec;
+  std::int64_t micros = 0, offset = 0;
+  if (!ParseTimestampTail(s, kTimestampMinuteChars, sec, micros, offset)) return std::nullopt;
+  return (minute_secs + sec - offset) * 1'000'000 + micros;
+}
+
+inline std::optional<std::int64_t> ParseTimestamp(std::string_view s) {
+  std::int64_t minute_secs;
+  if (!ParseTimestampMinute(s, minute_secs)) return std::nullopt;
+  return TimestampFromParts(s, minute_secs);
 }
 
 // ParseTimestamp for a stream of timestamps, most of which share their
@@ -170,30 +186,18 @@ inline std::optional<std::int64_t> ParseTimestamp(std::string_view s) {
 class TimestampReader {
  public:
   std::optional<std::int64_t> Parse(std::string_view s) {
-    constexpr std::size_t kMinute = 16;  // "YYYY-MM-DDTHH:MM"
-    if (valid_ && s.size() > kMinute && s.compare(0, kMinute, minute_, 0, kMinute) == 0) {
-      int sec;
-      std::int64_t micros, offset;
-      if (!ParseTimestampTail(s, kMinute, sec, micros, offset)) return std::nullopt;
-      return (minute_base_ + sec - offset) * 1'000'000 + micros;
+    constexpr std::size_t kMinute = kTimestampMinuteChars;
+    if (!valid_ || s.size() <= kMinute || s.compare(0, kMinute, minute_, 0, kMinute) != 0) {
+      valid_ = ParseTimestampMinute(s, minute_secs_);
+      if (!valid_) return std::nullopt;
+      minute_.assign(s.substr(0, kMinute));
     }
-    auto t = ParseTimestamp(s);
-    valid_ = false;
-    if (t && s.size() > kMinute && s[kMinute] == ':') {
-      int sec;
-      std::int64_t micros, offset;
-      if (ParseTimestampTail(s, kMinute, sec, micros, offset)) {
-        minute_.assign(s.substr(0, kMinute));
-        minute_base_ = (*t - micros) / 1'000'000 - sec + offset;
-        valid_ = true;
-      }
-    }
-    return t;
+    return TimestampFromParts(s, minute_secs_);
   }
 
  private:
   std::string minute_;
-  std::int64_t minute_base_ = 0;  // seconds of the minute, in UTC
+  std::int64_t minute_secs_ = 0;  // seconds to the minute, before the zone's offset
   bool valid_ = false;
 };
 
@@ -273,7 +277,12 @@ inline bool ErasePath(nlohmann::json& j, std::string_view path) {
       if (i < path.size() && path[i] == '[') {
         const auto close = path.find(']', i);
         if (close == std::string_view::npos) return false;
-        const auto idx = std::stoul(std::string(path.substr(i + 1, close - i - 1)));
+        // A node or key name may hold brackets: only digits make an index.
+        std::size_t idx = 0;
+        const char* first = path.data() + i + 1;
+        const char* stop = path.data() + close;
+        const auto [end, ec] = std::from_chars(first, stop, idx);
+        if (first == stop || ec != std::errc() || end != stop) return false;
         if (!cur->is_array() || idx >= cur->size()) return false;
         parent = cur;
         last_index = idx;

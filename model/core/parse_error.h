@@ -6,6 +6,8 @@
 #ifndef HASPEC_MODEL_CORE_PARSE_ERROR_H_
 #define HASPEC_MODEL_CORE_PARSE_ERROR_H_
 
+#include <cstddef>
+#include <optional>
 #include <stdexcept>
 #include <string>
 
@@ -24,19 +26,32 @@ class ParseError : public std::runtime_error {
         problem_(problem),
         unknown_status_(std::move(unknown_status)) {}
 
+  // An error at a byte offset of a text read by hand (where() says
+  // "offset N"; offset() holds N, so a caller that maps it to a line never
+  // reads it back from the text, where a key could look the same).
+  static ParseError AtOffset(std::size_t offset, const std::string& problem) {
+    ParseError e("offset " + std::to_string(offset), problem);
+    e.offset_ = offset;
+    return e;
+  }
+
   const std::string& where() const { return where_; }
   const std::string& problem() const { return problem_; }
   const std::string& unknown_status() const { return unknown_status_; }
+  std::optional<std::size_t> offset() const { return offset_; }
 
   // The same error under another field path (a codec nested in another).
   ParseError Moved(std::string where) const {
-    return {std::move(where), problem_, unknown_status_};
+    ParseError e{std::move(where), problem_, unknown_status_};
+    e.offset_ = offset_;
+    return e;
   }
 
  private:
   std::string where_;
   std::string problem_;
   std::string unknown_status_;
+  std::optional<std::size_t> offset_;
 };
 
 }  // namespace haspec

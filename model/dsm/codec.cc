@@ -371,30 +371,29 @@ ApplianceStatus ParseApplianceStatusText(std::string_view text) {
       ++i;
     }
   };
-  auto where = [&] { return "offset " + std::to_string(i); };
   auto string = [&]() -> std::string {
     skip();
     if (i >= text.size() || text[i] != '"') {
-      throw ParseError(where(), "expected a quoted string");
+      throw ParseError::AtOffset(i, "expected a quoted string");
     }
     std::string out;
     for (++i; i < text.size() && text[i] != '"'; ++i) {
-      if (text[i] == '\\') throw ParseError(where(), "escapes are not expected here");
+      if (text[i] == '\\') throw ParseError::AtOffset(i, "escapes are not expected here");
       out += text[i];
     }
-    if (i >= text.size()) throw ParseError(where(), "unterminated string");
+    if (i >= text.size()) throw ParseError::AtOffset(i, "unterminated string");
     ++i;
     return out;
   };
   skip();
   if (i >= text.size() || text[i] != '{') {
-    throw ParseError(where(), "/appliance/status must be a JSON object of service states");
+    throw ParseError::AtOffset(i, "/appliance/status must be a JSON object of service states");
   }
   ++i;
   json j = json::object();
   for (;;) {
     skip();
-    if (i >= text.size()) throw ParseError(where(), "unterminated object (missing '}')");
+    if (i >= text.size()) throw ParseError::AtOffset(i, "unterminated object (missing '}')");
     if (text[i] == '}') {
       ++i;
       break;
@@ -402,7 +401,7 @@ ApplianceStatus ParseApplianceStatusText(std::string_view text) {
     std::string key = string();
     skip();
     if (i >= text.size() || text[i] != ':')
-      throw ParseError(where(), "expected ':' after \"" + key + "\"");
+      throw ParseError::AtOffset(i, "expected ':' after \"" + key + "\"");
     ++i;
     std::string value = string();
     if (j.contains(key)) throw ParseError(key, "appears twice");
@@ -411,7 +410,7 @@ ApplianceStatus ParseApplianceStatusText(std::string_view text) {
     if (i < text.size() && text[i] == ',') ++i;
   }
   skip();
-  if (i != text.size()) throw ParseError(where(), "unexpected text after the object");
+  if (i != text.size()) throw ParseError::AtOffset(i, "unexpected text after the object");
   return ParseApplianceStatus(j);
 }
 

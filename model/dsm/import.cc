@@ -95,6 +95,10 @@ class CaptureSource final : public EventSource<Observation> {
       throw ParseError(Where(LineOf(body.text, e.byte == 0 ? 0 : e.byte - 1, body.first_line)),
                        "/appliance/provider-ha-nodes is not valid JSON: " +
                            std::string(e.what()).substr(std::string(e.what()).find(']') + 2));
+    } catch (const nlohmann::json::exception& e) {  // out_of_range: a number beyond a double
+      throw ParseError(Where(body.first_line),
+                       "/appliance/provider-ha-nodes is not valid JSON: " +
+                           std::string(e.what()).substr(std::string(e.what()).find(']') + 2));
     }
     try {
       std::vector<ProviderHaNode> list = ParseProviderHaNodes(j);
@@ -122,9 +126,8 @@ class CaptureSource final : public EventSource<Observation> {
     try {
       return ObserveApplianceStatus(ParseApplianceStatusText(body.text), slot);
     } catch (const ParseError& e) {
-      if (e.where().rfind("offset ", 0) == 0) {
-        const std::size_t offset = std::stoul(e.where().substr(7));
-        ThrowUnknownName(Where(LineOf(body.text, offset, body.first_line)), e.problem(),
+      if (e.offset()) {
+        ThrowUnknownName(Where(LineOf(body.text, *e.offset(), body.first_line)), e.problem(),
                          UnknownNameOf(e));
       }
       ThrowUnknownName(Where(body.first_line) + (e.where().empty() ? "" : ": " + e.where()),

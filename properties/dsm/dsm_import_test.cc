@@ -103,6 +103,9 @@ TEST(DsmImport, BadInputNamesTheLineAndTheProblem) {
          "line 1: no payload after the request line");
   expect("@ 2024-05-01T10:00:00Z GET /appliance/provider-ha-nodes\n[\n  {\"id\": \"x\",\n  ]\n",
          "line 4: /appliance/provider-ha-nodes is not valid JSON");
+  // A number beyond a double (fuzz_import_dsm: nlohmann's out_of_range escaped).
+  expect("@ 2024-05-01T10:00:00Z GET /appliance/provider-ha-nodes\n1e800\n",
+         "line 2: /appliance/provider-ha-nodes is not valid JSON: number overflow");
   expect("@ 2024-05-01T10:00:00Z GET /appliance/provider-ha-nodes\n[{\"id\": \"" + uuid0 +
              "\", \"state\": \"SLEEPING\"}]\n",
          "line 2: [0].state");
@@ -110,6 +113,14 @@ TEST(DsmImport, BadInputNamesTheLineAndTheProblem) {
              "\n{\n \"postgres\": \"ACTIVE\",\n \"apms\": 1 }\n",
          "line 4: expected a quoted string");
   expect("@ 2024-05-01T10:00:00Z POST /appliance/status\n{}\n", "line 1: expected \"@ <time> GET");
+  // A key that reads like the hand reader's "offset N" position is a key
+  // (fuzz_import_dsm found an uncaught std::stoul here).
+  expect("@ 2024-05-01T10:00:00Z GET /appliance/status " + uuid0 +
+             "\n{ \"offset postgres\": \"ACTIVE\" }\n",
+         "line 2: offset postgres: unknown service");
+  expect("@ 2024-05-01T10:00:00Z GET /appliance/status " + uuid0 +
+             "\n{\n\n \"offset 9\": \"ACTIVE\" }\n",
+         "line 2: offset 9: unknown service");
 }
 
 TEST(DsmImport, GarbageEndsInEventsOrAParseError) {

@@ -31,7 +31,7 @@ int Serve(Implementation& impl, std::istream& in, std::ostream& out) {
     json msg;
     try {
       msg = json::parse(line);
-    } catch (const json::parse_error& e) {
+    } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
       Error(out, std::string("not valid JSON: ") + e.what());
       return 2;
     }

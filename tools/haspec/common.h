@@ -116,7 +116,7 @@ std::optional<typename M::Config> LoadConfig(const std::string& path) {
   try {
     json j = json::parse(in);
     return M::ConfigFromJson(j);
-  } catch (const json::parse_error& e) {
+  } catch (const json::exception& e) {  // parse_error, or out_of_range for 1e999
     std::cerr << "error: " << path << ": not valid JSON: " << e.what() << "\n";
   } catch (const ParseError& e) {
     std::cerr << "error: " << path << ": " << e.what() << "\n";

@@ -44,6 +44,9 @@ expect 3 'range.jsonl:2: t: expected an ISO 8601' -- "$haspec" replay vcs-system
 printf '{"op": "host_fails", "host": "primary", "cause": 340282366920938463463374607431768211456}\n' \
   >"$dir/range2.jsonl"
 expect 3 'range2.jsonl:1: cause' -- "$haspec" replay jsa "$dir/range2.jsonl"
+# A number beyond a double: not valid JSON (nlohmann's out_of_range once escaped).
+printf '%s\n{"op": "hastart", "sys": "sys0", "t": 1e999}\n' "$ok" >"$dir/range3.jsonl"
+expect 3 'range3.jsonl:2: not valid JSON' -- "$haspec" replay vcs-system "$dir/range3.jsonl"
 # A truncated last line.
 printf '%s\n{"op": "join", "sy' "$ok" >"$dir/truncated.jsonl"
 expect 3 'truncated.jsonl:2: truncated last line' -- "$haspec" replay vcs-system "$dir/truncated.jsonl"
