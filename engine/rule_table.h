@@ -28,18 +28,20 @@ inline std::string MarkdownCell(std::string_view s) {
   return out;
 }
 
+// A rule's or status change's basis as one cell: "assumption: <reason>", or
+// "<kind> `<seed file>`: "<quoted phrase>"".
+inline std::string BasisText(BasisKind kind, std::string_view source, std::string_view quote) {
+  if (kind == BasisKind::kAssumption) return "assumption: " + std::string(quote);
+  return std::string(ToString(kind)) + " `" + std::string(source) + "`: \"" + std::string(quote) +
+         "\"";
+}
+
 inline std::string RulesMarkdown(std::span<const Rule> rules) {
   std::string out = "| ID | kind | statement | basis |\n|---|---|---|---|\n";
   for (const Rule& r : rules) {
-    std::string basis;
-    if (r.basis == BasisKind::kAssumption) {
-      basis = "assumption: " + std::string(r.quote);
-    } else {
-      basis = std::string(ToString(r.basis)) + " `" + std::string(r.source) + "`: \"" +
-              std::string(r.quote) + "\"";
-    }
     out += "| " + std::string(r.id) + " | " + std::string(ToString(r.kind)) + " | " +
-           MarkdownCell(r.statement) + " | " + MarkdownCell(basis) + " |\n";
+           MarkdownCell(r.statement) + " | " + MarkdownCell(BasisText(r.basis, r.source, r.quote)) +
+           " |\n";
   }
   return out;
 }
@@ -62,16 +64,9 @@ inline std::string StatusChangesMarkdown(std::span<const StatusChange> changes,
                                          std::span<const StatusInfo> statuses) {
   std::string out = "| from | to | when | basis |\n|---|---|---|---|\n";
   for (const StatusChange& c : changes) {
-    std::string basis;
-    if (c.basis == BasisKind::kAssumption) {
-      basis = "assumption: " + std::string(c.quote);
-    } else {
-      basis = std::string(ToString(c.basis)) + " `" + std::string(c.source) + "`: \"" +
-              std::string(c.quote) + "\"";
-    }
     out += "| " + MarkdownCell(StatusLabel(statuses, c.from)) + " | " +
            MarkdownCell(StatusLabel(statuses, c.to)) + " | " + MarkdownCell(c.event) + " | " +
-           MarkdownCell(basis) + " |\n";
+           MarkdownCell(BasisText(c.basis, c.source, c.quote)) + " |\n";
   }
   return out;
 }
