@@ -51,6 +51,25 @@ if [ "$build_first" = 1 ]; then
   cmake --build "$build" -j2 --target $(printf 'fuzz_%s ' "${targets[@]}") >/dev/null
 fi
 
+# What a crashing input breaks, for grouping: the rule IDs a finding names,
+# or the error and the first frames of haspec's own code on the stack.
+crash_cause() {
+  local out
+  out=$("$1" -timeout=25 "$2" 2>&1 || true)
+  if grep -q '==haspec-fuzz== FINDING' <<<"$out"; then
+    sed -n '/==haspec-fuzz== FINDING/,/^ops:/p' <<<"$out" |
+      grep -oE '\b[A-Z]{2,}(-[A-Z0-9]+)+\b' | sort -u | paste -sd' ' | sed 's/^/finding: /'
+    return
+  fi
+  local kind frames
+  kind=$(grep -m1 -oE "ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer): [a-z -]+|runtime error: [a-z ]+|what\(\): +[^0-9'\"]{1,60}|ALARM: working on the last Unit" <<<"$out" |
+         head -n 1)
+  frames=$(grep -E '^ *#[0-9]+ 0x[0-9a-f]+ in ' <<<"$out" | grep -F "$root/" |
+           grep -vE "$root/(fuzz/|engine/fuzz_)" | grep -oE '[^/ ]+\.(cc|h):[0-9]+' | head -n 2 |
+           paste -sd' ')
+  echo "${kind:-crash} at ${frames:-?}"
+}
+
 summary=()
 found_total=0
 for t in "${targets[@]}"; do
@@ -104,14 +123,29 @@ for t in "${targets[@]}"; do
     rm -rf "$merged"
   fi
 
-  # Findings: minimise, save as a regression input with its trace.
+  # Findings: one per cause (fork mode saves every crashing input, often
+  # dozens of one fault), smallest input first; each minimised and saved as
+  # a regression input with its trace.
   found=0
-  for crash in "$dir"/artifacts/crash-* "$dir"/artifacts/leak-* "$dir"/artifacts/timeout-*; do
+  crashes=0
+  declare -A causes=()
+  mapfile -t artifacts < <(find "$dir/artifacts" -maxdepth 1 -type f \
+    \( -name 'crash-*' -o -name 'leak-*' -o -name 'timeout-*' \) -printf '%s %p\n' |
+    sort -n | cut -d' ' -f2-)
+  for crash in "${artifacts[@]}"; do
     [ -f "$crash" ] || continue
+    crashes=$((crashes + 1))
+    cause=$(crash_cause "$bin" "$crash")
+    if [ -n "${causes[$cause]:-}" ]; then
+      rm -f "$crash"
+      continue
+    fi
+    causes[$cause]=1
     found=$((found + 1))
+    echo "   $t: cause $found: $cause"
     name=$(basename "$crash")
     min=$dir/artifacts/min-$name
-    "$bin" -minimize_crash=1 -max_total_time=30 -exact_artifact_path="$min" "$crash" \
+    "$bin" -minimize_crash=1 -max_total_time=30 -timeout=25 -exact_artifact_path="$min" "$crash" \
       >"$dir/minimize.log" 2>&1 || true
     [ -f "$min" ] || cp "$crash" "$min"
     reg=$root/corpus/$t/regressions
@@ -119,7 +153,7 @@ for t in "${targets[@]}"; do
     cp "$min" "$reg/$name"
     # Run it once more to write its trace and keep the report.
     rm -rf "$dir/traces"/*
-    HASPEC_FUZZ_TRACES=$dir/traces "$bin" "$min" >"$reg/$name.log.txt" 2>&1 || true
+    HASPEC_FUZZ_TRACES=$dir/traces "$bin" -timeout=25 "$min" >"$reg/$name.log.txt" 2>&1 || true
     tr=$(ls "$dir/traces"/*.jsonl 2>/dev/null | head -n 1 || true)
     if [ -n "$tr" ]; then cp "$tr" "$reg/$name.trace.jsonl"; fi
     sed -n '/==haspec-fuzz== FINDING/,/^trace:/p' "$reg/$name.log.txt" | head -n 40
@@ -128,6 +162,9 @@ for t in "${targets[@]}"; do
     rm -f "$reg/$name.log.txt" "$crash"
     echo "   $t: finding saved as corpus/$t/regressions/$name"
   done
+  if [ "$crashes" -gt "$found" ]; then
+    echo "   $t: $crashes crashing inputs, $found distinct cause(s) (by broken rules or stack)"
+  fi
   found_total=$((found_total + found))
   summary+=("$(printf '%-22s exec/s %-8s cov %-6s ft %-6s corpus %-5s findings %s' \
     "$t" "${execs:-?}" "${cov:-?}" "${ft:-?}" "$kept" "$found")")
