@@ -58,15 +58,16 @@ crash_cause() {
   out=$("$1" -timeout=25 "$2" 2>&1 || true)
   if grep -q '==haspec-fuzz== FINDING' <<<"$out"; then
     sed -n '/==haspec-fuzz== FINDING/,/^ops:/p' <<<"$out" |
-      grep -oE '\b[A-Z]{2,}(-[A-Z0-9]+)+\b' | sort -u | paste -sd' ' | sed 's/^/finding: /'
-    return
+      grep -oE '\b[A-Z]{2,}(-[A-Z0-9]+)+\b' | sort -u | paste -sd' ' | sed 's/^/finding: /' ||
+      true
+    return 0
   fi
   local kind frames
   kind=$(grep -m1 -oE "ERROR: (AddressSanitizer|LeakSanitizer|libFuzzer): [a-z -]+|runtime error: [a-z ]+|what\(\): +[^0-9'\"]{1,60}|ALARM: working on the last Unit" <<<"$out" |
-         head -n 1)
+         head -n 1 || true)
   frames=$(grep -E '^ *#[0-9]+ 0x[0-9a-f]+ in ' <<<"$out" | grep -F "$root/" |
            grep -vE "$root/(fuzz/|engine/fuzz_)" | grep -oE '[^/ ]+\.(cc|h):[0-9]+' | head -n 2 |
-           paste -sd' ')
+           paste -sd' ' || true)
   echo "${kind:-crash} at ${frames:-?}"
 }
 
@@ -157,7 +158,7 @@ for t in "${targets[@]}"; do
     tr=$(ls "$dir/traces"/*.jsonl 2>/dev/null | head -n 1 || true)
     if [ -n "$tr" ]; then cp "$tr" "$reg/$name.trace.jsonl"; fi
     sed -n '/==haspec-fuzz== FINDING/,/^trace:/p' "$reg/$name.log.txt" | head -n 40
-    grep -m1 -A8 -E 'ERROR: (AddressSanitizer|libFuzzer)|runtime error' "$reg/$name.log.txt" |
+    grep -m1 -B2 -A8 -E 'ERROR: (AddressSanitizer|libFuzzer)|runtime error' "$reg/$name.log.txt" |
       grep -v '^ *#[0-9]' || true
     rm -f "$reg/$name.log.txt" "$crash"
     echo "   $t: finding saved as corpus/$t/regressions/$name"
