@@ -684,7 +684,15 @@ void Jsa::CheckInvariants(const State& s, std::vector<FindingT>& out,
 }
 
 void Jsa::CheckTransition(const State& before, const Op& op, const State& after,
-                          std::vector<FindingT>& out) {
+                          std::vector<FindingT>& out, std::vector<RuleId>* premises) {
+  auto premise = [premises](RuleId r) {
+    if (premises) premises->push_back(r);
+  };
+  bool failed_before = false;
+  for (int h = 0; h < (before.paired ? kHosts : 1); ++h) {
+    failed_before = failed_before || before.hosts[h].status == Status::kFailed;
+  }
+  if (failed_before) premise(RuleId::kInvFailedStays);
   for (int h = 0; h < (before.paired ? kHosts : 1); ++h) {
     if (before.hosts[h].status != Status::kFailed || after.hosts[h].status == Status::kFailed) {
       continue;
@@ -700,6 +708,7 @@ void Jsa::CheckTransition(const State& before, const Op& op, const State& after,
   for (int h = 0; h < (before.paired ? kHosts : 1); ++h) {
     if (before.hosts[h].status == Status::kOffline) offline = h;
   }
+  if (offline >= 0) premise(RuleId::kInvNoFailoverWhileOffline);
   // A failure, ping test or offline request hands the role to nobody while a
   // host is Offline; no op at all (completion, landing, license) makes the
   // Offline host itself Active.
@@ -719,6 +728,10 @@ void Jsa::CheckTransition(const State& before, const Op& op, const State& after,
   const Status pri_before = before.hosts[kPrimary].status;
   const Status pri_after = after.hosts[kPrimary].status;
   if (before.paired && after.hosts[kSecondary].status == Status::kActive &&
+      before.hosts[kSecondary].status != Status::kActive) {
+    premise(RuleId::kInvSecondaryActiveMeansPrimaryFailed);
+  }
+  if (before.paired && after.hosts[kSecondary].status == Status::kActive &&
       before.hosts[kSecondary].status != Status::kActive && before.holder != kSecondary &&
       pri_after != Status::kFailed && pri_after != Status::kRestoring &&
       !(pri_before == Status::kActive && IsFailoverTrigger(op))) {
@@ -733,6 +746,7 @@ void Jsa::CheckTransition(const State& before, const Op& op, const State& after,
   const bool secondary_holds_role =
       before.paired && (sec.status == Status::kActive ||
                         (before.holder == kSecondary && sec.status == Status::kNeedsLicense));
+  if (secondary_holds_role) premise(RuleId::kInvNoAutoSwitchBack);
   if (secondary_holds_role && before.hosts[kPrimary].status != Status::kActive &&
       after.hosts[kPrimary].status == Status::kActive && !SecondaryLosesRole(op)) {
     out.push_back({RuleId::kInvNoAutoSwitchBack,

@@ -390,8 +390,10 @@ struct Jsa : MachineBase<Jsa, State, Op, RuleId, Observation, Config> {
   // recovers by itself, no failover while Offline, no automatic switch back,
   // the secondary takes Active only from a failed primary, process exits and
   // full disks change nothing). `after` is a landing of `op` from `before`.
+  // `premises` gets each step invariant whose premise held on this step
+  // (the coverage record's "premise holds").
   static void CheckTransition(const State& before, const Op& op, const State& after,
-                              std::vector<FindingT>& out);
+                              std::vector<FindingT>& out, std::vector<RuleId>* premises = nullptr);
   static void CheckAdvisories(const State& s, std::vector<FindingT>& out);
   // The secondary's fields when there is no pair, and the role holder when a
   // host is Active, are determined; Canonical writes them so.

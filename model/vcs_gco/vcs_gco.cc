@@ -768,8 +768,9 @@ void VcsGco::CheckInvariants(const State& s, std::vector<FindingT>& out,
 }
 
 void VcsGco::CheckTransition(const State& before, const Op& op, const State& after,
-                             std::vector<FindingT>& out) {
+                             std::vector<FindingT>& out, std::vector<RuleId>* premises) {
   const auto* answers = std::get_if<InquiryAnswers>(&op);
+  bool became_faulted = false, became_exited = false;  // premises of the step rules
   for (int o = 0; o < after.size; ++o) {
     if (!after.Observes(o)) continue;
     for (int r = 0; r < after.size; ++r) {
@@ -779,6 +780,7 @@ void VcsGco::CheckTransition(const State& before, const Op& op, const State& aft
       // Built only for a finding: this runs on every edge the engines follow.
       auto who = [&] { return Label(o) + " sees " + Label(r); };
       if (a.state == ClusterState::kFaulted && b.state != ClusterState::kFaulted) {
+        became_faulted = true;
         const bool on_answers =
             answers && answers->observer == o && answers->remote == r && answers->not_down == 0;
         if (b.state != ClusterState::kInquiry || !on_answers) {
@@ -793,6 +795,8 @@ void VcsGco::CheckTransition(const State& before, const Op& op, const State& aft
                who() + " FAULTED while a heartbeat to it is HBALIVE:" + HbText(after, a)});
         }
       }
+      became_exited =
+          became_exited || (a.state == ClusterState::kExited && b.state != ClusterState::kExited);
       if (a.state == ClusterState::kExited && b.state != ClusterState::kExited &&
           b.state != ClusterState::kExiting) {
         out.push_back(
@@ -802,6 +806,11 @@ void VcsGco::CheckTransition(const State& before, const Op& op, const State& aft
       }
     }
   }
+  if (premises && became_faulted) {
+    premises->push_back(RuleId::kStepFaultedFromInquiry);
+    premises->push_back(RuleId::kStepFaultedWhenSilent);
+  }
+  if (premises && became_exited) premises->push_back(RuleId::kStepExitedFromExiting);
 }
 
 Observation VcsGco::Observe(const State& s) {

@@ -412,7 +412,7 @@ struct VcsGco : MachineBase<VcsGco, State, Op, RuleId, Observation, Config> {
   // Rules about a step: a view enters faulted only from inquiry with no
   // heartbeat alive, exited only from exiting.
   static void CheckTransition(const State& before, const Op& op, const State& after,
-                              std::vector<FindingT>& out);
+                              std::vector<FindingT>& out, std::vector<RuleId>* premises = nullptr);
   // Unused array slots (self views, clusters and heartbeats outside the
   // configuration) folded to their defaults.
   static State Canonical(const State& s);

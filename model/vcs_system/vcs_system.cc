@@ -875,12 +875,21 @@ void VcsSystem::CheckInvariants(const State& s, std::vector<FindingT>& out,
 }
 
 void VcsSystem::CheckTransition(const State& before, const Op& op, const State& after,
-                                std::vector<FindingT>& out) {
+                                std::vector<FindingT>& out, std::vector<RuleId>* premises) {
   const auto* force = std::get_if<HasysForce>(&op);
   int admin_before = Count(before, S::kAdminWait);
+  // Each step invariant once per step, however many systems met its premise.
+  std::uint8_t held = 0;
+  auto premise = [&held](int bit) { held |= static_cast<std::uint8_t>(1u << bit); };
   for (int i = 0; i < after.n && i < before.n; ++i) {
     const S was = before.sys[i].state, is = after.sys[i].state;
     if (was == is) continue;
+    if (!EngineUp(was) && EngineUp(is)) premise(0);
+    if (is == S::kRunning) premise(1);
+    if (is == S::kLocalBuild) premise(2);
+    if (was == S::kAdminWait) premise(3);
+    if (was == S::kStaleAdminWait) premise(4);
+    if (was == S::kExiting) premise(5);
     auto came = [&] {
       return "system " + std::to_string(i) + " went from " + StateName(was) + " to " +
              StateName(is);
@@ -910,6 +919,15 @@ void VcsSystem::CheckTransition(const State& before, const Op& op, const State& 
     if (was == S::kExiting && after.sys[i].groups_online) {
       out.push_back({RuleId::kInvStopTakesGroupsOffline,
                      came() + " with its service groups online after hastop without -force"});
+    }
+  }
+  if (premises && held) {
+    constexpr RuleId kStepInvariants[] = {
+        RuleId::kInvStartsIniting,       RuleId::kInvRunningViaBuild,
+        RuleId::kInvLocalBuildAlone,     RuleId::kInvAdminWaitExits,
+        RuleId::kInvStaleAdminWaitExits, RuleId::kInvStopTakesGroupsOffline};
+    for (int b = 0; b < 6; ++b) {
+      if (held & (1u << b)) premises->push_back(kStepInvariants[b]);
     }
   }
 }

@@ -404,9 +404,11 @@ struct VcsSystem : MachineBase<VcsSystem, State, Op, RuleId, Observation, Config
   // The logs and snapshots `haspec import` reads (model/vcs_system/import.cc).
   static std::span<const Importer<Config, Observation>> Importers();
   static void CheckAdvisories(const State& s, std::vector<FindingT>& out);
-  // Rules about a step: how a state was entered or left.
+  // Rules about a step: how a state was entered or left. `premises` gets
+  // each step invariant whose premise held on this step (a system whose
+  // engine came up, that became RUNNING, that left ADMIN_WAIT, ...).
   static void CheckTransition(const State& before, const Op& op, const State& after,
-                              std::vector<FindingT>& out);
+                              std::vector<FindingT>& out, std::vector<RuleId>* premises = nullptr);
   // Configuration labels renumbered and meaningless fields cleared. System
   // order is kept: "lowest-numbered" and per-observer views tell systems apart.
   static State Canonical(const State& s);
