@@ -1,7 +1,9 @@
 #include "model/core/import.h"
 
+#include <algorithm>
 #include <cctype>
 #include <cstdio>
+#include <cstring>
 
 #include "model/core/parse_error.h"
 
@@ -62,29 +64,50 @@ int ImportContext::RequireObserver(const Nodes& nodes, const std::string& where,
 
 bool LogLineReader::Next(std::string_view& line) {
   buf_.clear();
-  if (!in_.good()) return false;
-  std::streambuf* sb = in_.rdbuf();
+  if (pos_ == end_ && (eof_ || !in_.good())) return false;
   bool any = false;
   for (;;) {
-    const int c = sb->sbumpc();
-    if (c == std::char_traits<char>::eof()) {
-      in_.setstate(std::ios::eofbit);
-      if (!any) return false;
-      break;
+    if (pos_ == end_) {
+      if (!chunk_) chunk_.reset(new char[kChunk]);
+      const std::streamsize n =
+          eof_ ? 0 : in_.rdbuf()->sgetn(chunk_.get(), static_cast<std::streamsize>(kChunk));
+      if (n <= 0) {
+        eof_ = true;
+        in_.setstate(std::ios::eofbit);
+        if (!any) return false;
+        break;
+      }
+      pos_ = 0;
+      end_ = static_cast<std::size_t>(n);
     }
     any = true;
-    if (c == '\n') break;
-    if (c == '\0') {
+    const char* start = chunk_.get() + pos_;
+    const std::size_t avail = end_ - pos_;
+    const auto* newline = static_cast<const char*>(std::memchr(start, '\n', avail));
+    const std::size_t len = newline ? static_cast<std::size_t>(newline - start) : avail;
+    // The first bad character decides, as when reading one at a time: a NUL,
+    // or the first character past max_line_ (a NUL there counts as a NUL).
+    const auto* nul = static_cast<const char*>(std::memchr(start, '\0', len));
+    const std::size_t room = max_line_ - std::min(max_line_, buf_.size());
+    if (nul && static_cast<std::size_t>(nul - start) <= room) {
+      pos_ += static_cast<std::size_t>(nul - start) + 1;
       ++number_;
-      throw ParseError(
-          Where(), "NUL byte at column " + std::to_string(buf_.size() + 1) + ": not a text log");
+      throw ParseError(Where(), "NUL byte at column " +
+                                    std::to_string(buf_.size() + (nul - start) + 1) +
+                                    ": not a text log");
     }
-    if (buf_.size() >= max_line_) {
+    if (len > room) {
+      pos_ += room + 1;
       ++number_;
       throw ParseError(Where(),
                        "line longer than " + std::to_string(max_line_) + " bytes: not a text log");
     }
-    buf_.push_back(static_cast<char>(c));
+    buf_.append(start, len);
+    pos_ += len;
+    if (newline) {
+      ++pos_;
+      break;
+    }
   }
   ++number_;
   if (!buf_.empty() && buf_.back() == '\r') buf_.pop_back();
