@@ -21,11 +21,6 @@ namespace haspec::vcs_gco {
 namespace {
 
 using Event = ImportedEvent<Observation>;
-using vcs_system::ClosesEmbeddedOutput;
-using vcs_system::EngineLogTime;
-using vcs_system::OpensEmbeddedOutput;
-using vcs_system::ParseStateChange;
-using vcs_system::SplitEngineLogLine;
 
 constexpr ImportOptionInfo kLogOptions[] = {
     {"observer",
@@ -53,84 +48,40 @@ ClusterState State(std::string_view name, const std::string& where) {
 class EngineLogSource final : public EventSource<Observation> {
  public:
   EngineLogSource(std::istream& in, const ImportContext& ctx, const Config& config)
-      : lines_(in), ctx_(ctx), nodes_(config.nodes) {
-    observer_ = ctx.RequireObserver(nodes_, "", "wrote this log", "cluster", kMaxClusters);
-    if (const std::string* z = ctx.Option("tz")) {
-      if (!IsZone(*z)) {
-        throw ParseError("--option tz", "expected \"Z\" or \"+HH:MM\" / \"-HH:MM\", got \"" +
-                                            Printable(*z) + "\"");
-      }
-      zone_ = *z;
-    }
-  }
+      : log_(in, "Remote cluster", "V-16-1-50513"),
+        ctx_(ctx),
+        nodes_(config.nodes),
+        observer_(ctx.RequireObserver(nodes_, "", "wrote this log", "cluster", kMaxClusters)),
+        zone_(vcs_system::EngineLogZoneOption(ctx)) {}
 
   bool Next(Event& out) override {
-    std::string_view line;
-    while (lines_.Next(line)) {
-      if (in_output_) {
-        ++skipped_;
-        if (ClosesEmbeddedOutput(line)) in_output_ = false;
-        continue;
-      }
-      const auto l = SplitEngineLogLine(line);
-      if (!log_seen_) {
-        if (line.find_first_not_of(" \t") == std::string_view::npos) {
-          ++skipped_;
-          continue;
-        }
-        if (!l && !OpensEmbeddedOutput(line) && !ClosesEmbeddedOutput(line)) {
-          throw ParseError(lines_.Where(),
-                           "not a VCS engine log: expected lines such as \"2024/05/01 10:00:00 "
-                           "VCS NOTICE V-16-1-50513 ...\", got \"" +
-                               Printable(line) + "\"");
-        }
-        log_seen_ = true;
-      }
-      if (OpensEmbeddedOutput(line)) {
-        in_output_ = true;
-        ++skipped_;
-        continue;
-      }
-      const auto change = l ? ParseStateChange(l->message, "Remote cluster") : std::nullopt;
-      if (!change) {
-        ++skipped_;
-        continue;
-      }
-      const std::string where = lines_.Where();
-      const auto t = EngineLogTime(l->date, l->time, zone_);
-      if (!t) {
-        throw ParseError(where, "bad time \"" + std::string(l->date) + " " + std::string(l->time) +
-                                    "\" (a field is out of range)");
-      }
-      const int remote = ctx_.Node(nodes_, change->name, where, "cluster");
-      if (remote >= kMaxClusters) {
-        throw ParseError(where, "cluster " + nodes_.Name(remote) + " is beyond the model's " +
+    vcs_system::EngineLogChanges::Change c;
+    if (!log_.Next(c, zone_)) return false;
+    const int remote = ctx_.Node(nodes_, c.change.name, c.where, "cluster");
+    if (remote >= kMaxClusters) {
+      throw ParseError(c.where, "cluster " + nodes_.Name(remote) + " is beyond the model's " +
                                     std::to_string(kMaxClusters) + " clusters");
-      }
-      if (remote == observer_) {
-        throw ParseError(where, "cluster " + nodes_.Name(remote) +
-                                    " wrote this log: it is not a remote cluster here");
-      }
-      State(change->from, where);  // checked: an unknown name is drift even here
-      out.t = *t;
-      out.line = lines_.number();
-      out.obs = Observation{};
-      out.obs.clusters[observer_].remote[remote] = State(change->to, where);
-      return true;
     }
-    return false;
+    if (remote == observer_) {
+      throw ParseError(c.where, "cluster " + nodes_.Name(remote) +
+                                    " wrote this log: it is not a remote cluster here");
+    }
+    State(c.change.from, c.where);  // checked: an unknown name is drift even here
+    out.t = std::move(c.t);
+    out.line = c.line;
+    out.obs = Observation{};
+    out.obs.clusters[observer_].remote[remote] = State(c.change.to, c.where);
+    return true;
   }
-  long lines_read() const override { return lines_.number(); }
-  long lines_skipped() const override { return skipped_; }
+  long lines_read() const override { return log_.lines_read(); }
+  long lines_skipped() const override { return log_.lines_skipped(); }
 
  private:
-  LogLineReader lines_;
+  vcs_system::EngineLogChanges log_;
   const ImportContext& ctx_;
   const Nodes& nodes_;
-  int observer_ = 0;
+  int observer_;
   std::string zone_;
-  bool in_output_ = false, log_seen_ = false;
-  long skipped_ = 0;
 };
 
 // Listings (haclus -state, hastatus -sum, hahb -state), one event per

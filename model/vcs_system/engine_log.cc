@@ -2,6 +2,8 @@
 
 #include <cctype>
 
+#include "model/core/parse_error.h"
+
 namespace haspec::vcs_system {
 namespace {
 
@@ -155,6 +157,62 @@ std::optional<StateChange> ParseStateChange(std::string_view m, std::string_view
   c.to = Token(m);
   if (c.to.empty() || !m.empty()) return std::nullopt;
   return c;
+}
+
+bool EngineLogChanges::Next(Change& out, std::string_view zone) {
+  std::string_view line;
+  while (lines_.Next(line)) {
+    if (in_output_) {
+      ++skipped_;
+      if (ClosesEmbeddedOutput(line)) in_output_ = false;
+      continue;
+    }
+    const auto l = SplitEngineLogLine(line);
+    if (!log_seen_) {
+      if (line.find_first_not_of(" \t") == std::string_view::npos) {
+        ++skipped_;
+        continue;
+      }
+      if (!l && !OpensEmbeddedOutput(line) && !ClosesEmbeddedOutput(line)) {
+        throw ParseError(lines_.Where(),
+                         "not a VCS engine log: expected lines such as \"2024/05/01 10:00:00 "
+                         "VCS NOTICE " +
+                             std::string(umi_) + " ...\", got \"" + Printable(line) + "\"");
+      }
+      log_seen_ = true;
+    }
+    if (OpensEmbeddedOutput(line)) {
+      in_output_ = true;
+      ++skipped_;
+      continue;
+    }
+    const auto change = l ? ParseStateChange(l->message, subject_) : std::nullopt;
+    if (!change) {
+      ++skipped_;
+      continue;
+    }
+    out.where = lines_.Where();
+    auto t = EngineLogTime(l->date, l->time, zone);
+    if (!t) {
+      throw ParseError(out.where, "bad time \"" + std::string(l->date) + " " +
+                                      std::string(l->time) + "\" (a field is out of range)");
+    }
+    out.change = *change;
+    out.t = std::move(*t);
+    out.line = lines_.number();
+    return true;
+  }
+  return false;
+}
+
+std::string EngineLogZoneOption(const ImportContext& ctx) {
+  const std::string* z = ctx.Option("tz");
+  if (!z) return "";
+  if (!IsZone(*z)) {
+    throw ParseError("--option tz",
+                     "expected \"Z\" or \"+HH:MM\" / \"-HH:MM\", got \"" + Printable(*z) + "\"");
+  }
+  return *z;
 }
 
 }  // namespace haspec::vcs_system

@@ -15,9 +15,12 @@
 #ifndef HASPEC_MODEL_VCS_SYSTEM_ENGINE_LOG_H_
 #define HASPEC_MODEL_VCS_SYSTEM_ENGINE_LOG_H_
 
+#include <istream>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include "model/core/import.h"
 
 namespace haspec::vcs_system {
 
@@ -50,6 +53,40 @@ struct StateChange {
   std::string_view name, from, to;
 };
 std::optional<StateChange> ParseStateChange(std::string_view message, std::string_view subject);
+
+// The state changes of one engine log, in order: each line whose message
+// ParseStateChange(message, subject) reads, with its time. Blank lines before
+// the log, embedded command output and every other line are skipped (and
+// counted); input whose first line that is not blank is no engine-log line
+// is refused. Both VCS importers read the log through it: vcs-system for
+// "System" changes, vcs-gco for "Remote cluster" ones.
+class EngineLogChanges {
+ public:
+  // `umi` only shows in the error for input that is not an engine log.
+  EngineLogChanges(std::istream& in, std::string_view subject, std::string_view umi)
+      : lines_(in), subject_(subject), umi_(umi) {}
+
+  struct Change {
+    StateChange change;  // views into the line: valid until the next call
+    std::string t;       // EngineLogTime(date, time, zone)
+    std::string where;   // "line N"
+    int line = 0;
+  };
+  // False at the end of the log; throws ParseError naming the line.
+  bool Next(Change& out, std::string_view zone);
+  long lines_read() const { return lines_.number(); }
+  long lines_skipped() const { return skipped_; }
+
+ private:
+  LogLineReader lines_;
+  std::string_view subject_, umi_;
+  bool in_output_ = false, log_seen_ = false;
+  long skipped_ = 0;
+};
+
+// The importer option "tz" (a zone appended to the log's local times), or ""
+// when not given; throws ParseError for a value that is no zone.
+std::string EngineLogZoneOption(const ImportContext& ctx);
 
 }  // namespace haspec::vcs_system
 

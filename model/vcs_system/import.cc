@@ -41,87 +41,43 @@ SysState State(std::string_view name, const std::string& where) {
 class EngineLogSource final : public EventSource<Observation> {
  public:
   EngineLogSource(std::istream& in, const ImportContext& ctx, const Config& config)
-      : lines_(in), ctx_(ctx), nodes_(config.nodes) {
-    observer_ = ctx.RequireObserver(nodes_, "", "wrote this log", "system", kMaxSystems);
-    if (const std::string* z = ctx.Option("tz")) {
-      if (!IsZone(*z)) {
-        throw ParseError("--option tz", "expected \"Z\" or \"+HH:MM\" / \"-HH:MM\", got \"" +
-                                            Printable(*z) + "\"");
-      }
-      zone_ = *z;
-    }
-  }
+      : log_(in, "System", "V-16-1-10322"),
+        ctx_(ctx),
+        nodes_(config.nodes),
+        observer_(ctx.RequireObserver(nodes_, "", "wrote this log", "system", kMaxSystems)),
+        zone_(EngineLogZoneOption(ctx)) {}
 
   bool Next(Event& out) override {
-    std::string_view line;
-    while (lines_.Next(line)) {
-      if (in_output_) {
-        ++skipped_;
-        if (ClosesEmbeddedOutput(line)) in_output_ = false;
-        continue;
-      }
-      const auto l = SplitEngineLogLine(line);
-      if (!log_seen_) {
-        if (line.find_first_not_of(" \t") == std::string_view::npos) {
-          ++skipped_;
-          continue;
-        }
-        if (!l && !OpensEmbeddedOutput(line) && !ClosesEmbeddedOutput(line)) {
-          throw ParseError(lines_.Where(),
-                           "not a VCS engine log: expected lines such as \"2024/05/01 10:00:00 "
-                           "VCS NOTICE V-16-1-10322 ...\", got \"" +
-                               Printable(line) + "\"");
-        }
-        log_seen_ = true;
-      }
-      if (OpensEmbeddedOutput(line)) {
-        in_output_ = true;
-        ++skipped_;
-        continue;
-      }
-      const auto change = l ? ParseStateChange(l->message, "System") : std::nullopt;
-      if (!change) {
-        ++skipped_;
-        continue;
-      }
-      const std::string where = lines_.Where();
-      const auto t = EngineLogTime(l->date, l->time, zone_);
-      if (!t) {
-        throw ParseError(where, "bad time \"" + std::string(l->date) + " " + std::string(l->time) +
-                                    "\" (a field is out of range)");
-      }
-      const int subject = ctx_.Node(nodes_, change->name, where, "system");
-      if (subject >= kMaxSystems) {
-        throw ParseError(where, "system " + nodes_.Name(subject) + " is beyond the model's " +
+    EngineLogChanges::Change c;
+    if (!log_.Next(c, zone_)) return false;
+    const int subject = ctx_.Node(nodes_, c.change.name, c.where, "system");
+    if (subject >= kMaxSystems) {
+      throw ParseError(c.where, "system " + nodes_.Name(subject) + " is beyond the model's " +
                                     std::to_string(kMaxSystems) + " systems");
-      }
-      State(change->from, where);  // checked: an unknown name is drift even here
-      const SysState to = State(change->to, where);
-      out.t = *t;
-      out.line = lines_.number();
-      out.obs = Observation{};
-      // HAD logs its own last change (LEAVING to EXITED) as it stops: from
-      // then on its engine does not answer, which is how the model shows it.
-      if (subject == observer_ && !EngineUp(to)) {
-        out.obs.answered[observer_] = false;
-      } else {
-        out.obs.state[observer_][subject] = to;
-      }
-      return true;
     }
-    return false;
+    State(c.change.from, c.where);  // checked: an unknown name is drift even here
+    const SysState to = State(c.change.to, c.where);
+    out.t = std::move(c.t);
+    out.line = c.line;
+    out.obs = Observation{};
+    // HAD logs its own last change (LEAVING to EXITED) as it stops: from
+    // then on its engine does not answer, which is how the model shows it.
+    if (subject == observer_ && !EngineUp(to)) {
+      out.obs.answered[observer_] = false;
+    } else {
+      out.obs.state[observer_][subject] = to;
+    }
+    return true;
   }
-  long lines_read() const override { return lines_.number(); }
-  long lines_skipped() const override { return skipped_; }
+  long lines_read() const override { return log_.lines_read(); }
+  long lines_skipped() const override { return log_.lines_skipped(); }
 
  private:
-  LogLineReader lines_;
+  EngineLogChanges log_;
   const ImportContext& ctx_;
   const Nodes& nodes_;
-  int observer_ = 0;
+  int observer_;
   std::string zone_;
-  bool in_output_ = false, log_seen_ = false;
-  long skipped_ = 0;
 };
 
 // hasys -state or hastatus -sum outputs, one event per snapshot.
