@@ -1,9 +1,10 @@
 // The fuzz target body for a machine's log and snapshot importers
 // (M::Importers(), model/core/import.h): the first byte picks the importer,
 // the rest is its input. An importer never crashes and reads in bounded
-// memory; every event it yields writes as a trace line's observation and
-// reads back to the same value (what `haspec import` writes, `haspec replay`
-// must read). Input it refuses with ParseError ends the exec quietly.
+// memory; every event it yields writes as the trace v1 line `haspec import`
+// writes (engine/importers.h, EventLine) and reads back through the trace
+// reader `haspec replay` uses (EventFromJson) to the same time and
+// observation. Input it refuses with ParseError ends the exec quietly.
 //
 //   HASPEC_FUZZ_TARGET(import_dsm) { return haspec::fuzz::ImportEvents<Dsm>(data, size); }
 //
@@ -18,6 +19,8 @@
 #include <string>
 
 #include "engine/fuzz_common.h"
+#include "engine/importers.h"
+#include "engine/trace_event.h"
 #include "model/core/import.h"
 #include "model/core/machine.h"
 
@@ -39,11 +42,22 @@ int ImportEvents(const std::uint8_t* data, std::size_t size) {
   try {
     auto source = imp.open(in, ctx, config);
     ImportedEvent<typename M::Observation> e;
+    TraceEvent<M> back;
     for (int n = 0; n < 100'000 && source->Next(e); ++n) {
-      const std::string out = M::ObservationToJson(e.obs, config.nodes).dump();
-      auto again = MustParse(what, out, [&] {
-        return M::ObservationFromJson(nlohmann::json::parse(out), config.nodes);
+      // The line `haspec import` writes for the event, read back as
+      // `haspec replay` reads it: the same time and observation.
+      const std::string line = EventLine<M>(e, ctx.file, config.nodes);
+      MustParse(what, line, [&] {
+        nlohmann::json j = nlohmann::json::parse(line);
+        back.Reset(n + 2);
+        EventFromJson<M>(j, config.nodes, ReaderOptions{}, back);
+        return 0;
       });
+      if (back.t_text != e.t || back.t.has_value() != !e.t.empty() || !back.drift.empty()) {
+        Fail(what + ": the trace line of an event reads back with another time or with " +
+             "drift\nwritten: " + line + "\n");
+      }
+      const typename M::Observation again = back.obs ? *back.obs : typename M::Observation{};
       MustEqual(what, e.obs, again, [&](const typename M::Observation& x) {
         return M::ObservationToJson(x, config.nodes).dump();
       });
