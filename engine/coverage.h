@@ -113,6 +113,22 @@ class CoverageRecorder {
     }
   }
 
+  // The premises of the step invariants (CheckTransition) on an accepted
+  // step, for an engine that records the state after it with OnState,
+  // which checks the state's invariants only. (CheckStep with a premises
+  // list gives both; pass those to OnCheckedState instead.)
+  void OnTransition(const typename M::State& before, const typename M::Op& op,
+                    const typename M::State& after) {
+    if constexpr (requires(std::vector<FindingOf<M>> & out, std::vector<typename M::RuleId> * p) {
+                    M::CheckTransition(before, op, after, out, p);
+                  }) {
+      Scratch<FindingOf<M>> findings;
+      Scratch<typename M::RuleId> premises;
+      M::CheckTransition(before, op, after, *findings, &*premises);
+      for (auto r : *premises) ++c_.premise[Index(r)];
+    }
+  }
+
   // A step: the deciding rule, the refusals (when known) and the status
   // changes. Record the state it lands in with OnState / OnCheckedState.
   void OnStep(const typename M::State& before, const OutcomeOf<M>& o,

@@ -484,7 +484,10 @@ GateFailure<M> RunSequence(GateTarget& target, const typename M::Config& config,
                 ->refused_alone[static_cast<std::size_t>(refusals->front()) * types + op.index()] =
                 1;
           }
-          if (o.accepted) rec->OnState(o.next);
+          if (o.accepted) {
+            rec->OnTransition(m0, op, o.next);
+            rec->OnState(o.next);
+          }
         }
         run.steps.push_back(std::move(st));
         if (fails(v.fit)) {

@@ -350,6 +350,7 @@ ClusterResult ReplayCluster(const ReplayArgs& a, const std::vector<InputFile>& f
       Scratch<typename M::RuleId> refusals;
       M::Refusals(*m0, ev.ops.front(), *refusals);
       rec->OnStep(*m0, o, &*refusals);
+      if (o.accepted) rec->OnTransition(*m0, ev.ops.front(), o.next);
     }
     if (!replayer.set().empty()) rec->OnState(replayer.set().members().front().state);
   };
