@@ -119,12 +119,10 @@ class CoverageRecorder {
   // list gives both; pass those to OnCheckedState instead.)
   void OnTransition(const typename M::State& before, const typename M::Op& op,
                     const typename M::State& after) {
-    if constexpr (requires(std::vector<FindingOf<M>> & out, std::vector<typename M::RuleId> * p) {
-                    M::CheckTransition(before, op, after, out, p);
-                  }) {
+    if constexpr (kReportsStepPremises<M>) {
       Scratch<FindingOf<M>> findings;
       Scratch<typename M::RuleId> premises;
-      M::CheckTransition(before, op, after, *findings, &*premises);
+      CheckStepRules<M>(before, op, after, *findings, &*premises);
       for (auto r : *premises) ++c_.premise[Index(r)];
     }
   }

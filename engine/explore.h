@@ -326,19 +326,11 @@ class Explorer {
       }
     }
     const Link link{id, oi << 8 | answer};
-    if constexpr (requires(std::vector<FindingOf<M>> & out) {
-                    M::CheckTransition(s, op, o.next, out);
-                  }) {
+    if constexpr (kHasStepRules<M>) {
       findings_.clear();
       premises_.clear();
-      if constexpr (requires(std::vector<FindingOf<M>> & out, std::vector<RuleId> * p) {
-                      M::CheckTransition(s, op, o.next, out, p);
-                    }) {
-        M::CheckTransition(s, op, o.next, findings_, &premises_);
-        for (RuleId p : premises_) ++r.coverage.premise[Index(p)];
-      } else {
-        M::CheckTransition(s, op, o.next, findings_);
-      }
+      CheckStepRules<M>(s, op, o.next, findings_, &premises_);
+      for (RuleId p : premises_) ++r.coverage.premise[Index(p)];
       for (auto& f : findings_) Found(f, id, link);
     }
     const State next = Form(o.next);

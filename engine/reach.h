@@ -142,12 +142,10 @@ class Prober {
       Reach(static_cast<std::size_t>(o.rule), route, &op);
       if (!o.accepted) continue;
       // Step invariants: their premise holds on the step, not in a state.
-      if constexpr (requires(std::vector<FindingOf<M>> & out, std::vector<typename M::RuleId> * p) {
-                      M::CheckTransition(s, op, o.next, out, p);
-                    }) {
+      if constexpr (kReportsStepPremises<M>) {
         premises_->clear();
         findings_->clear();
-        M::CheckTransition(s, op, o.next, *findings_, &*premises_);
+        CheckStepRules<M>(s, op, o.next, *findings_, &*premises_);
         for (auto p : *premises_) Reach(2 * n_ + static_cast<std::size_t>(p), route, &op);
       }
       after_->clear();

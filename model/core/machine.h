@@ -144,21 +144,49 @@ constexpr auto OpNames() {
   (std::make_index_sequence<std::variant_size_v<Op>>{});
 }
 
-// Every invariant after a step: the state invariants of `after`, and, for a
-// machine that also has rules about a step rather than a state ("a Failed
-// host leaves Failed only through restore"), its
+// Rules about a step rather than a state ("a Failed host leaves Failed only
+// through restore"): a machine that has them declares
 //   static void CheckTransition(const State& before, const Op& op,
-//                               const State& after, std::vector<Finding>&);
+//                               const State& after, std::vector<Finding>&,
+//                               std::vector<RuleId>* premises = nullptr);
+// and, given a premises list, names the step rules whose premise held on
+// the step (coverage: "the premise ever held"). The premises argument is
+// optional in the declaration.
+template <Machine M>
+inline constexpr bool kReportsStepPremises =
+    requires(const typename M::State& s, const typename M::Op& op, std::vector<FindingOf<M>>& out,
+             std::vector<typename M::RuleId>* premises) {
+      M::CheckTransition(s, op, s, out, premises);
+    };
+template <Machine M>
+inline constexpr bool kHasStepRules =
+    kReportsStepPremises<M> ||
+    requires(const typename M::State& s, const typename M::Op& op, std::vector<FindingOf<M>>& out) {
+      M::CheckTransition(s, op, s, out);
+    };
+
+// The step rules alone: findings into `out` and, when `premises` is given
+// and the machine reports them, the step rules whose premise held. Nothing
+// for a machine without step rules.
+template <Machine M>
+void CheckStepRules(const typename M::State& before, const typename M::Op& op,
+                    const typename M::State& after, std::vector<FindingOf<M>>& out,
+                    std::vector<typename M::RuleId>* premises = nullptr) {
+  if constexpr (kReportsStepPremises<M>) {
+    M::CheckTransition(before, op, after, out, premises);
+  } else if constexpr (kHasStepRules<M>) {
+    M::CheckTransition(before, op, after, out);
+  }
+}
+
+// Every invariant after a step: the state invariants of `after` and the
+// step rules.
 template <Machine M>
 void CheckStep(const typename M::State& before, const typename M::Op& op,
                const typename M::State& after, std::vector<FindingOf<M>>& out,
                std::vector<typename M::RuleId>* premises = nullptr) {
   M::CheckInvariants(after, out, premises);
-  if constexpr (requires { M::CheckTransition(before, op, after, out, premises); }) {
-    M::CheckTransition(before, op, after, out, premises);
-  } else if constexpr (requires { M::CheckTransition(before, op, after, out); }) {
-    M::CheckTransition(before, op, after, out);
-  }
+  CheckStepRules<M>(before, op, after, out, premises);
 }
 
 // Whether `r` is one of the machine's scope rules: assumption preconditions

@@ -690,13 +690,9 @@ void Jsa::CheckTransition(const State& before, const Op& op, const State& after,
   };
   bool failed_before = false;
   for (int h = 0; h < (before.paired ? kHosts : 1); ++h) {
-    failed_before = failed_before || before.hosts[h].status == Status::kFailed;
-  }
-  if (failed_before) premise(RuleId::kInvFailedStays);
-  for (int h = 0; h < (before.paired ? kHosts : 1); ++h) {
-    if (before.hosts[h].status != Status::kFailed || after.hosts[h].status == Status::kFailed) {
-      continue;
-    }
+    if (before.hosts[h].status != Status::kFailed) continue;
+    failed_before = true;
+    if (after.hosts[h].status == Status::kFailed) continue;
     const auto* r = std::get_if<RestoreHost>(&op);
     if (!r || r->host != h) {
       out.push_back({RuleId::kInvFailedStays,
@@ -704,6 +700,7 @@ void Jsa::CheckTransition(const State& before, const Op& op, const State& after,
                          Jsa::Show(op) + " (only restore_host may end Failed)"});
     }
   }
+  if (failed_before) premise(RuleId::kInvFailedStays);
   int offline = -1;
   for (int h = 0; h < (before.paired ? kHosts : 1); ++h) {
     if (before.hosts[h].status == Status::kOffline) offline = h;

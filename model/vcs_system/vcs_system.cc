@@ -879,17 +879,23 @@ void VcsSystem::CheckTransition(const State& before, const Op& op, const State& 
   const auto* force = std::get_if<HasysForce>(&op);
   int admin_before = Count(before, S::kAdminWait);
   // Each step invariant once per step, however many systems met its premise.
-  std::uint8_t held = 0;
-  auto premise = [&held](int bit) { held |= static_cast<std::uint8_t>(1u << bit); };
+  const std::size_t first = premises ? premises->size() : 0;
+  auto premise = [premises, first](bool holds, RuleId r) {
+    if (!premises || !holds) return;
+    if (std::find(premises->begin() + static_cast<std::ptrdiff_t>(first), premises->end(), r) ==
+        premises->end()) {
+      premises->push_back(r);
+    }
+  };
   for (int i = 0; i < after.n && i < before.n; ++i) {
     const S was = before.sys[i].state, is = after.sys[i].state;
     if (was == is) continue;
-    if (!EngineUp(was) && EngineUp(is)) premise(0);
-    if (is == S::kRunning) premise(1);
-    if (is == S::kLocalBuild) premise(2);
-    if (was == S::kAdminWait) premise(3);
-    if (was == S::kStaleAdminWait) premise(4);
-    if (was == S::kExiting) premise(5);
+    premise(!EngineUp(was) && EngineUp(is), RuleId::kInvStartsIniting);
+    premise(is == S::kRunning, RuleId::kInvRunningViaBuild);
+    premise(is == S::kLocalBuild, RuleId::kInvLocalBuildAlone);
+    premise(was == S::kAdminWait, RuleId::kInvAdminWaitExits);
+    premise(was == S::kStaleAdminWait, RuleId::kInvStaleAdminWaitExits);
+    premise(was == S::kExiting, RuleId::kInvStopTakesGroupsOffline);
     auto came = [&] {
       return "system " + std::to_string(i) + " went from " + StateName(was) + " to " +
              StateName(is);
@@ -919,15 +925,6 @@ void VcsSystem::CheckTransition(const State& before, const Op& op, const State& 
     if (was == S::kExiting && after.sys[i].groups_online) {
       out.push_back({RuleId::kInvStopTakesGroupsOffline,
                      came() + " with its service groups online after hastop without -force"});
-    }
-  }
-  if (premises && held) {
-    constexpr RuleId kStepInvariants[] = {
-        RuleId::kInvStartsIniting,       RuleId::kInvRunningViaBuild,
-        RuleId::kInvLocalBuildAlone,     RuleId::kInvAdminWaitExits,
-        RuleId::kInvStaleAdminWaitExits, RuleId::kInvStopTakesGroupsOffline};
-    for (int b = 0; b < 6; ++b) {
-      if (held & (1u << b)) premises->push_back(kStepInvariants[b]);
     }
   }
 }
