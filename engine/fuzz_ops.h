@@ -103,46 +103,61 @@ int OpSequence(const std::uint8_t* data, std::size_t size) {
   return OpSequence<M>(data, size, config);
 }
 
+// A finding: the rules broken after the last of `ops` (none: in the initial
+// state), the sequence with the model's answers, and the trace written.
+template <CodecMachine M>
+[[noreturn]] void OpSequenceFinding(const std::uint8_t* data, std::size_t size,
+                                    const typename M::Config& config,
+                                    const std::vector<typename M::Op>& ops,
+                                    const std::vector<FindingOf<M>>& findings,
+                                    const typename M::State& reached) {
+  std::ostringstream why;
+  why << M::kName << ": "
+      << (ops.empty() ? std::string("in the initial state")
+                      : "after op " + std::to_string(ops.size()) + " of the sequence below")
+      << ", " << (findings.size() == 1 ? "a rule is" : "rules are") << " broken:\n";
+  for (const auto& f : findings) why << "  " << RuleOf<M>(f.rule).id << ": " << f.detail << "\n";
+  why << "state: " << M::Show(reached, config.nodes) << "\nops:\n";
+  typename M::State t = M::Initial(config);
+  for (std::size_t i = 0; i < ops.size(); ++i) {
+    auto a = M::Step(t, ops[i]);
+    why << "  " << (i + 1) << ". " << M::Show(ops[i], config.nodes) << " -> "
+        << (a.accepted ? "accepted" : "refused") << " (" << RuleOf<M>(a.rule).id << ")\n";
+    if (a.accepted) t = std::move(a.next);
+  }
+  const std::string path = TracePath(M::kName, InputHash(data, size));
+  WriteFile(path, FormatOps<M>(ops, config,
+                               "# haspec fuzz finding: " + std::string(M::kName) +
+                                   ": the model breaks " +
+                                   std::string(RuleOf<M>(findings.front().rule).id) +
+                                   " after the last op (haspec run " + std::string(M::kName) +
+                                   " <this file>)\n"));
+  why << "trace: " << path << "\n";
+  Fail(why.str());
+}
+
 template <CodecMachine M>
 int OpSequence(const std::uint8_t* data, std::size_t size, const typename M::Config& config) {
   static thread_local std::vector<typename M::Op> ops;
   static thread_local std::vector<FindingOf<M>> findings;
   ops.clear();
+  findings.clear();
   ByteReader in(data, size);
   typename M::State s = M::Initial(config);
+  M::CheckInvariants(s, findings, nullptr);
+  if (!findings.empty()) OpSequenceFinding<M>(data, size, config, ops, findings, s);
   while (ops.size() < kMaxOps) {
     auto op = DecodeOp<typename M::Op>(in, config.nodes);
     if (!op) break;
     ops.push_back(std::move(*op));
     auto o = M::Step(s, ops.back());
-    findings.clear();
+    // A refused op leaves the state as it was (Rejected carries it
+    // unchanged), and that state's invariants held when it was reached: only
+    // an accepted step has anything new to check.
+    if (!o.accepted) continue;
     CheckStep<M>(s, ops.back(), o.next, findings);
-    if (!findings.empty()) {
-      std::ostringstream why;
-      why << M::kName << ": after op " << ops.size() << " of the sequence below, "
-          << (findings.size() == 1 ? "a rule is" : "rules are") << " broken:\n";
-      for (const auto& f : findings) {
-        why << "  " << RuleOf<M>(f.rule).id << ": " << f.detail << "\n";
-      }
-      why << "state: " << M::Show(o.next, config.nodes) << "\nops:\n";
-      typename M::State t = M::Initial(config);
-      for (std::size_t i = 0; i < ops.size(); ++i) {
-        auto a = M::Step(t, ops[i]);
-        why << "  " << (i + 1) << ". " << M::Show(ops[i], config.nodes) << " -> "
-            << (a.accepted ? "accepted" : "refused") << " (" << RuleOf<M>(a.rule).id << ")\n";
-        if (a.accepted) t = std::move(a.next);
-      }
-      const std::string path = TracePath(M::kName, InputHash(data, size));
-      WriteFile(path, FormatOps<M>(ops, config,
-                                   "# haspec fuzz finding: " + std::string(M::kName) +
-                                       ": the model breaks " +
-                                       std::string(RuleOf<M>(findings.front().rule).id) +
-                                       " after the last op (haspec run " + std::string(M::kName) +
-                                       " <this file>)\n"));
-      why << "trace: " << path << "\n";
-      Fail(why.str());
-    }
-    if (o.accepted) s = std::move(o.next);
+    if (!findings.empty()) OpSequenceFinding<M>(data, size, config, ops, findings, o.next);
+    s = std::move(o.next);
   }
   return 0;
 }
