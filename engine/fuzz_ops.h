@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <variant>
 #include <vector>
 
@@ -143,21 +144,21 @@ int OpSequence(const std::uint8_t* data, std::size_t size, const typename M::Con
   ops.clear();
   findings.clear();
   ByteReader in(data, size);
-  typename M::State s = M::Initial(config);
+  typename M::State s = M::Initial(config), next = s;
+  typename M::RuleId rule{};
   M::CheckInvariants(s, findings, nullptr);
   if (!findings.empty()) OpSequenceFinding<M>(data, size, config, ops, findings, s);
   while (ops.size() < kMaxOps) {
     auto op = DecodeOp<typename M::Op>(in, config.nodes);
     if (!op) break;
     ops.push_back(std::move(*op));
-    auto o = M::Step(s, ops.back());
-    // A refused op leaves the state as it was (Rejected carries it
-    // unchanged), and that state's invariants held when it was reached: only
-    // an accepted step has anything new to check.
-    if (!o.accepted) continue;
-    CheckStep<M>(s, ops.back(), o.next, findings);
-    if (!findings.empty()) OpSequenceFinding<M>(data, size, config, ops, findings, o.next);
-    s = std::move(o.next);
+    // A refused op leaves the state as it was, and that state's invariants
+    // held when it was reached: only an accepted step has anything new to
+    // check (and a refusal copies no state).
+    if (!StepInto<M>(s, ops.back(), next, rule)) continue;
+    CheckStep<M>(s, ops.back(), next, findings);
+    if (!findings.empty()) OpSequenceFinding<M>(data, size, config, ops, findings, next);
+    std::swap(s, next);
   }
   return 0;
 }

@@ -17,6 +17,7 @@
 #define HASPEC_MODEL_CORE_ANSWERS_H_
 
 #include <stdexcept>
+#include <utility>
 #include <string>
 #include <vector>
 
@@ -27,21 +28,43 @@
 
 namespace haspec {
 
-// The model's answer: rejected by the first refusal, else the first landing
-// without `departs`. Throws std::logic_error when the machine offers no
-// answer at all (a model bug the contract test reports).
+// The model's answer without a copy of `s` when it refuses: true when it
+// accepts `op`, with the state it lands in moved into `next`; false when it
+// refuses (`next` untouched). `rule` gets the deciding rule either way: the
+// first refusal, else the first landing without `departs`. Throws
+// std::logic_error when the machine offers no answer at all (a model bug the
+// contract test reports).
 template <class M>
-Outcome<typename M::State, typename M::RuleId> StepFromParts(const typename M::State& s,
-                                                             const typename M::Op& op) {
+bool StepInto(const typename M::State& s, const typename M::Op& op, typename M::State& next,
+              typename M::RuleId& rule) {
   Scratch<typename M::RuleId> why;
   M::Refusals(s, op, *why);
-  if (!why->empty()) return Rejected(s, why->front());
+  if (!why->empty()) {
+    rule = why->front();
+    return false;
+  }
   Scratch<Outcome<typename M::State, typename M::RuleId>> effects;
   M::Effects(s, op, *effects);
   for (auto& e : *effects) {
-    if (!e.departs) return std::move(e);
+    if (!e.departs) {
+      next = std::move(e.next);
+      rule = e.rule;
+      return true;
+    }
   }
   throw std::logic_error(std::string(M::kName) + ": an op no precondition refuses has no effect");
+}
+
+// The model's answer as an Outcome: rejected by the first refusal (`next`
+// the state as it was), else the first landing without `departs`.
+template <class M>
+Outcome<typename M::State, typename M::RuleId> StepFromParts(const typename M::State& s,
+                                                             const typename M::Op& op) {
+  Outcome<typename M::State, typename M::RuleId> o{typename M::State{}, typename M::RuleId{},
+                                                   false};
+  o.accepted = StepInto<M>(s, op, o.next, o.rule);
+  if (!o.accepted) o.next = s;
+  return o;
 }
 
 // Every answer the documents allow for `op` in `s`, appended to `out`:
