@@ -19,6 +19,7 @@
 
 #include "engine/fuzz_common.h"
 #include "engine/op_decoder.h"
+#include "model/core/answers.h"
 #include "model/core/machine.h"
 #include "model/core/op_codec.h"
 
