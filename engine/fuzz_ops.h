@@ -145,10 +145,13 @@ int OpSequence(const std::uint8_t* data, std::size_t size, const typename M::Con
   ops.clear();
   findings.clear();
   ByteReader in(data, size);
-  typename M::State s = M::Initial(config), next = s;
+  // The state and the one after it, swapped by pointer: a state is a few
+  // hundred bytes, and each copy is checked byte by byte under ASan.
+  typename M::State states[2] = {M::Initial(config), {}};
+  typename M::State *s = &states[0], *next = &states[1];
   typename M::RuleId rule{};
-  M::CheckInvariants(s, findings, nullptr);
-  if (!findings.empty()) OpSequenceFinding<M>(data, size, config, ops, findings, s);
+  M::CheckInvariants(*s, findings, nullptr);
+  if (!findings.empty()) OpSequenceFinding<M>(data, size, config, ops, findings, *s);
   while (ops.size() < kMaxOps) {
     auto op = DecodeOp<typename M::Op>(in, config.nodes);
     if (!op) break;
@@ -156,9 +159,9 @@ int OpSequence(const std::uint8_t* data, std::size_t size, const typename M::Con
     // A refused op leaves the state as it was, and that state's invariants
     // held when it was reached: only an accepted step has anything new to
     // check (and a refusal copies no state).
-    if (!StepInto<M>(s, ops.back(), next, rule)) continue;
-    CheckStep<M>(s, ops.back(), next, findings);
-    if (!findings.empty()) OpSequenceFinding<M>(data, size, config, ops, findings, next);
+    if (!StepInto<M>(*s, ops.back(), *next, rule)) continue;
+    CheckStep<M>(*s, ops.back(), *next, findings);
+    if (!findings.empty()) OpSequenceFinding<M>(data, size, config, ops, findings, *next);
     std::swap(s, next);
   }
   return 0;

@@ -65,12 +65,14 @@ void Normalize(State& t) {
     if (map[v] == kNoConfig) map[v] = next++;
     v = map[v];
   };
-  for (int i = 0; i < kMaxSystems; ++i) {
+  // Views of subjects that are themselves, up, without an entry or beyond
+  // the configuration are kNotSeen: a mask of the 2-bit views kept.
+  std::uint32_t seen = 0;
+  for (int j = 0; j < t.n; ++j) {
+    if (!EngineUp(t.sys[j].state) && HasEntry(t, j)) seen |= 3u << (2 * j);
+  }
+  for (int i = 0; i < t.n; ++i) {
     Sys& x = t.sys[i];
-    if (i >= t.n) {
-      x = Sys{};
-      continue;
-    }
     const S st = x.state;
     if (!KeepsCurrent(st)) x.current = false;
     if (st != S::kRunning && st != S::kLeaving) x.run_cfg = kNoConfig;
@@ -79,12 +81,9 @@ void Normalize(State& t) {
       x.snapshot_cfg = kNoConfig;
       x.build_cfg = kNoConfig;
     }
-    if (!Watches(st)) x.views = 0;
-    for (int j = 0; j < t.n; ++j) {
-      if (j == i || EngineUp(t.sys[j].state) || !HasEntry(t, j)) x.SetView(j, View::kNotSeen);
-    }
-    for (int j = t.n; j < kMaxSystems; ++j) x.SetView(j, View::kNotSeen);
+    x.views = Watches(st) ? x.views & seen & ~(3u << (2 * i)) : 0;
   }
+  for (int i = t.n; i < kMaxSystems; ++i) t.sys[i] = Sys{};
   for (int i = 0; i < t.n; ++i) {
     Sys& x = t.sys[i];
     relabel(x.disk_cfg);
