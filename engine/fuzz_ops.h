@@ -142,6 +142,8 @@ template <CodecMachine M>
 int OpSequence(const std::uint8_t* data, std::size_t size, const typename M::Config& config) {
   static thread_local std::vector<typename M::Op> ops;
   static thread_local std::vector<FindingOf<M>> findings;
+  static thread_local std::vector<typename M::RuleId> why;
+  static thread_local std::vector<OutcomeOf<M>> effects;
   ops.clear();
   findings.clear();
   ByteReader in(data, size);
@@ -159,7 +161,7 @@ int OpSequence(const std::uint8_t* data, std::size_t size, const typename M::Con
     // A refused op leaves the state as it was, and that state's invariants
     // held when it was reached: only an accepted step has anything new to
     // check (and a refusal copies no state).
-    if (!StepInto<M>(*s, ops.back(), *next, rule)) continue;
+    if (!StepInto<M>(*s, ops.back(), *next, rule, why, effects)) continue;
     CheckStep<M>(*s, ops.back(), *next, findings);
     if (!findings.empty()) OpSequenceFinding<M>(data, size, config, ops, findings, *next);
     std::swap(s, next);

@@ -34,6 +34,10 @@ class ByteReader {
   bool empty() const { return pos_ >= size_; }
   // A value in [0, bound), or nullopt at the end of the input; bound > 0.
   std::optional<std::uint64_t> Below(std::uint64_t bound) {
+    if (bound <= 256) {  // one byte: nearly every field and every op type
+      if (pos_ >= size_) return std::nullopt;
+      return static_cast<std::uint32_t>(data_[pos_++]) % static_cast<std::uint32_t>(bound);
+    }
     std::uint64_t v = 0;
     std::uint64_t span = 1;
     do {

@@ -33,19 +33,22 @@ namespace haspec {
 // refuses (`next` untouched). `rule` gets the deciding rule either way: the
 // first refusal, else the first landing without `departs`. Throws
 // std::logic_error when the machine offers no answer at all (a model bug the
-// contract test reports).
+// contract test reports). `why` and `effects` are the caller's buffers (a
+// loop that steps millions of times keeps its own); the short form borrows
+// scratch ones.
 template <class M>
 bool StepInto(const typename M::State& s, const typename M::Op& op, typename M::State& next,
-              typename M::RuleId& rule) {
-  Scratch<typename M::RuleId> why;
-  M::Refusals(s, op, *why);
-  if (!why->empty()) {
-    rule = why->front();
+              typename M::RuleId& rule, std::vector<typename M::RuleId>& why,
+              std::vector<Outcome<typename M::State, typename M::RuleId>>& effects) {
+  why.clear();
+  M::Refusals(s, op, why);
+  if (!why.empty()) {
+    rule = why.front();
     return false;
   }
-  Scratch<Outcome<typename M::State, typename M::RuleId>> effects;
-  M::Effects(s, op, *effects);
-  for (auto& e : *effects) {
+  effects.clear();
+  M::Effects(s, op, effects);
+  for (auto& e : effects) {
     if (!e.departs) {
       next = std::move(e.next);
       rule = e.rule;
@@ -53,6 +56,14 @@ bool StepInto(const typename M::State& s, const typename M::Op& op, typename M::
     }
   }
   throw std::logic_error(std::string(M::kName) + ": an op no precondition refuses has no effect");
+}
+
+template <class M>
+bool StepInto(const typename M::State& s, const typename M::Op& op, typename M::State& next,
+              typename M::RuleId& rule) {
+  Scratch<typename M::RuleId> why;
+  Scratch<Outcome<typename M::State, typename M::RuleId>> effects;
+  return StepInto<M>(s, op, next, rule, *why, *effects);
 }
 
 // The model's answer as an Outcome: rejected by the first refusal (`next`
