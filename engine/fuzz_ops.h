@@ -1,6 +1,6 @@
 // The op-sequence fuzz targets (ops_<machine>, fuzz/): the model steps
 // through the ops the input decodes to (engine/op_decoder.h), with every
-// invariant and step rule checked after every step; and the encoder the
+// invariant and step rule checked after every accepted step; and the encoder the
 // seeds are written with. Light on purpose (no gate, no RapidCheck): these
 // targets run tens of thousands of times a second and are built often.
 //
@@ -90,7 +90,8 @@ std::string FormatOps(const std::vector<typename M::Op>& ops, const typename M::
 }
 
 // The model steps through the ops `data` decodes to from Initial(config);
-// after every step every invariant and step rule is checked. A broken rule
+// the initial state's invariants are checked, then after every accepted step
+// every invariant and step rule (a refused op leaves the state as it was). A broken rule
 // (either profile: the model's own answers must keep them all) is a finding.
 // Buffers are reused between execs: this runs tens of thousands of times a
 // second.
