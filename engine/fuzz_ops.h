@@ -129,12 +129,12 @@ template <CodecMachine M>
     if (a.accepted) t = std::move(a.next);
   }
   const std::string path = TracePath(M::kName, InputHash(data, size));
-  WriteFile(path, FormatOps<M>(ops, config,
-                               "# haspec fuzz finding: " + std::string(M::kName) +
-                                   ": the model breaks " +
-                                   std::string(RuleOf<M>(findings.front().rule).id) +
-                                   " after the last op (haspec run " + std::string(M::kName) +
-                                   " <this file>)\n"));
+  WriteFile(path,
+            FormatOps<M>(ops, config,
+                         "# haspec fuzz finding: " + std::string(M::kName) + ": the model breaks " +
+                             std::string(RuleOf<M>(findings.front().rule).id) +
+                             " after the last op (haspec run " + std::string(M::kName) +
+                             " <this file>)\n"));
   why << "trace: " << path << "\n";
   Fail(why.str());
 }

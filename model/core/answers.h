@@ -17,8 +17,8 @@
 #define HASPEC_MODEL_CORE_ANSWERS_H_
 
 #include <stdexcept>
-#include <utility>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "model/core/op_spec.h"

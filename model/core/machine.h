@@ -153,17 +153,18 @@ constexpr auto OpNames() {
 // the step (coverage: "the premise ever held"). The premises argument is
 // optional in the declaration.
 template <Machine M>
-inline constexpr bool kReportsStepPremises =
-    requires(const typename M::State& s, const typename M::Op& op, std::vector<FindingOf<M>>& out,
-             std::vector<typename M::RuleId>* premises) {
-      M::CheckTransition(s, op, s, out, premises);
-    };
+inline constexpr bool kReportsStepPremises = requires(const typename M::State& s,
+                                                      const typename M::Op& op,
+                                                      std::vector<FindingOf<M>>& out,
+                                                      std::vector<typename M::RuleId>* premises) {
+  M::CheckTransition(s, op, s, out, premises);
+};
 template <Machine M>
-inline constexpr bool kHasStepRules =
-    kReportsStepPremises<M> ||
-    requires(const typename M::State& s, const typename M::Op& op, std::vector<FindingOf<M>>& out) {
-      M::CheckTransition(s, op, s, out);
-    };
+inline constexpr bool kHasStepRules = kReportsStepPremises<M> ||
+                                      requires(const typename M::State& s, const typename M::Op& op,
+                                               std::vector<FindingOf<M>>& out) {
+  M::CheckTransition(s, op, s, out);
+};
 
 // The step rules alone: findings into `out` and, when `premises` is given
 // and the machine reports them, the step rules whose premise held. Nothing
