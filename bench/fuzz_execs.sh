@@ -13,8 +13,11 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/fuzz/options.sh"
-[ $# -ge 3 ] || { sed -n '2,13p' "$0"; exit 2; }
-t=$1; old=$2/fuzz_$t; new=$3/fuzz_$t; grow=${4:-200000}; timed=${5:-300000}
+[ $# -ge 3 ] || { sed -n '2,12p' "$0"; exit 2; }
+t=$1; grow=${4:-200000}; timed=${5:-300000}
+# Absolute: the runs below work in a temporary directory.
+old=$(realpath "$2")/fuzz_$t; new=$(realpath "$3")/fuzz_$t
+for b in "$old" "$new"; do [ -x "$b" ] || { echo "error: no executable $b" >&2; exit 2; }; done
 flags=(); fuzz_flags "$root" "$t" flags
 w=$(mktemp -d); trap 'rm -rf "$w"' EXIT
 mkdir -p "$w/c"

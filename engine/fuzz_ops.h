@@ -133,8 +133,8 @@ template <CodecMachine M>
             FormatOps<M>(ops, config,
                          "# haspec fuzz finding: " + std::string(M::kName) + ": the model breaks " +
                              std::string(RuleOf<M>(findings.front().rule).id) +
-                             " after the last op (haspec run " + std::string(M::kName) +
-                             " <this file>)\n"));
+                             (ops.empty() ? " in the initial state" : " after the last op") +
+                             " (haspec run " + std::string(M::kName) + " <this file>)\n"));
   why << "trace: " << path << "\n";
   Fail(why.str());
 }

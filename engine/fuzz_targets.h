@@ -4,7 +4,7 @@
 //
 //   OpSequence<Dsm>(data, size)              model steps through decoded ops;
 //                                            every invariant and step rule
-//                                            after every step
+//                                            after every accepted step
 //   Differential<Dsm>(data, size, reference) the model (documented-only, as
 //                                            the gate) against an in-process
 //                                            reference implementation

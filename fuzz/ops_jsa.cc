@@ -1,4 +1,4 @@
-// Op sequences through the jsa model; every invariant and step rule after every
+// Op sequences through the jsa model; every invariant and step rule after every accepted
 // step. Built with -DHASPEC_FUZZ_PLANT=<mutant of sut/jsa/mutants.h> it fuzzes
 // that broken model instead (the planted-bug check, fuzz/planted.sh).
 #include "engine/fuzz_ops.h"

@@ -52,7 +52,7 @@ bool StepInto(const typename M::State& s, const typename M::Op& op, typename M::
     if (!e.departs) {
       next = std::move(e.next);
       rule = e.rule;
-      return true;
+      return e.accepted;  // true but for a machine that breaks Effects' contract
     }
   }
   throw std::logic_error(std::string(M::kName) + ": an op no precondition refuses has no effect");

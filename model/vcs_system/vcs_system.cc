@@ -1,6 +1,7 @@
 #include "model/vcs_system/vcs_system.h"
 
 #include <algorithm>
+#include <cstddef>
 
 #include "model/core/hash.h"
 
