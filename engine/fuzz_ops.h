@@ -143,7 +143,7 @@ template <CodecMachine M>
 int OpSequence(const std::uint8_t* data, std::size_t size, const typename M::Config& config) {
   static thread_local std::vector<typename M::Op> ops;
   static thread_local std::vector<FindingOf<M>> findings;
-  static thread_local std::vector<typename M::RuleId> why;
+  static thread_local std::vector<typename M::RuleId> refusals;
   static thread_local std::vector<OutcomeOf<M>> effects;
   ops.clear();
   findings.clear();
@@ -162,7 +162,7 @@ int OpSequence(const std::uint8_t* data, std::size_t size, const typename M::Con
     // A refused op leaves the state as it was, and that state's invariants
     // held when it was reached: only an accepted step has anything new to
     // check (and a refusal copies no state).
-    if (!StepInto<M>(*s, ops.back(), *next, rule, why, effects)) continue;
+    if (!StepInto<M>(*s, ops.back(), *next, rule, refusals, effects)) continue;
     CheckStep<M>(*s, ops.back(), *next, findings);
     if (!findings.empty()) OpSequenceFinding<M>(data, size, config, ops, findings, *next);
     std::swap(s, next);

@@ -34,8 +34,7 @@ namespace haspec {
 // first refusal, else the first landing without `departs`. Throws
 // std::logic_error when the machine offers no answer at all (a model bug the
 // contract test reports). `why` and `effects` are the caller's buffers (a
-// loop that steps millions of times keeps its own); the short form borrows
-// scratch ones.
+// loop that steps millions of times keeps its own).
 template <class M>
 bool StepInto(const typename M::State& s, const typename M::Op& op, typename M::State& next,
               typename M::RuleId& rule, std::vector<typename M::RuleId>& why,
@@ -58,22 +57,16 @@ bool StepInto(const typename M::State& s, const typename M::Op& op, typename M::
   throw std::logic_error(std::string(M::kName) + ": an op no precondition refuses has no effect");
 }
 
-template <class M>
-bool StepInto(const typename M::State& s, const typename M::Op& op, typename M::State& next,
-              typename M::RuleId& rule) {
-  Scratch<typename M::RuleId> why;
-  Scratch<Outcome<typename M::State, typename M::RuleId>> effects;
-  return StepInto<M>(s, op, next, rule, *why, *effects);
-}
-
 // The model's answer as an Outcome: rejected by the first refusal (`next`
 // the state as it was), else the first landing without `departs`.
 template <class M>
 Outcome<typename M::State, typename M::RuleId> StepFromParts(const typename M::State& s,
                                                              const typename M::Op& op) {
+  Scratch<typename M::RuleId> why;
+  Scratch<Outcome<typename M::State, typename M::RuleId>> effects;
   Outcome<typename M::State, typename M::RuleId> o{typename M::State{}, typename M::RuleId{},
                                                    false};
-  o.accepted = StepInto<M>(s, op, o.next, o.rule);
+  o.accepted = StepInto<M>(s, op, o.next, o.rule, *why, *effects);
   if (!o.accepted) o.next = s;
   return o;
 }
