@@ -3,12 +3,13 @@
 // the rest is its input. An importer never crashes and reads in bounded
 // memory; every event it yields writes as the trace v1 line `haspec import`
 // writes (engine/importers.h, EventLine) and reads back through the trace
-// reader `haspec replay` uses (EventFromJson) to the same time and
-// observation. Input it refuses with ParseError ends the exec quietly.
+// reader `haspec replay` uses (its simdjson fast path, else EventFromJson)
+// to the same time and observation. Input it refuses with ParseError ends
+// the exec quietly.
 //
 //   HASPEC_FUZZ_TARGET(import_dsm) { return haspec::fuzz::ImportEvents<Dsm>(data, size); }
 //
-// Include only from .cc files: it pulls in nlohmann/json.hpp.
+// Include only from .cc files: it pulls in nlohmann/json.hpp and simdjson.h.
 #ifndef HASPEC_ENGINE_FUZZ_IMPORTERS_H_
 #define HASPEC_ENGINE_FUZZ_IMPORTERS_H_
 
@@ -21,6 +22,7 @@
 #include "engine/fuzz_common.h"
 #include "engine/importers.h"
 #include "engine/trace_event.h"
+#include "engine/trace_fast.h"
 #include "model/core/import.h"
 #include "model/core/machine.h"
 
@@ -43,16 +45,24 @@ int ImportEvents(const std::uint8_t* data, std::size_t size) {
     auto source = imp.open(in, ctx, config);
     ImportedEvent<typename M::Observation> e;
     TraceEvent<M> back;
+    // A few cache slots: a reader built per execution (replay_<machine>
+    // checks the fast path against nlohmann).
+    FastEventDecoder<M> fast(4);
+    std::string line;
     for (int n = 0; n < 100'000 && source->Next(e); ++n) {
       // The line `haspec import` writes for the event, read back as
-      // `haspec replay` reads it: the same time and observation.
-      const std::string line = EventLine<M>(e, ctx.file, config.nodes);
-      MustParse(what, line, [&] {
-        nlohmann::json j = nlohmann::json::parse(line);
-        back.Reset(n + 2);
-        EventFromJson<M>(j, config.nodes, ReaderOptions{}, back);
-        return 0;
-      });
+      // `haspec replay` reads it (the fast path, else nlohmann): the same
+      // time and observation.
+      line = EventLine<M>(e, ctx.file, config.nodes);
+      back.Reset(n + 2);
+      if (!fast.Decode(line, config.nodes, ReaderOptions{}, back)) {
+        MustParse(what, line, [&] {
+          nlohmann::json j = nlohmann::json::parse(line);
+          back.Reset(n + 2);
+          EventFromJson<M>(j, config.nodes, ReaderOptions{}, back);
+          return 0;
+        });
+      }
       if (back.t_text != e.t || back.t.has_value() != !e.t.empty() || !back.drift.empty()) {
         Fail(what + ": the trace line of an event reads back with another time or with " +
              "drift\nwritten: " + line + "\n");

@@ -10,6 +10,9 @@
 //                                            reference implementation
 //   CodecRoundTrip<Dsm>(data, size)          observation / state / config JSON
 //   OpTraceRoundTrip<Dsm>(data, size)        the op trace reader
+//   ReplayTraceRead<Dsm>(data, size)         the trace reader of haspec
+//                                            replay: fast path against
+//                                            nlohmann, events written back
 //
 // A finding prints what happened readably on stderr, writes an op trace
 // `haspec run` replays (violation-<machine>-<hash>.jsonl, in
@@ -21,8 +24,9 @@
 //
 // The kinds live in their own headers, so that a target includes only what
 // it runs (the gate and RapidCheck only for the differential targets):
-// engine/fuzz_ops.h, engine/fuzz_diff.h, engine/fuzz_codecs.h, with what
-// they share in engine/fuzz_common.h. This header includes them all.
+// engine/fuzz_ops.h, engine/fuzz_diff.h, engine/fuzz_codecs.h,
+// engine/fuzz_replay.h, with what they share in engine/fuzz_common.h. This
+// header includes them all.
 //
 // Include only from .cc files: it pulls in nlohmann/json.hpp and the gate.
 #ifndef HASPEC_ENGINE_FUZZ_TARGETS_H_
@@ -32,5 +36,6 @@
 #include "engine/fuzz_common.h"
 #include "engine/fuzz_diff.h"
 #include "engine/fuzz_ops.h"
+#include "engine/fuzz_replay.h"
 
 #endif  // HASPEC_ENGINE_FUZZ_TARGETS_H_

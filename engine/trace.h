@@ -37,6 +37,7 @@
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
+#include <sstream>
 #include <string>
 #include <string_view>
 #include <system_error>
@@ -129,6 +130,27 @@ struct TraceItem {
   std::string problem;  // "field: what is wrong" for a bad line
 };
 
+// Every field of `item` on one line, for a message that shows how two
+// readings of a line differ (the trace decoders' test, fuzz target
+// replay_<machine>).
+template <CodecMachine M>
+std::string DescribeItem(const TraceItem<M>& item, const Nodes& nodes) {
+  std::ostringstream out;
+  const auto& ev = item.event;
+  out << "line " << item.line << (item.bad ? " BAD " + item.problem : std::string(" ok"))
+      << " | text " << ev.text;
+  if (item.bad) return out.str();
+  out << " | ev.line " << ev.line << " src " << ev.src << " t "
+      << (ev.t ? std::to_string(*ev.t) : "-") << " t_text " << ev.t_text << " ops";
+  for (const auto& op : ev.ops) out << " [" << ShowOp(op, nodes) << "]";
+  out << " unknown " << ev.unknown_fields << " accepted "
+      << (ev.accepted ? (*ev.accepted ? "yes" : "no") : "-") << " reason "
+      << (ev.reason ? std::string(RuleOf<M>(*ev.reason).id) : "-") << " expect " << ev.expect
+      << " obs " << (ev.obs ? M::Show(*ev.obs, nodes) : "-") << " drift";
+  for (const auto& d : ev.drift) out << " " << d;
+  return out.str();
+}
+
 // A directive comment of a bundled trace: "# expect-violation: RULE-ID",
 // "# expect-departure: RULE-ID", "# expect-drift", "# expect-bad-input".
 struct TraceDirective {
@@ -146,52 +168,28 @@ class TraceReader {
  public:
   // Throws InputError when the file cannot be read at all (missing, a
   // directory, empty, not a trace).
-  TraceReader(std::string path, const ReaderOptions& opt) : path_(std::move(path)), opt_(opt) {
+  TraceReader(std::string path, const ReaderOptions& opt)
+      : path_(std::move(path)), opt_(opt), fast_(opt.observation_cache_slots) {
     std::error_code ec;
     if (std::filesystem::is_directory(path_, ec)) {
       throw InputError(path_, 0, "is a directory, not a trace file");
     }
     file_.reset(std::fopen(path_.c_str(), "rb"));
     if (!file_) throw InputError(path_, 0, std::string("cannot open: ") + std::strerror(errno));
-    lines_ = std::make_unique<TraceLineReader>(file_.get(), opt_.max_line_bytes);
-    // The first line that is not a comment: the header or the first event.
-    while (lines_->Next(text_, info_)) {
-      if (IsSkipped(text_, info_)) continue;
-      pending_ = true;
-      if (info_.too_long) break;
-      nlohmann::json j;
-      if (InvalidUtf8At(text_) == std::string_view::npos) {
-        j = nlohmann::json::parse(text_, nullptr, false);
-      }
-      if (j.is_discarded() || !j.is_object()) {
-        throw InputError(path_, info_.number,
-                         "not a haspec trace: the first line that is not a comment is not a "
-                         "JSON object (a raw log needs an importer: haspec import)");
-      }
-      if (IsHeaderLine(j)) {
-        try {
-          header_ = HeaderFromJson(j);
-        } catch (const ParseError& e) {
-          throw InputError(path_, info_.number, "header: " + std::string(e.what()));
-        }
-        header_.line = info_.number;
-        if (header_.machine != M::kName) {
-          throw InputError(path_, info_.number,
-                           "header: the trace is for machine \"" + header_.machine + "\", not " +
-                               std::string(M::kName));
-        }
-        pending_ = false;
-      }
-      break;
-    }
-    if (lines_->error()) throw InputError(path_, info_.number, "read error");
-    if (!pending_ && header_.version == 0) {
-      throw InputError(path_, 0, "empty: no header and no event");
-    }
+    Open();
+  }
+  // Reads an open stream (the reader closes it), named `path` in messages:
+  // a trace held in memory (fmemopen), as fuzz target replay_<machine> reads.
+  TraceReader(std::FILE* file, std::string path, const ReaderOptions& opt)
+      : path_(std::move(path)), opt_(opt), file_(file), fast_(opt.observation_cache_slots) {
+    if (!file_) throw InputError(path_, 0, "cannot read: no stream");
+    Open();
   }
 
   const std::string& path() const { return path_; }
   const TraceHeader& header() const { return header_; }
+  // The node names events are read with (after Start).
+  const Nodes& nodes() const { return nodes_; }
   const std::vector<TraceDirective>& directives() const { return directives_; }
 
   // The node names of the configuration in use (the header's node_map is
@@ -270,11 +268,52 @@ class TraceReader {
   const ObservationCache<M>& observation_cache() const { return fast_.cache(); }
   // Event lines the fast path decoded (the rest went through nlohmann).
   std::size_t fast_lines() const { return fast_lines_; }
+  // The whole text of the line Next() read last (an item's text is cut).
+  const std::string& line_text() const { return text_; }
 
  private:
   struct Closer {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };
+
+  // Reads up to the first line that is not a comment: the header, if any.
+  void Open() {
+    lines_ = std::make_unique<TraceLineReader>(file_.get(), opt_.max_line_bytes);
+    // The first line that is not a comment: the header or the first event.
+    while (lines_->Next(text_, info_)) {
+      if (IsSkipped(text_, info_)) continue;
+      pending_ = true;
+      if (info_.too_long) break;
+      nlohmann::json j;
+      if (InvalidUtf8At(text_) == std::string_view::npos) {
+        j = nlohmann::json::parse(text_, nullptr, false);
+      }
+      if (j.is_discarded() || !j.is_object()) {
+        throw InputError(path_, info_.number,
+                         "not a haspec trace: the first line that is not a comment is not a "
+                         "JSON object (a raw log needs an importer: haspec import)");
+      }
+      if (IsHeaderLine(j)) {
+        try {
+          header_ = HeaderFromJson(j);
+        } catch (const ParseError& e) {
+          throw InputError(path_, info_.number, "header: " + std::string(e.what()));
+        }
+        header_.line = info_.number;
+        if (header_.machine != M::kName) {
+          throw InputError(path_, info_.number,
+                           "header: the trace is for machine \"" + header_.machine + "\", not " +
+                               std::string(M::kName));
+        }
+        pending_ = false;
+      }
+      break;
+    }
+    if (lines_->error()) throw InputError(path_, info_.number, "read error");
+    if (!pending_ && header_.version == 0) {
+      throw InputError(path_, 0, "empty: no header and no event");
+    }
+  }
 
   bool IsSkipped(const std::string& text, const TraceLineReader::Line& info) {
     if (info.too_long) return false;

@@ -28,24 +28,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-template <CodecMachine M>
-std::string Describe(const TraceItem<M>& item, const Nodes& nodes) {
-  std::ostringstream out;
-  const auto& ev = item.event;
-  out << "line " << item.line << (item.bad ? " BAD " + item.problem : std::string(" ok"))
-      << " | text " << ev.text;
-  if (item.bad) return out.str();
-  out << " | ev.line " << ev.line << " src " << ev.src << " t "
-      << (ev.t ? std::to_string(*ev.t) : "-") << " t_text " << ev.t_text << " ops";
-  for (const auto& op : ev.ops) out << " [" << ShowOp(op, nodes) << "]";
-  out << " unknown " << ev.unknown_fields << " accepted "
-      << (ev.accepted ? (*ev.accepted ? "yes" : "no") : "-") << " reason "
-      << (ev.reason ? std::string(RuleOf<M>(*ev.reason).id) : "-") << " expect " << ev.expect
-      << " obs " << (ev.obs ? M::Show(*ev.obs, nodes) : "-") << " drift";
-  for (const auto& d : ev.drift) out << " " << d;
-  return out.str();
-}
-
 struct Comparison {
   std::size_t events = 0, fast = 0, bad = 0;
 };
@@ -92,7 +74,7 @@ Comparison Compare(const std::string& path) {
     if (!more_a || !more_b) break;
     ++c.events;
     c.bad += a.bad;
-    EXPECT_EQ(Describe(a, config.nodes), Describe(b, config.nodes)) << path;
+    EXPECT_EQ(DescribeItem(a, config.nodes), DescribeItem(b, config.nodes)) << path;
     if (!a.bad) {
       EXPECT_EQ(a.event.ops, b.event.ops) << path << ":" << a.line;
       EXPECT_EQ(a.event.obs, b.event.obs) << path << ":" << a.line;

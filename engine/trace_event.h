@@ -39,6 +39,9 @@ struct ReaderOptions {
   // false: every line through nlohmann's DOM (the differential test and the
   // replay bench compare the two).
   bool fast = true;
+  // Slots of the fast path's cache of decoded observations (a power of
+  // two): the texts of a cluster's few observations, each decoded once.
+  std::size_t observation_cache_slots = 1024;
 };
 
 // The byte offset of the first invalid UTF-8 sequence in `s`, or npos.
@@ -222,6 +225,7 @@ struct TraceEvent {
   std::vector<std::string> drift;
   std::string text;  // the line as read (cut to kTextCut bytes), for reports
   static constexpr std::size_t kTextCut = 400;
+  friend bool operator==(const TraceEvent&, const TraceEvent&) = default;
 
   // Back to a default event for line `at`, keeping the buffers (a reader
   // reuses one event for every line: no allocation per line).
@@ -465,6 +469,22 @@ void EventFromJson(nlohmann::json& j, const Nodes& nodes, const ReaderOptions& o
   }
   ev.ops = trace_internal::OpsFromJson<typename M::Op>(j, nodes, opt.max_alternatives,
                                                        ev.unknown_fields);
+}
+
+// The event line that reads as `ev` (but for its line, text and drift):
+// EventFromJson's inverse, for an event of at most one op and no unknown
+// field (an op given with nulls reads as several ops and has no one line to
+// write). Fuzz target replay_<machine> writes what it read and reads it back.
+template <CodecMachine M>
+nlohmann::json EventToJson(const TraceEvent<M>& ev, const Nodes& nodes) {
+  nlohmann::json j = ev.ops.empty() ? nlohmann::json::object() : OpToJson(ev.ops.front(), nodes);
+  if (ev.t) j["t"] = ev.t_text;
+  if (!ev.src.empty()) j["src"] = ev.src;
+  if (ev.accepted) j["result"] = *ev.accepted ? "accepted" : "rejected";
+  if (ev.reason) j["reason"] = RuleOf<M>(*ev.reason).id;
+  if (!ev.expect.empty()) j["expect"] = ev.expect;
+  if (ev.obs) j["obs"] = M::ObservationToJson(*ev.obs, nodes);
+  return j;
 }
 
 }  // namespace haspec

@@ -213,13 +213,19 @@ bool FastValue(const EnumDomain<E, N>& d, const Value& v, const std::vector<std:
 }  // namespace trace_fast_internal
 
 // Decoded observations by the text of their "obs" object: a direct-mapped
-// cache of kSlots entries, each holding a text of at most kMaxText bytes,
-// so its memory is bounded whatever the trace's length.
+// cache of `slots` entries (kSlots unless told), each holding a text of at
+// most kMaxText bytes, so its memory is bounded whatever the trace's length.
 template <CodecMachine M>
 class ObservationCache {
  public:
   static constexpr std::size_t kSlots = 1024;
   static constexpr std::size_t kMaxText = 4096;
+
+  // `slots`: a power of two (another is rounded down to one), at least 1.
+  explicit ObservationCache(std::size_t slots = kSlots) {
+    while (slots & (slots - 1)) slots &= slots - 1;
+    mask_ = (slots ? slots : 1) - 1;
+  }
 
   struct Entry {
     bool set = false;
@@ -231,9 +237,9 @@ class ObservationCache {
   // The observation (and drift) `text` decodes to; null when the machine's
   // codec refuses it (the reference decoder then reports the line).
   const Entry* Find(std::string_view text, const Nodes& nodes) {
-    if (slots_.empty()) slots_.resize(kSlots);
-    Entry& e = text.size() <= kMaxText ? slots_[std::hash<std::string_view>{}(text) & (kSlots - 1)]
-                                       : scratch_;
+    if (slots_.empty()) slots_.resize(mask_ + 1);
+    const std::size_t slot = std::hash<std::string_view>{}(text)&mask_;
+    Entry& e = text.size() <= kMaxText ? slots_[slot] : scratch_;
     if (e.set && e.text == text) {
       ++hits_;
       return &e;
@@ -261,6 +267,7 @@ class ObservationCache {
   std::size_t misses() const { return misses_; }
 
  private:
+  std::size_t mask_ = kSlots - 1;
   std::vector<Entry> slots_;
   Entry scratch_;  // a text too long to keep
   std::size_t hits_ = 0, misses_ = 0;
@@ -270,6 +277,10 @@ template <CodecMachine M>
 class FastEventDecoder {
  public:
   using Op = typename M::Op;
+
+  // `cache_slots`: the observation cache's size (ObservationCache).
+  explicit FastEventDecoder(std::size_t cache_slots = ObservationCache<M>::kSlots)
+      : cache_(cache_slots) {}
 
   // Decodes event line `line` into `ev` (whose line and text the caller
   // sets) when it can do so exactly as EventFromJson would; false when it

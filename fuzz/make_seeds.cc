@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "engine/fuzz_targets.h"
+#include "engine/importers.h"
 #include "engine/op_trace.h"
 #include "model/dsm/payloads.h"
 #include "model/jsa/status_log.h"
@@ -112,8 +113,12 @@ std::vector<T> Spread(const std::vector<T>& all, std::size_t n) {
 // The realistic logs under traces/<machine>/logs/, renamed from their own
 // configuration's node names to the default configuration's (the importer
 // target runs with DefaultConfig()), once per importer (the first byte).
+//
+// `events` gets each log as `haspec import` writes it (the trace lines of
+// its events, cut to whole lines within 2 KB, the replay_<machine> targets'
+// max_len), for the importers that read it.
 template <CodecMachine M>
-void ImportSeeds(const fs::path& root, Seeds& seeds) {
+void ImportSeeds(const fs::path& root, Seeds& seeds, Seeds& events) {
   const fs::path dir = root / "traces" / Dir(M::kName) / "logs";
   if (!fs::is_directory(dir)) return;
   const auto defaults = M::DefaultConfig();
@@ -140,7 +145,21 @@ void ImportSeeds(const fs::path& root, Seeds& seeds) {
     std::string name = fs::relative(e.path(), dir).string();
     std::replace(name.begin(), name.end(), '/', '-');
     for (std::size_t i = 0; i < importers; ++i) {
-      seeds[std::string(M::Importers()[i].name) + "-" + name] = Tagged(static_cast<char>(i), text);
+      const auto& imp = M::Importers()[i];
+      seeds[std::string(imp.name) + "-" + name] = Tagged(static_cast<char>(i), text);
+      std::istringstream in(text);
+      std::ostringstream out;
+      try {
+        ImportContext ctx;
+        ctx.file = "logs/" + defaults.nodes.Name(0) + "/" + name;
+        auto source = imp.open(in, ctx, defaults);
+        if (WriteEvents<M>(*source, ctx.file, defaults.nodes, out) == 0) continue;
+      } catch (const ParseError&) {
+        continue;  // not this importer's kind of input
+      }
+      std::string lines = out.str();
+      if (lines.size() > 2048) lines.resize(lines.rfind('\n', 2047) + 1);
+      events["import-" + std::string(imp.name) + "-" + name + ".jsonl"] = lines;
     }
   }
 }
@@ -153,6 +172,18 @@ void MachineSeeds(const fs::path& root, std::map<std::string, Seeds>& corpus) {
   Seeds& diff = corpus["diff_" + d];
   Seeds& codec = corpus["codec_" + d];
   Seeds& trace = corpus["trace_" + d];
+  Seeds& replay = corpus["replay_" + d];
+  // Every bundled trace as it is (headers, observations, results, bad
+  // lines), for the reader haspec replay uses.
+  for (const char* kind : {"valid", "invalid"}) {
+    const fs::path dir = root / "traces" / d / kind;
+    if (!fs::is_directory(dir)) continue;
+    for (const auto& e : fs::directory_iterator(dir)) {
+      if (e.path().extension() == ".jsonl") {
+        replay[std::string(kind) + "-" + e.path().filename().string()] = ReadText(e.path());
+      }
+    }
+  }
   codec["config-default"] = Tagged(2, M::ConfigToJson(config).dump());
   for (const auto& sc : Scenarios<M>(root, config)) {
     const auto bytes = EncodeOps(sc.ops, config.nodes);
@@ -176,6 +207,7 @@ void MachineSeeds(const fs::path& root, std::map<std::string, Seeds>& corpus) {
       with_obs += j.dump() + "\n";
     }
     trace[sc.name + "-obs.jsonl"] = with_obs;
+    replay[sc.name + "-obs.jsonl"] = with_obs;
     int k = 0;
     for (const auto& st : Spread(sc.states, 4)) {
       const std::string n = sc.name + "-" + std::to_string(k++);
@@ -183,7 +215,7 @@ void MachineSeeds(const fs::path& root, std::map<std::string, Seeds>& corpus) {
       codec["state-" + n] = Tagged(1, M::StateToJson(st, config.nodes).dump());
     }
   }
-  if constexpr (requires { M::Importers(); }) ImportSeeds<M>(root, corpus["import_" + d]);
+  if constexpr (requires { M::Importers(); }) ImportSeeds<M>(root, corpus["import_" + d], replay);
   const fs::path gate_config = root / "sut" / d / "gate-config.json";
   if (fs::exists(gate_config)) codec["config-gate"] = Tagged(2, ReadText(gate_config));
 }
