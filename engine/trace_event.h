@@ -13,6 +13,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cstddef>
 #include <cstdint>
 #include <iterator>
 #include <nlohmann/json.hpp>
@@ -29,6 +30,9 @@
 
 namespace haspec {
 
+// The fast path's observation cache holds this many texts unless told.
+inline constexpr std::size_t kObservationCacheSlots = 1024;
+
 struct ReaderOptions {
   // Longest line read (bytes, without its newline). A longer one is bad
   // input; the reader skips it without holding it.
@@ -41,7 +45,7 @@ struct ReaderOptions {
   bool fast = true;
   // Slots of the fast path's cache of decoded observations (a power of
   // two): the texts of a cluster's few observations, each decoded once.
-  std::size_t observation_cache_slots = 1024;
+  std::size_t observation_cache_slots = kObservationCacheSlots;
 };
 
 // The byte offset of the first invalid UTF-8 sequence in `s`, or npos.
@@ -225,7 +229,6 @@ struct TraceEvent {
   std::vector<std::string> drift;
   std::string text;  // the line as read (cut to kTextCut bytes), for reports
   static constexpr std::size_t kTextCut = 400;
-  friend bool operator==(const TraceEvent&, const TraceEvent&) = default;
 
   // Back to a default event for line `at`, keeping the buffers (a reader
   // reuses one event for every line: no allocation per line).

@@ -218,7 +218,7 @@ bool FastValue(const EnumDomain<E, N>& d, const Value& v, const std::vector<std:
 template <CodecMachine M>
 class ObservationCache {
  public:
-  static constexpr std::size_t kSlots = 1024;
+  static constexpr std::size_t kSlots = kObservationCacheSlots;
   static constexpr std::size_t kMaxText = 4096;
 
   // `slots`: a power of two (another is rounded down to one), at least 1.
@@ -267,7 +267,7 @@ class ObservationCache {
   std::size_t misses() const { return misses_; }
 
  private:
-  std::size_t mask_ = kSlots - 1;
+  std::size_t mask_;  // slots - 1
   std::vector<Entry> slots_;
   Entry scratch_;  // a text too long to keep
   std::size_t hits_ = 0, misses_ = 0;

@@ -5,6 +5,10 @@
 //
 //   haspec-fuzz-seeds REPO_ROOT            # rewrites REPO_ROOT/corpus/*/seeds
 //
+// Replay seeds (the trace reader of haspec replay) are every bundled trace,
+// valid and invalid, the scenarios with the model's observations, and each
+// realistic log as haspec import writes it.
+//
 // Op-sequence and differential seeds are each scenario's ops encoded with
 // EncodeOps (engine/fuzz_targets.h), the inverse of the fuzz decoder; the
 // program checks that decoding gives the scenario back. Parser seeds are
@@ -59,6 +63,18 @@ std::string ReadText(const fs::path& p) {
   std::ostringstream s;
   s << in.rdbuf();
   return s.str();
+}
+
+// `text` cut to its whole lines within the replay targets' max_len (2 KB,
+// fuzz/replay_<machine>.options), so that libFuzzer does not cut a seed
+// mid-line; the first line whole if even that is longer.
+std::string WholeLines(std::string text) {
+  constexpr std::size_t kMax = 2048;
+  if (text.size() <= kMax) return text;
+  std::size_t end = text.rfind('\n', kMax - 1);
+  if (end == std::string::npos) end = text.find('\n');
+  if (end != std::string::npos) text.resize(end + 1);
+  return text;
 }
 
 // One scenario: its name, text, ops, and the states it passes through.
@@ -157,9 +173,7 @@ void ImportSeeds(const fs::path& root, Seeds& seeds, Seeds& events) {
       } catch (const ParseError&) {
         continue;  // not this importer's kind of input
       }
-      std::string lines = out.str();
-      if (lines.size() > 2048) lines.resize(lines.rfind('\n', 2047) + 1);
-      events["import-" + std::string(imp.name) + "-" + name + ".jsonl"] = lines;
+      events["import-" + std::string(imp.name) + "-" + name + ".jsonl"] = WholeLines(out.str());
     }
   }
 }
@@ -180,7 +194,8 @@ void MachineSeeds(const fs::path& root, std::map<std::string, Seeds>& corpus) {
     if (!fs::is_directory(dir)) continue;
     for (const auto& e : fs::directory_iterator(dir)) {
       if (e.path().extension() == ".jsonl") {
-        replay[std::string(kind) + "-" + e.path().filename().string()] = ReadText(e.path());
+        replay[std::string(kind) + "-" + e.path().filename().string()] =
+            WholeLines(ReadText(e.path()));
       }
     }
   }
@@ -207,7 +222,7 @@ void MachineSeeds(const fs::path& root, std::map<std::string, Seeds>& corpus) {
       with_obs += j.dump() + "\n";
     }
     trace[sc.name + "-obs.jsonl"] = with_obs;
-    replay[sc.name + "-obs.jsonl"] = with_obs;
+    replay[sc.name + "-obs.jsonl"] = WholeLines(with_obs);
     int k = 0;
     for (const auto& st : Spread(sc.states, 4)) {
       const std::string n = sc.name + "-" + std::to_string(k++);

@@ -260,6 +260,15 @@ bool InDomain(const Op& op, const Nodes& nodes) {
       op);
 }
 
+// Whether `op` is an op of type T: std::holds_alternative, but libstdc++
+// 12 works T's index out at run time there (a call with an array on the
+// stack, which ASan instruments: a twentieth of fuzz target ops_jsa), where
+// get_if takes it as a constant.
+template <class T, class... Ts>
+constexpr bool IsOp(const std::variant<Ts...>& op) noexcept {
+  return std::get_if<T>(&op) != nullptr;
+}
+
 // "promote node=n1 failed=[n2]": the wire name, then each field.
 template <class Op>
 std::string ShowOp(const Op& op, const Nodes& nodes) {

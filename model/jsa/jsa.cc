@@ -454,14 +454,12 @@ std::string Label(Status st) { return std::string(kStatusNames.Label(st)); }
 std::string Name(int h) { return std::string(HostName(h)); }
 
 bool IsFailoverTrigger(const Op& op) {
-  return std::holds_alternative<HostFails>(op) || std::holds_alternative<ConnectivityTest>(op) ||
-         std::holds_alternative<SetOffline>(op);
+  return IsOp<HostFails>(op) || IsOp<ConnectivityTest>(op) || IsOp<SetOffline>(op);
 }
 
 // Ops through which the secondary may lose the active role to the primary.
 bool SecondaryLosesRole(const Op& op) {
-  if (std::holds_alternative<SwitchPrimaryToActive>(op) ||
-      std::holds_alternative<ConnectivityTest>(op)) {
+  if (IsOp<SwitchPrimaryToActive>(op) || IsOp<ConnectivityTest>(op)) {
     return true;
   }
   if (const auto* f = std::get_if<HostFails>(&op)) return f->host == kSecondary;
@@ -750,8 +748,8 @@ void Jsa::CheckTransition(const State& before, const Op& op, const State& after,
                    "the primary took Active from the " + Label(sec.status) + " secondary on " +
                        Jsa::Show(op) + " without the administrator's switch"});
   }
-  const bool process = std::holds_alternative<ProcessExits>(op);
-  if ((process || std::holds_alternative<DiskFull>(op)) && !(before == after)) {
+  const bool process = IsOp<ProcessExits>(op);
+  if ((process || IsOp<DiskFull>(op)) && !(before == after)) {
     out.push_back({process ? RuleId::kNoFailoverProcess : RuleId::kNoFailoverDisk,
                    Jsa::Show(op) + " changed the pair from " + Jsa::Show(before) + " to " +
                        Jsa::Show(after)});

@@ -624,8 +624,7 @@ State VcsSystem::Canonical(const State& s) {
 void VcsSystem::Refusals(const State& s, const Op& op, std::vector<RuleId>& out) {
   if (!InRange(s, op)) {
     // Outside the configuration: no system of that number exists to act on.
-    out.push_back(std::holds_alternative<Hastart>(op) ? RuleId::kPreHastartRunning
-                                                      : RuleId::kPreEngineUp);
+    out.push_back(IsOp<Hastart>(op) ? RuleId::kPreHastartRunning : RuleId::kPreEngineUp);
     return;
   }
   std::visit(Refuser{s, out}, op);
