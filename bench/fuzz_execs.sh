@@ -12,11 +12,12 @@
 # With REPEATS (default 1) the two binaries take turns that many times and
 # the median of each is printed last: on a shared machine one run moves by
 # 15% or more. Pass the same directory twice to measure one build.
+# FUZZ_EXECS_CORE picks another core than 1.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 . "$root/fuzz/options.sh"
-[ $# -ge 3 ] || { sed -n '2,14p' "$0"; exit 2; }
-t=$1; grow=${4:-200000}; timed=${5:-300000}; repeats=${6:-1}
+[ $# -ge 3 ] || { sed -n '2,15p' "$0"; exit 2; }
+t=$1; grow=${4:-200000}; timed=${5:-300000}; repeats=${6:-1}; core=${FUZZ_EXECS_CORE:-1}
 # Absolute: the runs below work in a temporary directory.
 old=$(realpath "$2")/fuzz_$t; new=$(realpath "$3")/fuzz_$t
 for b in "$old" "$new"; do [ -x "$b" ] || { echo "error: no executable $b" >&2; exit 2; }; done
@@ -26,14 +27,14 @@ mkdir -p "$w/c"
 cp "$root"/corpus/"$t"/seeds/* "$w/c/" 2>/dev/null || true
 cp "$root"/corpus/"$t"/regressions/* "$w/c/" 2>/dev/null || true
 rm -f "$w"/c/*.trace.jsonl
-(cd "$w" && taskset -c 1 "$old" -runs="$grow" -seed=1 "${flags[@]}" c >grow.log 2>&1) || true
+(cd "$w" && taskset -c "$core" "$old" -runs="$grow" -seed=1 "${flags[@]}" c >grow.log 2>&1) || true
 declare -A rates
 for ((r = 1; r <= repeats; r++)); do
   for which in old new; do
     bin=$old; [ "$which" = new ] && bin=$new
     rm -rf "${w:?}/$which"
     cp -r "$w/c" "$w/$which"
-    (cd "$w" && /usr/bin/time -f "%U %S" -o "time-$which" taskset -c 1 "$bin" -runs="$timed" \
+    (cd "$w" && /usr/bin/time -f "%U %S" -o "time-$which" taskset -c "$core" "$bin" -runs="$timed" \
        -seed=2 "${flags[@]}" "$which" >"timed-$which.log" 2>&1)
     read -r u s <"$w/time-$which"
     cpu=$(echo "$u + $s" | bc)
