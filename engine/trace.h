@@ -276,10 +276,10 @@ class TraceReader {
     void operator()(std::FILE* f) const { std::fclose(f); }
   };
 
-  // Reads up to the first line that is not a comment: the header, if any.
+  // Reads up to the first line that is not a comment: the header, or the
+  // first event (kept for Next).
   void Open() {
     lines_ = std::make_unique<TraceLineReader>(file_.get(), opt_.max_line_bytes);
-    // The first line that is not a comment: the header or the first event.
     while (lines_->Next(text_, info_)) {
       if (IsSkipped(text_, info_)) continue;
       pending_ = true;

@@ -29,7 +29,9 @@
 #ifndef HASPEC_ENGINE_TRACE_FAST_H_
 #define HASPEC_ENGINE_TRACE_FAST_H_
 
+#include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -222,10 +224,8 @@ class ObservationCache {
   static constexpr std::size_t kMaxText = 4096;
 
   // `slots`: a power of two (another is rounded down to one), at least 1.
-  explicit ObservationCache(std::size_t slots = kSlots) {
-    while (slots & (slots - 1)) slots &= slots - 1;
-    mask_ = (slots ? slots : 1) - 1;
-  }
+  explicit ObservationCache(std::size_t slots = kSlots)
+      : mask_(std::bit_floor(std::max<std::size_t>(slots, 1)) - 1) {}
 
   struct Entry {
     bool set = false;
@@ -238,7 +238,7 @@ class ObservationCache {
   // codec refuses it (the reference decoder then reports the line).
   const Entry* Find(std::string_view text, const Nodes& nodes) {
     if (slots_.empty()) slots_.resize(mask_ + 1);
-    const std::size_t slot = std::hash<std::string_view>{}(text)&mask_;
+    const std::size_t slot = mask_ & std::hash<std::string_view>{}(text);
     Entry& e = text.size() <= kMaxText ? slots_[slot] : scratch_;
     if (e.set && e.text == text) {
       ++hits_;
