@@ -25,7 +25,6 @@
 #include "model/core/answers.h"
 #include "model/core/machine.h"
 #include "model/core/op_spec.h"
-#include "model/core/scratch.h"
 
 namespace haspec {
 
@@ -91,40 +90,42 @@ class ConsistentSet {
   // which a Reply cannot say (a rule that decides an acceptance).
   template <class FitsFn>
   SetVerdict<M> AnswerIf(const std::vector<typename M::Op>& alternatives, FitsFn fits) {
-    // Scratch vectors: replay and the gate call this once per event, and a
-    // fresh vector each time was most of the set's cost.
-    Scratch<Member> next;
-    Index idx;
-    Scratch<OutcomeOf<M>> answers;
-    Scratch<RuleId> refusals;
+    // The set's own buffers: replay and the gate call this once per event,
+    // and fresh vectors each time were most of the set's cost.
+    std::vector<Member>& next = buf_.next;
+    Index& idx = buf_.index;
+    std::vector<OutcomeOf<M>>& answers = buf_.answers;
+    std::vector<RuleId>& refusals = buf_.refusals;
+    next.clear();
+    if (!idx.empty()) idx.clear();
     SetVerdict<M> v;
     for (const Member& m : members_) {
       for (const auto& op : alternatives) {
-        answers->clear();
-        AnswersOf<M>(m.state, op, *answers, &*refusals);
-        for (const auto& a : *answers) {
-          if (!fits(a, std::as_const(*refusals))) continue;
+        answers.clear();
+        AnswersOf<M>(m.state, op, answers, &refusals);
+        for (const auto& a : answers) {
+          if (!fits(a, std::as_const(refusals))) continue;
           auto dep = m.departed ? m.departed : a.departs;
-          Add(*next, idx, {a.next, dep});
+          Add(next, idx, {a.next, dep});
         }
       }
     }
-    if (!next->empty()) {
-      members_.swap(*next);
-      index_ = std::move(idx);
+    if (!next.empty()) {
+      members_.swap(next);
+      index_.swap(idx);
       return Summarise();
     }
     // No answer fits: the explanation says what the model itself answered.
     for (const Member& m : members_) {
       for (const auto& op : alternatives) {
-        answers->clear();
-        AnswersOf<M>(m.state, op, *answers, &*refusals);
+        answers.clear();
+        AnswersOf<M>(m.state, op, answers, &refusals);
         const auto own = M::Step(m.state, op);
         std::string what = own.accepted ? "the model accepts" : "the model refuses";
-        if (!own.accepted && refusals->size() > 1) {
+        if (!own.accepted && refusals.size() > 1) {
           what += " (also refused by";
-          for (std::size_t i = 1; i < refusals->size(); ++i) {
-            what += " " + std::string(RuleOf<M>((*refusals)[i]).id);
+          for (std::size_t i = 1; i < refusals.size(); ++i) {
+            what += " " + std::string(RuleOf<M>(refusals[i]).id);
           }
           what += ")";
         }
@@ -138,28 +139,30 @@ class ConsistentSet {
 
   // Keeps the states a (partial) observation fits.
   SetVerdict<M> See(const typename M::Observation& obs) {
-    Scratch<Member> next;
-    Index idx;
+    std::vector<Member>& next = buf_.next;
+    Index& idx = buf_.index;
+    std::vector<FindingOf<M>>& why = buf_.why;
+    next.clear();
+    if (!idx.empty()) idx.clear();
     SetVerdict<M> v;
-    Scratch<FindingOf<M>> why;
     for (const Member& m : members_) {
-      why->clear();
-      Fit f = M::Consistent(m.state, obs, &*why);
+      why.clear();
+      Fit f = M::Consistent(m.state, obs, &why);
       if (f == Fit::kMismatch) {
-        for (auto& w : *why) v.why.push_back(std::move(w));
+        for (auto& w : why) v.why.push_back(std::move(w));
         continue;
       }
       std::optional<RuleId> dep = m.departed;
-      if (f == Fit::kDeparture && !dep && !why->empty()) dep = why->front().rule;
-      Add(*next, idx, {m.state, dep});
+      if (f == Fit::kDeparture && !dep && !why.empty()) dep = why.front().rule;
+      Add(next, idx, {m.state, dep});
     }
-    if (next->empty()) {
+    if (next.empty()) {
       v.fit = Fit::kMismatch;
       Dedupe(v.why);
       return v;
     }
-    members_.swap(*next);
-    index_ = std::move(idx);
+    members_.swap(next);
+    index_.swap(idx);
     return Summarise();
   }
 
@@ -262,10 +265,27 @@ class ConsistentSet {
     return v;
   }
 
+  // Buffers reused from call to call; not part of the set's value (a copy
+  // starts with its own, empty).
+  struct Buffers {
+    std::vector<Member> next;
+    Index index;
+    std::vector<OutcomeOf<M>> answers;
+    std::vector<RuleId> refusals;
+    std::vector<FindingOf<M>> why;
+    Buffers() = default;
+    Buffers(const Buffers&) {}
+    Buffers& operator=(const Buffers&) { return *this; }
+    Buffers(Buffers&&) noexcept = default;
+    Buffers& operator=(Buffers&&) noexcept = default;
+    ~Buffers() = default;
+  };
+
   std::vector<Member> members_;
   Index index_;
   std::size_t max_states_;
   bool truncated_ = false;
+  Buffers buf_;
 };
 
 }  // namespace haspec

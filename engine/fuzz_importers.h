@@ -3,13 +3,13 @@
 // the rest is its input. An importer never crashes and reads in bounded
 // memory; every event it yields writes as the trace v1 line `haspec import`
 // writes (engine/importers.h, EventLine) and reads back through the trace
-// reader `haspec replay` uses (its simdjson fast path, else EventFromJson)
+// reader `haspec replay` uses (its fast path, else EventFromJson)
 // to the same time and observation. Input it refuses with ParseError ends
 // the exec quietly.
 //
 //   HASPEC_FUZZ_TARGET(import_dsm) { return haspec::fuzz::ImportEvents<Dsm>(data, size); }
 //
-// Include only from .cc files: it pulls in nlohmann/json.hpp and simdjson.h.
+// Include only from .cc files: it pulls in nlohmann/json.hpp.
 #ifndef HASPEC_ENGINE_FUZZ_IMPORTERS_H_
 #define HASPEC_ENGINE_FUZZ_IMPORTERS_H_
 

@@ -1,18 +1,16 @@
 // The fuzz target body for the trace reader `haspec replay` and `haspec
 // shrink` read with (engine/trace.h, TraceReader): the input is a trace v1
 // file. The reader never crashes and refuses a file only with InputError;
-// every line its simdjson fast path decodes, nlohmann's DOM and the
+// every line its fast path decodes, nlohmann's DOM and the
 // reference decoder (EventFromJson) read as the same event, field by field
 // (the lines the fast path declines go to that decoder anyway); and an event
 // of at most one op and no unknown field, written back (EventToJson), reads
 // back as the same event through the reference decoder, and through the fast
-// path where it takes the line (it declines any line with an escape). In a
-// build without simdjson (HASPEC_NO_SIMDJSON) the fast path takes nothing
-// and only the reference reading and the round trip are checked.
+// path where it takes the line (it declines any line with an escape).
 //
 //   HASPEC_FUZZ_TARGET(replay_dsm) { return haspec::fuzz::ReplayTraceRead<Dsm>(data, size); }
 //
-// Include only from .cc files: it pulls in nlohmann/json.hpp and simdjson.h.
+// Include only from .cc files: it pulls in nlohmann/json.hpp.
 #ifndef HASPEC_ENGINE_FUZZ_REPLAY_H_
 #define HASPEC_ENGINE_FUZZ_REPLAY_H_
 

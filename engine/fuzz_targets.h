@@ -28,8 +28,7 @@
 // engine/fuzz_replay.h, with what they share in engine/fuzz_common.h. This
 // header includes them all.
 //
-// Include only from .cc files: it pulls in nlohmann/json.hpp, simdjson.h
-// and the gate.
+// Include only from .cc files: it pulls in nlohmann/json.hpp and the gate.
 #ifndef HASPEC_ENGINE_FUZZ_TARGETS_H_
 #define HASPEC_ENGINE_FUZZ_TARGETS_H_
 

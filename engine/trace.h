@@ -19,11 +19,11 @@
 // The reader holds one line at a time, so memory does not grow with the
 // trace. A line longer than ReaderOptions::max_line_bytes is refused
 // without being held whole (it is skipped to its end in fixed chunks).
-// Event lines are decoded by simdjson On-Demand where it can
+// Event lines are decoded by the fast path's scanner where it can
 // (engine/trace_fast.h), else by nlohmann's DOM (engine/trace_event.h),
-// which reports every error. Link engine_trace (engine + simdjson).
+// which reports every error. Link engine_trace.
 //
-// Include only from .cc files: it pulls in nlohmann/json.hpp and simdjson.h.
+// Include only from .cc files: it pulls in nlohmann/json.hpp.
 #ifndef HASPEC_ENGINE_TRACE_H_
 #define HASPEC_ENGINE_TRACE_H_
 

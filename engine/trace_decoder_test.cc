@@ -1,4 +1,4 @@
-// The trace reader's two decoders must agree: simdjson's fast path
+// The trace reader's two decoders must agree: the fast path
 // (engine/trace_fast.h) and nlohmann's DOM (engine/trace_event.h) give the
 // same events and the same bad lines with the same problems, on every
 // bundled trace and on model walks written as traces and then damaged at
@@ -256,6 +256,80 @@ TEST(TraceDecoders, AgreeOnModelWalksAndDamagedLines) {
     EXPECT_GT(c.bad, 300u) << M::kName;  // the damage reaches the errors
   });
   fs::remove_all(dir);
+}
+
+// The fast path's scanner against nlohmann on objects built from valid and
+// invalid pieces: a line it parses is valid JSON with as many keys, and a
+// valid line of the shape it takes (unique keys; values strings, 64-bit
+// integers, booleans, nulls or arrays of strings) it parses.
+TEST(TraceDecoders, ScannerTakesOnlyValidJson) {
+  struct Piece {
+    const char* text;
+    bool fast;  // a value the scanner takes
+  };
+  const std::vector<Piece> values = {{"\"x\"", true},
+                                     {"\"\"", true},
+                                     {"\"a b\"", true},
+                                     {"0", true},
+                                     {"-7", true},
+                                     {"123", true},
+                                     {"true", true},
+                                     {"false", true},
+                                     {"null", true},
+                                     {"[]", true},
+                                     {"[\"a\"]", true},
+                                     {"[ \"a\" , \"b\" ]", true},
+                                     {"9223372036854775807", true},
+                                     {"-9223372036854775808", true},
+                                     {"9223372036854775808", false},
+                                     {"-9223372036854775809", false},
+                                     {"01", false},
+                                     {"-", false},
+                                     {"1.5", false},
+                                     {"1e3", false},
+                                     {"tru", false},
+                                     {"truex", false},
+                                     {"nul", false},
+                                     {"[1]", false},
+                                     {"[\"a\",]", false},
+                                     {"[\"a\"", false},
+                                     {"{}", false},
+                                     {"\"x", false},
+                                     {"+1", false},
+                                     {"", false},
+                                     {"--1", false},
+                                     {"[[]]", false}};
+  const std::vector<const char*> keys = {"\"a\"", "\"b\"", "\"op\"", "\"t\"", "\"\"", "\"a\""};
+  FastEventDecoder<jsa::Jsa> fast;
+  Rng rng(11);
+  std::size_t parsed = 0;
+  for (int round = 0; round < 100000; ++round) {
+    std::string line = rng.Below(8) == 0 ? " {" : "{";
+    const std::size_t n = rng.Below(5);
+    std::vector<std::string> used;
+    bool shape = true;  // what the scanner should take, when nlohmann does
+    for (std::size_t k = 0; k < n; ++k) {
+      const std::string key = keys[rng.Below(keys.size())];
+      const Piece& v = values[rng.Below(values.size())];
+      shape = shape && v.fast && std::find(used.begin(), used.end(), key) == used.end();
+      used.push_back(key);
+      line += (k ? (rng.Below(20) == 0 ? "" : ",") : "") + key + (rng.Below(20) == 0 ? "" : ":") +
+              (rng.Below(10) == 0 ? " " : "") + v.text;
+    }
+    line += rng.Below(20) == 0 ? "" : "}";
+    if (rng.Below(20) == 0) line += rng.Below(2) ? " " : "x";
+    const std::size_t count = fast.Parse(line);
+    const bool valid = nlohmann::json::accept(line);
+    if (count > 0) {
+      ++parsed;
+      ASSERT_TRUE(valid) << line;
+      ASSERT_EQ(nlohmann::json::parse(line).size(), count) << line;
+    } else if (valid && shape && n > 0) {
+      ADD_FAILURE() << "the scanner declined " << line;
+      return;
+    }
+  }
+  EXPECT_GT(parsed, 10000u);
 }
 
 // The word-at-a-time scan agrees with a byte loop.

@@ -1,6 +1,7 @@
-// The trace reader's fast path: event lines decoded with simdjson On-Demand
-// (Debian libsimdjson-dev) instead of nlohmann's DOM, about ten times the
-// lines per second (docs/performance.md, "Replay throughput").
+// The trace reader's fast path: event lines in the plain form haspec writes
+// them (no escape, no control byte) read by a purpose-built scanner instead
+// of nlohmann's DOM, several times the lines per second (docs/performance.md,
+// "Replay throughput").
 //
 //   FastEventDecoder<Dsm> fast;
 //   if (!fast.Decode(line, nodes, opt, ev)) {
@@ -36,9 +37,11 @@
 #include <cstdint>
 #include <cstring>
 #include <functional>
+#include <limits>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <string_view>
+#include <variant>
 #include <vector>
 
 #include "engine/trace_event.h"
@@ -48,9 +51,6 @@
 #include "model/core/parse_error.h"
 #include "model/core/rule.h"
 
-#ifndef HASPEC_NO_SIMDJSON
-#include <simdjson.h>
-#endif
 #ifdef __SSE2__
 #include <emmintrin.h>
 #endif
@@ -103,6 +103,113 @@ inline bool PlainLine(std::string_view s, bool& ascii) {
   return true;
 }
 
+// Whether two texts are equal: the sizes first, then an equality-only
+// memcmp the compiler can inline (std::string_view's == orders them).
+inline bool Same(std::string_view a, std::string_view b) {
+  return a.size() == b.size() && std::memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+// A cursor over a plain line (PlainLine holds: no backslash, no byte below
+// 0x20): a string runs from its quote to the next quote, and the space is
+// the only JSON whitespace that can occur. Every read skips spaces first
+// and fails (false, the cursor wherever it stopped) on anything else.
+class PlainCursor {
+ public:
+  explicit PlainCursor(std::string_view s) : p_(s.data()), end_(s.data() + s.size()) {}
+
+  // The next byte that is not a space, not consumed ('\0' at the end).
+  char Next() {
+    SkipSpaces();
+    return p_ < end_ ? *p_ : '\0';
+  }
+  bool Eat(char c) {
+    if (Next() != c || p_ == end_) return false;
+    ++p_;
+    return true;
+  }
+  bool AtEnd() { return Next() == '\0' && p_ == end_; }
+
+  bool String(std::string_view& out) {
+    if (!Eat('"')) return false;
+    const char* q = p_;
+    while (q < end_ && *q != '"') ++q;
+    if (q == end_) return false;
+    out = {p_, static_cast<std::size_t>(q - p_)};
+    p_ = q + 1;
+    return true;
+  }
+
+  // `w` (true, false, null) exactly; what follows is the caller's to check.
+  bool Word(std::string_view w) {
+    Next();
+    if (static_cast<std::size_t>(end_ - p_) < w.size() || std::memcmp(p_, w.data(), w.size())) {
+      return false;
+    }
+    p_ += w.size();
+    return true;
+  }
+
+  // A JSON number that is an integer in range of int64 (-?(0|[1-9][0-9]*));
+  // a fraction or an exponent is left unread, so the caller's next read
+  // fails on it.
+  bool Integer(std::int64_t& out) {
+    Next();
+    const bool negative = p_ < end_ && *p_ == '-';
+    if (negative) ++p_;
+    if (p_ == end_ || *p_ < '0' || *p_ > '9') return false;
+    if (*p_ == '0' && p_ + 1 < end_ && p_[1] >= '0' && p_[1] <= '9') return false;  // 01
+    std::uint64_t v = 0;
+    constexpr std::uint64_t kMax = std::numeric_limits<std::int64_t>::max();
+    for (; p_ < end_ && *p_ >= '0' && *p_ <= '9'; ++p_) {
+      const auto d = static_cast<std::uint64_t>(*p_ - '0');
+      if (v > (kMax + 1 - d) / 10) return false;  // beyond -2^63
+      v = v * 10 + d;
+    }
+    if (!negative && v > kMax) return false;
+    out = negative ? static_cast<std::int64_t>(0 - v) : static_cast<std::int64_t>(v);
+    return true;
+  }
+
+  // The text of the object the cursor is on, up to its closing brace
+  // (brackets counted outside strings; the text itself is checked by
+  // whoever decodes it).
+  bool ObjectText(std::string_view& out) {
+    if (Next() != '{') return false;
+    int depth = 0;
+    for (const char* q = p_; q < end_; ++q) {
+      switch (*q) {
+        case '"':
+          ++q;
+          while (q < end_ && *q != '"') ++q;
+          if (q == end_) return false;
+          break;
+        case '{':
+        case '[':
+          ++depth;
+          break;
+        case '}':
+        case ']':
+          if (--depth == 0) {
+            out = {p_, static_cast<std::size_t>(q + 1 - p_)};
+            p_ = q + 1;
+            return true;
+          }
+          break;
+        default:
+          break;
+      }
+    }
+    return false;
+  }
+
+ private:
+  void SkipSpaces() {
+    while (p_ < end_ && *p_ == ' ') ++p_;
+  }
+  const char* p_;
+  const char* end_;
+};
+
 // The keys of an event line that are not op fields (kTraceKeys and
 // "haspec_trace"); a test checks the table against kTraceKeys and
 // kSnapshotKeys.
@@ -125,23 +232,23 @@ inline Key Classify(std::string_view k) {
     case 1:
       return k[0] == 't' ? Key::kT : Key::kOther;
     case 2:
-      return k == "op" ? Key::kOp : k == "ts" ? Key::kComment : Key::kOther;
+      return Same(k, "op") ? Key::kOp : Same(k, "ts") ? Key::kComment : Key::kOther;
     case 3:
-      return k == "obs" ? Key::kObs : k == "src" ? Key::kSrc : Key::kOther;
+      return Same(k, "obs") ? Key::kObs : Same(k, "src") ? Key::kSrc : Key::kOther;
     case 4:
-      return k == "note" || k == "line" ? Key::kComment : Key::kOther;
+      return Same(k, "note") || Same(k, "line") ? Key::kComment : Key::kOther;
     case 5:
-      return k == "event" ? Key::kComment : Key::kOther;
+      return Same(k, "event") ? Key::kComment : Key::kOther;
     case 6:
-      return k == "result"   ? Key::kResult
-             : k == "reason" ? Key::kReason
-             : k == "expect" ? Key::kExpect
-             : k == "source" ? Key::kComment
-                             : Key::kOther;
+      return Same(k, "result")   ? Key::kResult
+             : Same(k, "reason") ? Key::kReason
+             : Same(k, "expect") ? Key::kExpect
+             : Same(k, "source") ? Key::kComment
+                                 : Key::kOther;
     case 7:
-      return k == "comment" ? Key::kComment : Key::kOther;
+      return Same(k, "comment") ? Key::kComment : Key::kOther;
     case 12:
-      return k == "haspec_trace" ? Key::kHeader : Key::kOther;
+      return Same(k, "haspec_trace") ? Key::kHeader : Key::kOther;
     default:
       return Key::kOther;
   }
@@ -284,19 +391,12 @@ class FastEventDecoder {
 
   // Decodes event line `line` into `ev` (whose line and text the caller
   // sets) when it can do so exactly as EventFromJson would; false when it
-  // declines (ev is then partly written: Reset it). `line`'s capacity may
-  // grow (simdjson reads a few bytes past the end).
+  // declines (ev is then partly written: Reset it).
   bool Decode(std::string& line, const Nodes& nodes, const ReaderOptions& opt, TraceEvent<M>& ev) {
-#ifdef HASPEC_NO_SIMDJSON
-    (void)line, (void)nodes, (void)opt, (void)ev;
-    return false;
-#else
     using trace_fast_internal::Value;
     bool ascii = false;
     if (!trace_fast_internal::PlainLine(line, ascii)) return false;
     if (!ascii && InvalidUtf8At(line) != std::string_view::npos) return false;
-    const auto first = line.find_first_not_of(' ');
-    if (first == std::string::npos || line[first] != '{') return false;
     if (!Scan(line)) return false;
     using trace_fast_internal::Key;
     if (Get(Key::kHeader)) return false;  // a header where an event belongs
@@ -352,125 +452,103 @@ class FastEventDecoder {
     }
     if (op_name->kind != Value::Kind::kString) return false;
     return DecodeOps(op_name->s, nodes, opt, ev);
-#endif
+  }
+
+  // The parse alone: the number of keys of event line `line` as Decode
+  // reads them (no decoding), or 0 where Decode declines before decoding.
+  // For the replay bench's "parser alone" figure.
+  std::size_t Parse(std::string_view line) {
+    bool ascii = false;
+    if (!trace_fast_internal::PlainLine(line, ascii)) return 0;
+    if (!ascii && InvalidUtf8At(line) != std::string_view::npos) return 0;
+    return Scan(line) ? count_ : 0;
   }
 
   const ObservationCache<M>& cache() const { return cache_; }
 
  private:
-#ifndef HASPEC_NO_SIMDJSON
   // Reads every key and value of the line's object into entries_; false
-  // for anything the fast path does not take (see the file comment).
-  bool Scan(std::string& line) {
+  // for anything the fast path does not take (see the file comment). The
+  // line is plain (PlainLine): no escape and no control byte, so a string
+  // runs from its quote to the next quote, and the only whitespace JSON
+  // allows that can occur is the space.
+  bool Scan(std::string_view line) {
+    using trace_fast_internal::Key;
     using trace_fast_internal::Value;
-    namespace od = simdjson::ondemand;
     count_ = 0;
     known_.fill(kNone);
     items_.clear();
-    if (line.capacity() < line.size() + simdjson::SIMDJSON_PADDING) {
-      line.reserve(line.size() + simdjson::SIMDJSON_PADDING);
-    }
-    od::document doc;
-    if (parser_.iterate(line.data(), line.size(), line.capacity()).get(doc)) return false;
-    od::object object;
-    if (doc.get_object().get(object)) return false;
-    for (auto field : object) {
-      if (count_ == kMaxEntries) return false;
-      trace_fast_internal::Entry& e = entries_[count_];
-      od::value v;
-      if (field.unescaped_key().get(e.key) || field.value().get(v)) return false;
-      // A repeated key: nlohmann keeps the last value; leave it to nlohmann.
-      const trace_fast_internal::Key key = trace_fast_internal::Classify(e.key);
-      if (key == trace_fast_internal::Key::kOther) {
-        for (std::size_t i = 0; i < count_; ++i) {
-          if (keys_[i] == key && entries_[i].key == e.key) return false;
-        }
-      } else if (key != trace_fast_internal::Key::kComment) {
-        auto& slot = known_[static_cast<std::size_t>(key)];
-        if (slot != kNone) return false;
-        slot = static_cast<std::uint8_t>(count_);
-      } else {
-        for (std::size_t i = 0; i < count_; ++i) {
-          if (keys_[i] == key && entries_[i].key == e.key) return false;
-        }
-      }
-      od::json_type type;
-      if (v.type().get(type)) return false;
-      switch (type) {
-        case od::json_type::null: {
-          bool is_null = false;
-          if (v.is_null().get(is_null) || !is_null) return false;
-          e.v.kind = Value::Kind::kNull;
-          break;
-        }
-        case od::json_type::boolean:
-          if (v.get_bool().get(e.v.b)) return false;
-          e.v.kind = Value::Kind::kBool;
-          break;
-        case od::json_type::number:
-          if (v.get_int64().get(e.v.i)) return false;
-          e.v.kind = Value::Kind::kInt;
-          break;
-        case od::json_type::string:
-          if (v.get_string().get(e.v.s)) return false;
-          e.v.kind = Value::Kind::kString;
-          break;
-        case od::json_type::array: {
-          od::array a;
-          if (v.get_array().get(a)) return false;
-          e.v.kind = Value::Kind::kStrings;
-          e.v.first = static_cast<std::uint32_t>(items_.size());
-          for (auto item : a) {
-            std::string_view s;
-            if (item.get_string().get(s)) return false;
-            items_.push_back(s);
+    trace_fast_internal::PlainCursor c(line);
+    if (!c.Eat('{')) return false;
+    if (!c.Eat('}')) {
+      for (;;) {
+        if (count_ == kMaxEntries) return false;
+        trace_fast_internal::Entry& e = entries_[count_];
+        if (!c.String(e.key) || !c.Eat(':')) return false;
+        // A repeated key: nlohmann keeps the last value; leave it to nlohmann.
+        const Key key = trace_fast_internal::Classify(e.key);
+        if (key == Key::kOther || key == Key::kComment) {
+          for (std::size_t i = 0; i < count_; ++i) {
+            if (keys_[i] == key && trace_fast_internal::Same(entries_[i].key, e.key)) return false;
           }
-          e.v.count = static_cast<std::uint32_t>(items_.size()) - e.v.first;
-          break;
+        } else {
+          auto& slot = known_[static_cast<std::size_t>(key)];
+          if (slot != kNone) return false;
+          slot = static_cast<std::uint8_t>(count_);
         }
-        case od::json_type::object: {
-          // Only "obs" holds an object; its text is checked and decoded by
-          // the cache (nlohmann and the machine's codec on a miss).
-          if (key != trace_fast_internal::Key::kObs) return false;
-          od::object o;
-          if (v.get_object().get(o) || o.raw_json().get(e.v.s)) return false;
-          e.v.kind = Value::Kind::kObject;
-          break;
+        switch (c.Next()) {
+          case '"':
+            if (!c.String(e.v.s)) return false;
+            e.v.kind = Value::Kind::kString;
+            break;
+          case '{':
+            // Only "obs" holds an object; its text is checked and decoded by
+            // the cache (nlohmann and the machine's codec on a miss).
+            if (key != Key::kObs || !c.ObjectText(e.v.s)) return false;
+            e.v.kind = Value::Kind::kObject;
+            break;
+          case '[':
+            c.Eat('[');
+            e.v.kind = Value::Kind::kStrings;
+            e.v.first = static_cast<std::uint32_t>(items_.size());
+            if (!c.Eat(']')) {
+              do {
+                std::string_view item;
+                if (!c.String(item)) return false;
+                items_.push_back(item);
+              } while (c.Eat(','));
+              if (!c.Eat(']')) return false;
+            }
+            e.v.count = static_cast<std::uint32_t>(items_.size()) - e.v.first;
+            break;
+          case 't':
+          case 'f':
+            e.v.b = c.Next() == 't';
+            if (!c.Word(e.v.b ? "true" : "false")) return false;
+            e.v.kind = Value::Kind::kBool;
+            break;
+          case 'n':
+            if (!c.Word("null")) return false;
+            e.v.kind = Value::Kind::kNull;
+            break;
+          default:
+            if (!c.Integer(e.v.i)) return false;
+            e.v.kind = Value::Kind::kInt;
+            break;
         }
+        keys_[count_++] = key;
+        if (c.Eat(',')) continue;
+        if (c.Eat('}')) break;
+        return false;
       }
-      keys_[count_++] = key;
     }
     // Nothing but spaces after the object (nlohmann refuses the rest).
-    const char* end = nullptr;
-    if (doc.current_location().get(end) == simdjson::SUCCESS) {
-      const std::size_t at = static_cast<std::size_t>(end - line.data());
-      if (line.find_first_not_of(' ', at) != std::string::npos) return false;
-    }
-    return TrailingOnlySpaces(line);
+    return c.AtEnd();
   }
-
-  // Whether the root object's closing brace is followed by spaces only. The
-  // object's keys and values were all read, so the brace closing it is the
-  // last '}' of the line unless something follows it.
-  static bool TrailingOnlySpaces(const std::string& line) {
-    const auto last = line.find_last_not_of(' ');
-    return last != std::string::npos && line[last] == '}';
-  }
-#endif
 
   const trace_fast_internal::Value* Get(trace_fast_internal::Key key) const {
     const std::uint8_t i = known_[static_cast<std::size_t>(key)];
     return i == kNone ? nullptr : &entries_[i].v;
-  }
-
-  // The value of op field `name` (a key Classify leaves as kOther).
-  const trace_fast_internal::Value* Field(std::string_view name) const {
-    for (std::size_t i = 0; i < count_; ++i) {
-      if (keys_[i] == trace_fast_internal::Key::kOther && entries_[i].key == name) {
-        return &entries_[i].v;
-      }
-    }
-    return nullptr;
   }
 
   // FindRule, remembering the last few IDs looked up (a trace names the
@@ -492,16 +570,23 @@ class FastEventDecoder {
   bool DecodeOps(std::string_view name, const Nodes& nodes, const ReaderOptions& opt,
                  TraceEvent<M>& ev) {
     using trace_fast_internal::Value;
-    bool found = false, ok = false;
-    ForEachOpType<Op>([&]<class T>(std::size_t) {
-      if (found || name != T::kName) return;
-      found = true;
-      // Every key is a trace key or a field of T.
+    const std::size_t type = OpTypeNamed(name);
+    bool ok = false;
+    ForEachOpType<Op>([&]<class T>(std::size_t this_type) {
+      if (this_type != type) return;
+      // Every key is a trace key or a field of T; field_at_[k]: the entry
+      // holding field k, or kNone.
+      std::size_t fields = 0;
+      ForEachField<T>([&](const auto&) { field_at_[fields++] = kNone; });
       for (std::size_t i = 0; i < count_; ++i) {
         if (keys_[i] != trace_fast_internal::Key::kOther) continue;
-        bool field = false;
-        ForEachField<T>([&](const auto& f) { field = field || entries_[i].key == f.name; });
-        if (!field) return;
+        std::size_t k = 0, at = fields;
+        ForEachField<T>([&](const auto& f) {
+          if (trace_fast_internal::Same(entries_[i].key, f.name)) at = k;
+          ++k;
+        });
+        if (at == fields) return;
+        field_at_[at] = static_cast<std::uint8_t>(i);
       }
       T o{};
       bool good = true;
@@ -510,12 +595,12 @@ class FastEventDecoder {
       ForEachField<T>([&](const auto& f) {
         const std::size_t i = index++;
         if (!good) return;
-        const Value* v = Field(f.name);
-        if (!v) {
+        if (field_at_[i] == kNone) {
           if (f.required) good = false;
           o.*(f.member) = f.dflt;
           return;
         }
+        const Value* v = &entries_[field_at_[i]].v;
         if (v->kind == Value::Kind::kNull) {
           if (f.domain.Count(nodes) == 0) good = false;
           unknown |= std::uint64_t{1} << i;
@@ -533,6 +618,11 @@ class FastEventDecoder {
       if (!good) return;
       ev.ops.clear();
       ev.ops.push_back(Op{o});
+      if (unknown == 0) {
+        ev.unknown_fields = false;
+        ok = true;
+        return;
+      }
       index = 0;
       ForEachField<T>([&](const auto& f) {
         const std::size_t i = index++;
@@ -551,15 +641,25 @@ class FastEventDecoder {
         }
         ev.ops.swap(next_);
       });
-      ev.unknown_fields = unknown != 0;
+      ev.unknown_fields = true;
       ok = good;
     });
-    return found && ok;
+    return ok;
   }
 
-#ifndef HASPEC_NO_SIMDJSON
-  simdjson::ondemand::parser parser_;
-#endif
+  // The index in Op of the op type named `name`; variant_size when none is.
+  static std::size_t OpTypeNamed(std::string_view name) {
+    static const auto names = [] {
+      std::array<std::string_view, std::variant_size_v<Op>> n{};
+      ForEachOpType<Op>([&]<class T>(std::size_t i) { n[i] = T::kName; });
+      return n;
+    }();
+    for (std::size_t i = 0; i < names.size(); ++i) {
+      if (trace_fast_internal::Same(names[i], name)) return i;
+    }
+    return names.size();
+  }
+
   // The line's keys and values (a line with more keys is declined), and
   // where each known key is (kNone: absent).
   static constexpr std::size_t kMaxEntries = 64;
@@ -570,6 +670,7 @@ class FastEventDecoder {
   std::size_t count_ = 0;
   std::array<std::uint8_t, trace_fast_internal::kKnownKeys> known_{};
   std::vector<std::string_view> items_;
+  std::array<std::uint8_t, 64> field_at_{};  // DecodeOps: the entry of each field
   std::vector<Op> next_;
   std::vector<std::pair<std::string, const Rule*>> rules_seen_;
   ObservationCache<M> cache_;

@@ -3,7 +3,8 @@
 # UBSan through .clusterfuzzlite/build.sh, with the variables set the way
 # OSS-Fuzz sets them (so the OSS-Fuzz / ClusterFuzzLite build is tested
 # too), checks that every target and its seed corpus landed in $OUT, and
-# runs each target for a few seconds from its seeds and regressions.
+# runs each target for a few seconds from its seeds and regressions, as many
+# at a time as there are cores.
 #
 #   fuzz/ci.sh [SECONDS_PER_TARGET]      # default 3
 set -euo pipefail
@@ -39,21 +40,34 @@ for t in "${targets[@]}"; do
 done
 [ "$missing" -eq 0 ] || exit 1
 echo "\$OUT holds all ${#targets[@]} targets with their seed corpora"
-for t in "${targets[@]}"; do
-  corpus=$out/corpus-$t
+# One smoke run: prints its summary line, or what it found and fails.
+smoke() {
+  local t=$1 corpus=$out/corpus-$1 log=$out/$1.log flags=() execs cov
   mkdir -p "$corpus"
   unzip -q -o "$out/fuzz_${t}_seed_corpus.zip" -d "$corpus"
-  log=$out/$t.log
-  flags=()
   fuzz_flags_in "$out" "$t" flags  # the .options and .dict build.sh copied
   if ! (cd "$out" && ./"fuzz_$t" -max_total_time="$seconds" -print_final_stats=1 "${flags[@]}" "$corpus" \
           >"$log" 2>&1); then
-    echo "error: fuzz_$t found something:" >&2
+    echo "error: fuzz_$t found something:"
     grep -A30 -E '==haspec-fuzz== FINDING|ERROR: (libFuzzer|AddressSanitizer)|runtime error' \
-      "$log" | head -n 60 >&2
-    exit 1
+      "$log" | head -n 60
+    return 1
   fi
   execs=$(grep -oE 'exec/s: [0-9]+' "$log" | tail -n 1 | awk '{print $2}')
   cov=$(grep -oE 'cov: [0-9]+' "$log" | tail -n 1 | awk '{print $2}')
   printf '  %-22s %ss, exec/s %s, cov %s\n' "$t" "$seconds" "${execs:-?}" "${cov:-?}"
+}
+# As many runs at a time as there are cores (FUZZ_SMOKE_JOBS to change it);
+# summaries are printed in the targets' order once all have run.
+parallel=${FUZZ_SMOKE_JOBS:-$(nproc)}
+for t in "${targets[@]}"; do
+  while [ "$(jobs -rp | wc -l)" -ge "$parallel" ]; do wait -n || true; done
+  ( if smoke "$t" >"$out/$t.summary" 2>&1; then echo 0; else echo 1; fi >"$out/$t.rc" ) &
 done
+wait
+failed=0
+for t in "${targets[@]}"; do
+  cat "$out/$t.summary"
+  [ "$(cat "$out/$t.rc" 2>/dev/null)" = 0 ] || failed=1
+done
+[ "$failed" -eq 0 ] || { echo "error: a fuzz target found something (above)" >&2; exit 1; }

@@ -5,6 +5,7 @@
 #     --fuzz    also clang-14, libFuzzer's runtime, and zip (seed corpora for OSS-Fuzz)
 #     --format  also clang-format (tools/format.sh)
 set -euo pipefail
+# libsimdjson-dev: only the replay bench's reference parser (bench/replay_bench.cc).
 pkgs=(cmake make g++ libgtest-dev libgmock-dev libbenchmark-dev librapidcheck-dev
       nlohmann-json3-dev libcli11-dev libsimdjson-dev python3)
 for arg in "$@"; do

@@ -5,7 +5,7 @@
 //     every precondition rule that forbids the op here, in report order
 //     (empty: the op is allowed). Only precondition rules, never invariants.
 //   static void Effects(const State&, const Op&, std::vector<OutcomeT>&);
-//     what the op does when accepted, preconditions ignored: the model's
+//     appends what the op does when accepted, preconditions ignored: the model's
 //     own landings first (no `departs`), then landings the documents allow
 //     but an assumption rule excluded (`departs` names it). May be empty
 //     when the op means nothing in this state.
@@ -16,6 +16,7 @@
 #ifndef HASPEC_MODEL_CORE_ANSWERS_H_
 #define HASPEC_MODEL_CORE_ANSWERS_H_
 
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <utility>
@@ -86,40 +87,45 @@ void AnswersOf(const typename M::State& s, const typename M::Op& op,
                std::vector<typename M::RuleId>* refusals = nullptr) {
   using RuleId = typename M::RuleId;
   const auto rules = M::Rules();
-  Scratch<RuleId> why;
-  M::Refusals(s, op, *why);
-  if (refusals) *refusals = *why;
-  Scratch<Outcome<typename M::State, RuleId>> effects;
-  if (!why->empty()) {
-    out.push_back(Rejected(s, why->front()));
-    for (RuleId r : *why) {
+  // The refusals go straight into the caller's vector when there is one.
+  std::optional<Scratch<RuleId>> own_why;
+  if (!refusals) refusals = &*own_why.emplace();
+  std::vector<RuleId>& why = *refusals;
+  why.clear();
+  M::Refusals(s, op, why);
+  if (!why.empty()) {
+    out.push_back(Rejected(s, why.front()));
+    for (RuleId r : why) {
       if (IsDocumented(rules[Index(r)])) return;
     }
-    M::Effects(s, op, *effects);
-    if (effects->empty()) {
-      out.push_back(Departing(s, why->front(), why->front()));
+    const std::size_t first = out.size();
+    M::Effects(s, op, out);  // appended after the refusal, then tagged
+    if (out.size() == first) {
+      out.push_back(Departing(s, why.front(), why.front()));
       return;
     }
-    for (auto& e : *effects) {
-      e.departs = why->front();
-      out.push_back(std::move(e));
-    }
+    for (std::size_t i = first; i < out.size(); ++i) out[i].departs = why.front();
     return;
   }
-  M::Effects(s, op, *effects);
-  const Outcome<typename M::State, RuleId>* own = nullptr;
-  for (auto& e : *effects) {
-    if (!e.departs && !own) own = &e;
-    out.push_back(e);
+  // Effects appends to `out` directly: the model's own landings and the
+  // departing ones, as AnswersOf lists them.
+  const std::size_t first = out.size();
+  M::Effects(s, op, out);
+  std::size_t own = out.size();
+  for (std::size_t i = first; i < out.size(); ++i) {
+    if (!out[i].departs) {
+      own = i;
+      break;
+    }
   }
-  if (own == nullptr) {
+  if (own == out.size()) {
     throw std::logic_error(std::string(M::kName) + ": an op no precondition refuses has no effect");
   }
   // Only a command can be refused by the product; an event or a completion
   // happens, so there is no refusal to allow.
-  if (!IsDocumented(rules[Index(own->rule)]) && KindOf(op) == OpKind::kCommand) {
-    Outcome<typename M::State, RuleId> r = Rejected(s, own->rule);
-    r.departs = own->rule;
+  if (!IsDocumented(rules[Index(out[own].rule)]) && KindOf(op) == OpKind::kCommand) {
+    Outcome<typename M::State, RuleId> r = Rejected(s, out[own].rule);
+    r.departs = out[own].rule;
     out.push_back(std::move(r));
   }
 }

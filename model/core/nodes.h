@@ -10,6 +10,7 @@
 #define HASPEC_MODEL_CORE_NODES_H_
 
 #include <cstddef>
+#include <cstring>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -39,7 +40,11 @@ class Nodes {
   }
   std::optional<int> Find(std::string_view name) const {
     for (std::size_t i = 0; i < names_.size(); ++i) {
-      if (names_[i] == name) return static_cast<int>(i);
+      const std::string& n = names_[i];
+      // Sizes first, then an equality-only compare (a hot path of the trace reader).
+      if (n.size() == name.size() && std::memcmp(n.data(), name.data(), n.size()) == 0) {
+        return static_cast<int>(i);
+      }
     }
     return std::nullopt;
   }

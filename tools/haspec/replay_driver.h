@@ -14,6 +14,7 @@
 #ifndef HASPEC_TOOLS_HASPEC_REPLAY_DRIVER_H_
 #define HASPEC_TOOLS_HASPEC_REPLAY_DRIVER_H_
 
+#include <charconv>
 #include <cstdint>
 #include <deque>
 #include <limits>
@@ -412,12 +413,17 @@ ClusterResult ReplayCluster(const ReplayArgs& a, const std::vector<InputFile>& f
     }
     return true;
   };
+  std::string where;  // FILE:LINE of the event, rebuilt in one buffer
   while (!stop) {
     Source<M>* s = pick();
     if (!s) break;
     FileSummary& fs = res.files[s->index];
-    const std::string where =
-        s->reader->path() + (s->item.line > 0 ? ":" + std::to_string(s->item.line) : "");
+    where.assign(s->reader->path());
+    if (s->item.line > 0) {
+      char digits[24];
+      where += ':';
+      where.append(digits, std::to_chars(digits, digits + sizeof digits, s->item.line).ptr);
+    }
     if (s->item.bad) {
       report(replayer.BadLine(s->item.event, where, s->item.problem), fs);
       s->Advance();
