@@ -332,6 +332,21 @@ TEST(TraceDecoders, ScannerTakesOnlyValidJson) {
   EXPECT_GT(parsed, 10000u);
 }
 
+// The fast path's text comparison agrees with std::string_view's ==, on
+// texts that differ in one byte anywhere, or in length, or not at all.
+TEST(TraceDecoders, SameAgreesWithEquality) {
+  Rng rng(5);
+  for (int round = 0; round < 200000; ++round) {
+    std::string a(rng.Below(40), 'x');
+    for (auto& ch : a) ch = static_cast<char>('a' + rng.Below(3));
+    std::string b = a;
+    if (!b.empty() && rng.Below(2)) b[rng.Below(b.size())] = static_cast<char>('a' + rng.Below(3));
+    if (rng.Below(8) == 0) b.push_back('a');
+    ASSERT_EQ(trace_fast_internal::Same(a, b), std::string_view(a) == std::string_view(b))
+        << a << " / " << b;
+  }
+}
+
 // The word-at-a-time scan agrees with a byte loop.
 TEST(TraceDecoders, PlainLineScan) {
   Rng rng(3);
