@@ -48,14 +48,18 @@ inline void Drop(std::vector<RuleId>& out, RuleId rule) {
 }
 
 // Declares a mutant that overrides Effects with `body` run after the
-// model's own Effects (s, op, out in scope).
-#define HASPEC_GCO_EFFECTS_MUTANT(Name, body)                                       \
-  struct Name : VcsGco {                                                            \
-    static void Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) { \
-      VcsGco::Effects(s, op, out);                                                  \
-      body                                                                          \
-    }                                                                               \
-    HASPEC_MACHINE_DERIVED(Name)                                                    \
+// model's own Effects (s, op, out in scope). `out` holds this op's effects
+// alone: Effects appends to the caller's vector, which may hold other
+// answers already (AnswersOf puts a refusal before them).
+#define HASPEC_GCO_EFFECTS_MUTANT(Name, body)                                        \
+  struct Name : VcsGco {                                                             \
+    static void Effects(const State& s, const Op& op, std::vector<OutcomeT>& into) { \
+      std::vector<OutcomeT> out;                                                     \
+      VcsGco::Effects(s, op, out);                                                   \
+      body;                                                                          \
+      into.insert(into.end(), out.begin(), out.end());                               \
+    }                                                                                \
+    HASPEC_MACHINE_DERIVED(Name)                                                     \
   };
 
 // Connect from init jumps straight to running, skipping the snapshot.
