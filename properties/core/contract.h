@@ -6,12 +6,11 @@
 //
 // It checks that Step agrees with Refusals (rejected exactly when some
 // precondition refuses, by the first one, never citing an invariant) and
-// with Effects; that departures name assumption rules only; that op, state,
-// observation and configuration codecs round-trip and refuse out-of-domain
-// values naming the field; that Observe agrees with Consistent and an empty
-// observation fits every state; that Canonical is idempotent; that the
-// default configuration saturates (a finite state space, counts printed);
-// and that the README's generated op table is current.
+// with Effects, and that Effects appends; that departures name assumption rules only; that op,
+// state, observation and configuration codecs round-trip and refuse out-of-domain values naming the
+// field; that Observe agrees with Consistent and an empty observation fits every state; that
+// Canonical is idempotent; that the default configuration saturates (a finite state space, counts
+// printed); and that the README's generated op table is current.
 #ifndef HASPEC_PROPERTIES_CORE_CONTRACT_H_
 #define HASPEC_PROPERTIES_CORE_CONTRACT_H_
 
@@ -78,7 +77,7 @@ void ExpectStepAgreesWithRefusals() {
   ASSERT_FALSE(ops.empty());
   Rng rng(11);
   std::vector<typename M::RuleId> why;
-  std::vector<OutcomeOf<M>> answers;
+  std::vector<OutcomeOf<M>> answers, alone, after;
   int failures = 0;
   for (const auto& s : SampleStates<M>()) {
     for (std::size_t k = 0; k < std::min<std::size_t>(ops.size(), 400); ++k) {
@@ -111,6 +110,26 @@ void ExpectStepAgreesWithRefusals() {
                         << " but is not a precondition rule";
           ++failures;
         }
+      }
+      // Effects appends: after an answer already in the vector it adds
+      // what it gives on an empty one and leaves that answer alone
+      // (AnswersOf puts a refusal first and lets Effects append).
+      alone.clear();
+      M::Effects(s, op, alone);
+      after.assign(1, Rejected(s, typename M::RuleId{}));
+      M::Effects(s, op, after);
+      bool appends = after.size() == alone.size() + 1 && after[0].next == s && !after[0].accepted &&
+                     after[0].rule == typename M::RuleId{} && !after[0].departs;
+      for (std::size_t i = 0; appends && i < alone.size(); ++i) {
+        const auto& a = alone[i];
+        const auto& b = after[i + 1];
+        appends = a.next == b.next && a.rule == b.rule && a.accepted == b.accepted &&
+                  a.departs == b.departs;
+      }
+      if (!appends) {
+        ADD_FAILURE() << "Effects does not append to a vector that holds an answer already: "
+                      << where;
+        ++failures;
       }
       answers.clear();
       AnswersOf<M>(s, op, answers);

@@ -2,6 +2,7 @@
 // sets, documented vs assumed answers (precondition, landing, status) under
 // both readings, partial observations (seen / not seen / absent),
 // configurations, Canonical and saturation of the default configuration.
+#include <gtest/gtest-spi.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -29,6 +30,34 @@ using nlohmann::json;
 using testing::ErrorOf;
 
 HASPEC_CONTRACT_TESTS(JsaContract, Jsa)
+
+// A machine whose Effects also changes what the vector held before it (as
+// vcs-gco's Effects mutants once did): the contract's check that Effects
+// appends must fail on it.
+struct JsaEffectsTouchesWhatWasThere : Jsa {
+  static void Effects(const State& s, const Op& op, std::vector<OutcomeT>& out) {
+    const bool held = !out.empty();
+    Jsa::Effects(s, op, out);
+    if (held) out.front().accepted = true;
+  }
+  HASPEC_MACHINE_DERIVED(JsaEffectsTouchesWhatWasThere)
+};
+
+TEST(JsaContract, ContractCatchesEffectsThatDoNotAppend) {
+  ::testing::TestPartResultArray failures;
+  {
+    ::testing::ScopedFakeTestPartResultReporter capture(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    testing::ExpectStepAgreesWithRefusals<JsaEffectsTouchesWhatWasThere>();
+  }
+  bool caught = false;
+  for (int i = 0; i < failures.size(); ++i) {
+    caught =
+        caught || std::string(failures.GetTestPartResult(i).message()).find("does not append") !=
+                      std::string::npos;
+  }
+  EXPECT_TRUE(caught) << failures.size() << " failure(s), none about appending";
+}
 
 State Steps(State s, std::initializer_list<Op> ops) {
   for (const Op& op : ops) {
