@@ -633,11 +633,6 @@ class FastEventDecoder {
       if (!good) return;
       ev.ops.clear();
       ev.ops.push_back(Op{o});
-      if (unknown == 0) {
-        ev.unknown_fields = false;
-        ok = true;
-        return;
-      }
       index = 0;
       ForEachField<T>([&](const auto& f) {
         const std::size_t i = index++;
@@ -656,7 +651,7 @@ class FastEventDecoder {
         }
         ev.ops.swap(next_);
       });
-      ev.unknown_fields = true;
+      ev.unknown_fields = unknown != 0;
       ok = good;
     });
     return ok;
