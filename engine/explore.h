@@ -24,6 +24,13 @@
 // folded facts or names, which the naive-twin test checks), step rules on
 // each edge as the op gives it.
 //
+// Per state, the complete op list is tried: ops of one RefusalKey (they
+// differ only in environment choices no precondition reads) share one
+// Refusals call; a state without padding is hashed by its bytes; each
+// stored state keeps the statuses it shows, so an edge's status changes
+// read them instead of deriving the landing's again (unless symmetry
+// renamed its slots).
+//
 //   ExploreOptions opt;                          // full profile, symmetry on
 //   ExploreReport<Dsm> r = Explore<Dsm>(config, opt);
 //   r.complete, r.states, r.transitions, r.depth, r.coverage, r.violations
@@ -37,11 +44,13 @@
 
 #include <chrono>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
@@ -122,6 +131,39 @@ inline std::uint64_t Mix(std::uint64_t x) {
   return x;
 }
 
+// A hash of an object's bytes, for states without padding (where equal
+// states have equal bytes): four independent lanes of eight bytes.
+template <std::size_t n>
+std::uint64_t BytesHash(const void* data) {
+  const auto* p = static_cast<const unsigned char*>(data);
+  constexpr std::uint64_t k = 0x9e3779b97f4a7c15ULL;
+  std::uint64_t lane[4] = {n, 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL};
+  auto eat = [&](std::uint64_t& h, std::uint64_t w) {
+    h = (h ^ w) * k;
+    h ^= h >> 29;
+  };
+  std::size_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    for (int j = 0; j < 4; ++j) {
+      std::uint64_t w;
+      std::memcpy(&w, p + i + 8 * j, 8);
+      eat(lane[j], w);
+    }
+  }
+  for (int j = 0; i + 8 <= n; i += 8, ++j) {
+    std::uint64_t w;
+    std::memcpy(&w, p + i, 8);
+    eat(lane[j], w);
+  }
+  if (i < n) {
+    std::uint64_t w = 0;
+    std::memcpy(&w, p + i, n - i);
+    eat(lane[3], w ^ 0xff);
+  }
+  return Mix(lane[0] ^ (lane[1] << 1 | lane[1] >> 63) ^ (lane[2] << 2 | lane[2] >> 62) ^
+             (lane[3] << 3 | lane[3] >> 61));
+}
+
 // States in discovery order, found by a flat open-addressing table of
 // (32-bit hash tag, id + 1) words.
 template <class State>
@@ -186,6 +228,18 @@ class Explorer {
       : config_(config), opt_(std::move(opt)), nodes_(config.nodes.size()) {
     static_assert(std::variant_size_v<Op> <= 64, "op types are kept as 64-bit masks");
     ForEachOp<Op>(config.nodes, [&](const Op& op) { ops_.push_back(op); });
+    // Runs of ops of one RefusalKey (differing only in environment choices
+    // no precondition reads; ForEachOp gives them one after another when
+    // those fields come last) share their refusals: run_end_[i] is where
+    // the run starting at op i ends.
+    run_end_.assign(ops_.size(), 0);
+    for (std::uint32_t i = 0; i < ops_.size();) {
+      const Op key = RefusalKey(ops_[i]);
+      std::uint32_t end = i + 1;
+      while (end < ops_.size() && RefusalKey(ops_[end]) == key) ++end;
+      run_end_[i] = end;
+      i = end;
+    }
     rules_ = M::Rules();
     sym_ = opt_.symmetry && SymmetricMachine<M>;
   }
@@ -228,7 +282,7 @@ class Explorer {
     r.complete = !cut;
     r.states = store_.size();
     r.depth = depth;
-    r.bytes = store_.bytes() + links_.capacity() * sizeof(Link);
+    r.bytes = store_.bytes() + links_.capacity() * sizeof(Link) + status_of_.capacity();
     for (auto& v : r.violations) Concretise(v);
     r.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
     report_ = nullptr;
@@ -238,10 +292,12 @@ class Explorer {
   // The stored states (canonical, renamed with symmetry), in discovery order.
   std::size_t size() const { return store_.size(); }
   const State& state(std::size_t i) const { return store_[i]; }
-  // The form a state is stored in.
-  State Form(const State& s) const {
+  // The form a state is stored in (`renamed`: whether symmetry renamed
+  // nodes, so that slot i of the form is not slot i of s).
+  State Form(const State& s, bool* renamed = nullptr) const {
     State c = M::Canonical(s);
-    if (sym_) return SymmetricForm<M>(c, nodes_);
+    if (sym_) return SymmetricForm<M>(c, nodes_, renamed);
+    if (renamed != nullptr) *renamed = false;
     return c;
   }
 
@@ -251,8 +307,14 @@ class Explorer {
     std::uint32_t op_answer;  // op index << 8 | answer index (departing answers >= 128)
   };
 
+  // The state's bytes where it has no padding (then equal states have equal
+  // bytes; the contract tests check == agrees), else the machine's Hash.
   static std::uint64_t Hash(const State& s) {
-    return explore_internal::Mix(static_cast<std::uint64_t>(M::Hash(s)));
+    if constexpr (std::has_unique_object_representations_v<State>) {
+      return explore_internal::BytesHash<sizeof(State)>(&s);
+    } else {
+      return explore_internal::Mix(static_cast<std::uint64_t>(M::Hash(s)));
+    }
   }
 
   void Progress(ExploreReport<M>& r, std::uint64_t depth, std::size_t frontier,
@@ -285,6 +347,29 @@ class Explorer {
     for (int x : shown_) {
       if (x >= 0) ++c.status_seen[static_cast<std::size_t>(x)];
     }
+    // Kept per state while every state shows as many slots (a status fits a
+    // byte: at most 127 statuses).
+    if (id == 0) {
+      status_width_ = shown_.size();
+      statuses_kept_ = M::Statuses().size() < 128;
+    }
+    if (!statuses_kept_) return;
+    if (shown_.size() != status_width_) {
+      statuses_kept_ = false;
+      return;
+    }
+    for (int x : shown_) status_of_.push_back(static_cast<std::int8_t>(x));
+  }
+
+  // The statuses the stored state `id` shows, as NodeStatuses gives them.
+  void StatusesOf(std::uint32_t id, const State& s, std::vector<int>& out) const {
+    out.clear();
+    if (statuses_kept_) {
+      const std::int8_t* row = status_of_.data() + std::size_t{id} * status_width_;
+      out.assign(row, row + status_width_);
+    } else {
+      M::NodeStatuses(s, out);
+    }
   }
 
   // A finding in state `id` (an invariant: the path to id) or on the edge
@@ -312,9 +397,32 @@ class Explorer {
     ++r.transitions;
     const Op& op = ops_[oi];
     ++r.coverage.decided[Index(o.rule)];
-    // Status changes, slot by slot, as the op gives them.
-    after_.clear();
-    M::NodeStatuses(o.next, after_);
+    const Link link{id, oi << 8 | answer};
+    if constexpr (kHasStepRules<M>) {
+      findings_.clear();
+      premises_.clear();
+      CheckStepRules<M>(s, op, o.next, findings_, &premises_);
+      for (RuleId p : premises_) ++r.coverage.premise[Index(p)];
+      for (auto& f : findings_) Found(f, id, link);
+    }
+    bool renamed = false;
+    const State next = Form(o.next, &renamed);
+    bool inserted = false;
+    const std::uint32_t nid = store_.Insert(next, Hash(next), inserted);
+    if (inserted) {
+      links_.push_back(link);
+      OnNewState(nid);
+      if (store_.size() >= opt_.max_states) cut = true;
+    }
+    // Status changes, slot by slot, as the op gives them: the landing's
+    // statuses as stored, unless symmetry renamed its slots (Canonical
+    // keeps statuses: the contract tests check it).
+    if (renamed) {
+      after_.clear();
+      M::NodeStatuses(o.next, after_);
+    } else {
+      StatusesOf(nid, next, after_);
+    }
     const std::size_t k = r.graph.k;
     const std::uint64_t bit = std::uint64_t{1} << op.index();
     for (std::size_t i = 0; i < before_.size() && i < after_.size(); ++i) {
@@ -325,67 +433,58 @@ class Explorer {
         (documented ? r.graph.documented_ops : r.graph.assumed_ops)[cell] |= bit;
       }
     }
-    const Link link{id, oi << 8 | answer};
-    if constexpr (kHasStepRules<M>) {
-      findings_.clear();
-      premises_.clear();
-      CheckStepRules<M>(s, op, o.next, findings_, &premises_);
-      for (RuleId p : premises_) ++r.coverage.premise[Index(p)];
-      for (auto& f : findings_) Found(f, id, link);
-    }
-    const State next = Form(o.next);
-    bool inserted = false;
-    const std::uint32_t nid = store_.Insert(next, Hash(next), inserted);
-    if (!inserted) return;
-    links_.push_back(link);
-    OnNewState(nid);
-    if (store_.size() >= opt_.max_states) cut = true;
   }
 
   void Expand(std::uint32_t id, const State& s, bool& cut) {
     ExploreReport<M>& r = *report_;
     Coverage& c = r.coverage;
     const bool all_answers = opt_.profile == Profile::kDocumentedOnly;
-    before_.clear();
-    M::NodeStatuses(s, before_);
-    for (std::uint32_t oi = 0; oi < ops_.size() && !cut; ++oi) {
-      const Op& op = ops_[oi];
+    StatusesOf(id, s, before_);
+    for (std::uint32_t run = 0; run < ops_.size() && !cut; run = run_end_[run]) {
+      // One Refusals call and one count for the whole run.
+      const std::uint32_t end = run_end_[run];
+      const std::uint64_t n = end - run;
       why_.clear();
-      M::Refusals(s, op, why_);
-      ++c.steps;
+      M::Refusals(s, ops_[run], why_);
+      c.steps += n;
       if (!why_.empty()) {
-        ++c.rejected;
-        ++c.decided[Index(why_.front())];
+        c.rejected += n;
+        c.decided[Index(why_.front())] += n;
         bool documented = false;
         for (RuleId w : why_) {
-          ++c.refused[Index(w)];
+          c.refused[Index(w)] += n;
           documented = documented || IsDocumented(rules_[Index(w)]) || IsScopeRule<M>(w);
         }
         // Refused by assumptions only: the documents let it go ahead.
         if (!all_answers || documented) continue;
-        effects_.clear();
-        M::Effects(s, op, effects_);
-        // An op that means nothing here is then accepted as a no-op.
-        if (effects_.empty()) effects_.push_back(Departing(s, why_.front(), why_.front()));
-        for (std::size_t a = 0; a < effects_.size() && a < 128 && !cut; ++a) {
-          Follow(id, s, oi, static_cast<std::uint32_t>(128 + a), effects_[a], false, cut);
+        for (std::uint32_t oi = run; oi < end && !cut; ++oi) {
+          effects_.clear();
+          M::Effects(s, ops_[oi], effects_);
+          // An op that means nothing here is then accepted as a no-op.
+          if (effects_.empty()) effects_.push_back(Departing(s, why_.front(), why_.front()));
+          for (std::size_t a = 0; a < effects_.size() && a < 128 && !cut; ++a) {
+            Follow(id, s, oi, static_cast<std::uint32_t>(128 + a), effects_[a], false, cut);
+          }
         }
         continue;
       }
-      effects_.clear();
-      M::Effects(s, op, effects_);
-      bool own = false;
-      for (const auto& e : effects_) own = own || !e.departs;
-      if (!own) {
-        throw std::logic_error(std::string(M::kName) +
-                               ": an op no precondition refuses has no effect");
-      }
-      ++c.accepted;
-      for (std::size_t a = 0; a < effects_.size() && a < 128 && !cut; ++a) {
-        const OutcomeT& e = effects_[a];
-        if (e.departs && !all_answers) continue;
-        const bool documented = !e.departs && IsDocumented(rules_[Index(e.rule)]);
-        Follow(id, s, oi, static_cast<std::uint32_t>(e.departs ? 128 + a : a), e, documented, cut);
+      c.accepted += n;
+      for (std::uint32_t oi = run; oi < end && !cut; ++oi) {
+        effects_.clear();
+        M::Effects(s, ops_[oi], effects_);
+        bool own = false;
+        for (const auto& e : effects_) own = own || !e.departs;
+        if (!own) {
+          throw std::logic_error(std::string(M::kName) +
+                                 ": an op no precondition refuses has no effect");
+        }
+        for (std::size_t a = 0; a < effects_.size() && a < 128 && !cut; ++a) {
+          const OutcomeT& e = effects_[a];
+          if (e.departs && !all_answers) continue;
+          const bool documented = !e.departs && IsDocumented(rules_[Index(e.rule)]);
+          Follow(id, s, oi, static_cast<std::uint32_t>(e.departs ? 128 + a : a), e, documented,
+                 cut);
+        }
       }
     }
   }
@@ -492,9 +591,14 @@ class Explorer {
   std::vector<std::pair<std::uint32_t, std::optional<Link>>> pending_;
   // Buffers reused across states.
   std::vector<RuleId> why_, premises_;
+  std::vector<std::uint32_t> run_end_;  // per first op of a run of one RefusalKey: its end
   std::vector<OutcomeT> effects_;
   std::vector<FindingOf<M>> findings_;
   std::vector<int> before_, after_, shown_;
+  // Per stored state, its statuses (status_width_ bytes, while kept).
+  std::vector<std::int8_t> status_of_;
+  std::size_t status_width_ = 0;
+  bool statuses_kept_ = false;
 };
 
 template <Machine M>

@@ -46,9 +46,11 @@ inline constexpr std::size_t kMaxSymmetricNodes = 64;
 
 // A renaming of `s` with each symmetry class's nodes in NodeKey order; `s`
 // itself for a machine without symmetry. `nodes` is the configuration's node
-// count.
+// count; `renamed`, when given, tells whether any node moved.
 template <Machine M>
-typename M::State SymmetricForm(const typename M::State& s, std::size_t nodes) {
+typename M::State SymmetricForm(const typename M::State& s, std::size_t nodes,
+                                bool* renamed = nullptr) {
+  if (renamed != nullptr) *renamed = false;
   if constexpr (SymmetricMachine<M>) {
     const std::size_t n = std::min(nodes, kMaxSymmetricNodes);
     // Within a class, keys ascending; ties keep node order, so an already
@@ -93,6 +95,7 @@ typename M::State SymmetricForm(const typename M::State& s, std::size_t nodes) {
       }
     }
     if (!moved) return s;
+    if (renamed != nullptr) *renamed = true;
     return M::PermuteNodes(s, std::span<const std::uint8_t>(to.data(), n));
   } else {
     (void)nodes;

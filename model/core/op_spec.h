@@ -154,6 +154,7 @@ struct FieldSpec {
   std::string_view doc;
   bool required = true;     // absent in JSON is an error (else the default)
   bool env_choice = false;  // the environment decides it (see docs/architecture.md)
+  bool refused = false;     // an environment choice some precondition reads
   T dflt{};
 
   constexpr FieldSpec Optional(T d = T{}) const {
@@ -167,6 +168,13 @@ struct FieldSpec {
   constexpr FieldSpec EnvChoice() const {
     FieldSpec f = *this;
     f.env_choice = true;
+    return f;
+  }
+  // Marks an environment choice some of whose values a precondition refuses
+  // (answers only from clusters still connected): refusals may read it.
+  constexpr FieldSpec Refused() const {
+    FieldSpec f = *this;
+    f.refused = true;
     return f;
   }
 
@@ -267,6 +275,26 @@ bool InDomain(const Op& op, const Nodes& nodes) {
 template <class T, class... Ts>
 constexpr bool IsOp(const std::variant<Ts...>& op) noexcept {
   return std::get_if<T>(&op) != nullptr;
+}
+
+// `op` with its environment-choice fields at their defaults, but for those
+// marked Refused(): all of the op a machine's refusals read (the product
+// refuses or goes ahead before the environment decides; the contract tests
+// check it), so ops with the same key share their refusals.
+template <class Op>
+Op RefusalKey(const Op& op) {
+  Op out = op;
+  std::visit(
+      [](auto& o) {
+        using T = std::remove_cvref_t<decltype(o)>;
+        ForEachField<T>([&](const auto& f) {
+          if (f.env_choice && !f.refused) {
+            f.Set(o, std::remove_cvref_t<decltype(f)>::ToInt(f.dflt));
+          }
+        });
+      },
+      out);
+  return out;
 }
 
 // "promote node=n1 failed=[n2]": the wire name, then each field.

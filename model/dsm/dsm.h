@@ -207,10 +207,11 @@ struct Node {
   friend bool operator==(const Node&, const Node&) = default;
 };
 
+// No padding (the explorer hashes a state's bytes when it has none).
 struct State {
   std::array<Node, kMaxSlots> nodes{};
-  std::uint8_t slots = 3;          // configured slots (constant in a run)
   Faults faults = kAllFaults;      // injectable faults (constant in a run)
+  std::uint8_t slots = 3;          // configured slots (constant in a run)
   std::uint8_t agents_behind = 0;  // releases the Agents are behind
   friend bool operator==(const State&, const State&) = default;
 };

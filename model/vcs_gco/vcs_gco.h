@@ -315,7 +315,8 @@ struct InquiryAnswers {
         NodeSetField(&InquiryAnswers::not_down, "not_down",
                      "the clusters answering that it is not down; the others say down")
             .Optional(0)
-            .EnvChoice()};
+            .EnvChoice()
+            .Refused()};
   }
 };
 struct StopCluster {

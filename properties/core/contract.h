@@ -6,23 +6,27 @@
 //
 // It checks that Step agrees with Refusals (rejected exactly when some
 // precondition refuses, by the first one, never citing an invariant) and
-// with Effects, and that Effects appends; that departures name assumption rules only; that op,
-// state, observation and configuration codecs round-trip and refuse out-of-domain values naming the
-// field; that Observe agrees with Consistent and an empty observation fits every state; that
-// Canonical is idempotent; that the default configuration saturates (a finite state space, counts
-// printed); and that the README's generated op table is current.
+// with Effects, and that Effects appends; that refusals read no environment choice not marked
+// Refused(); that departures name assumption rules only; that op, state, observation and
+// configuration codecs round-trip and refuse out-of-domain values naming the field; that Observe
+// agrees with Consistent and an empty observation fits every state; that Canonical is idempotent
+// and keeps the statuses shown; that == compares exactly the bytes of a state without padding; that
+// the default configuration saturates (a finite state space, counts printed); and that the README's
+// generated op table is current.
 #ifndef HASPEC_PROPERTIES_CORE_CONTRACT_H_
 #define HASPEC_PROPERTIES_CORE_CONTRACT_H_
 
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cstring>
 #include <fstream>
 #include <iostream>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "engine/rng.h"
@@ -131,6 +135,19 @@ void ExpectStepAgreesWithRefusals() {
                       << where;
         ++failures;
       }
+      // Refusals read no environment choice but those marked Refused()
+      // (engine/explore.h shares refusals between ops of one RefusalKey).
+      const auto request = RefusalKey(op);
+      if (!(request == op)) {
+        std::vector<typename M::RuleId> plain;
+        M::Refusals(s, request, plain);
+        if (plain != why) {
+          ADD_FAILURE() << "Refusals reads an environment choice not marked Refused(): " << where
+                        << " is refused by " << why.size() << " rules, "
+                        << M::Show(request, config.nodes) << " by " << plain.size();
+          ++failures;
+        }
+      }
       answers.clear();
       AnswersOf<M>(s, op, answers);
       bool own = false;
@@ -223,6 +240,25 @@ void ExpectStateAndObservationContract() {
     statuses.clear();
     M::NodeStatuses(s, statuses);
     for (int st : statuses) EXPECT_TRUE(st >= -1 && st < n_statuses) << where;
+    // The explorer keeps the statuses of the canonical form it stores.
+    std::vector<int> folded;
+    M::NodeStatuses(c, folded);
+    EXPECT_EQ(folded, statuses) << "Canonical changes the statuses shown: " << where;
+  }
+  // A state without padding is hashed by its bytes (engine/explore.h): ==
+  // must then compare exactly the bytes.
+  if constexpr (std::has_unique_object_representations_v<typename M::State>) {
+    const auto states = SampleStates<M>(20, 40);
+    for (const auto& a : states) {
+      for (const auto& b : states) {
+        const bool same_bytes = std::memcmp(&a, &b, sizeof a) == 0;
+        if ((a == b) != same_bytes) {
+          ADD_FAILURE() << "== and the bytes disagree on " << M::Show(a, nodes) << " and "
+                        << M::Show(b, nodes);
+          return;
+        }
+      }
+    }
   }
   for (const StatusInfo& st : M::Statuses()) {
     EXPECT_FALSE(st.source.empty()) << "status " << st.name << " cites no definition";

@@ -43,20 +43,65 @@ struct JsaEffectsTouchesWhatWasThere : Jsa {
   HASPEC_MACHINE_DERIVED(JsaEffectsTouchesWhatWasThere)
 };
 
-TEST(JsaContract, ContractCatchesEffectsThatDoNotAppend) {
+// Whether running `check` on a planted machine fails with a message that
+// holds `text`.
+template <class F>
+bool ContractFailsWith(F check, const std::string& text) {
   ::testing::TestPartResultArray failures;
   {
     ::testing::ScopedFakeTestPartResultReporter capture(
         ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
-    testing::ExpectStepAgreesWithRefusals<JsaEffectsTouchesWhatWasThere>();
+    check();
   }
-  bool caught = false;
   for (int i = 0; i < failures.size(); ++i) {
-    caught =
-        caught || std::string(failures.GetTestPartResult(i).message()).find("does not append") !=
-                      std::string::npos;
+    if (std::string(failures.GetTestPartResult(i).message()).find(text) != std::string::npos) {
+      return true;
+    }
   }
-  EXPECT_TRUE(caught) << failures.size() << " failure(s), none about appending";
+  return false;
+}
+
+// A machine whose refusals read an environment choice not marked Refused()
+// (a connectivity test refused when its sweep is to fail): the explorer
+// would share one refusal between ops that differ there.
+struct JsaRefusalsReadTheEnvironment : Jsa {
+  static void Refusals(const State& s, const Op& op, std::vector<RuleId>& out) {
+    Jsa::Refusals(s, op, out);
+    const auto* t = std::get_if<ConnectivityTest>(&op);
+    if (t != nullptr && !t->sweep_ok && out.empty()) out.push_back(RuleId::kPreHostInPair);
+  }
+  HASPEC_MACHINE_DERIVED(JsaRefusalsReadTheEnvironment)
+};
+
+TEST(JsaContract, ContractCatchesRefusalsThatReadAnEnvironmentChoice) {
+  EXPECT_TRUE(ContractFailsWith(
+      [] { testing::ExpectStepAgreesWithRefusals<JsaRefusalsReadTheEnvironment>(); },
+      "reads an environment choice"));
+}
+
+// A machine whose Canonical changes a status shown (a Failed host folded to
+// Standby): the explorer keeps the statuses of the canonical form.
+struct JsaCanonicalChangesStatuses : Jsa {
+  static State Canonical(const State& s) {
+    State c = Jsa::Canonical(s);
+    for (Host& h : c.hosts) {
+      if (h.status == Status::kFailed) h.status = Status::kStandby;
+    }
+    return c;
+  }
+  HASPEC_MACHINE_DERIVED(JsaCanonicalChangesStatuses)
+};
+
+TEST(JsaContract, ContractCatchesACanonicalFormThatChangesStatuses) {
+  EXPECT_TRUE(ContractFailsWith(
+      [] { testing::ExpectStateAndObservationContract<JsaCanonicalChangesStatuses>(); },
+      "Canonical changes the statuses shown"));
+}
+
+TEST(JsaContract, ContractCatchesEffectsThatDoNotAppend) {
+  EXPECT_TRUE(ContractFailsWith(
+      [] { testing::ExpectStepAgreesWithRefusals<JsaEffectsTouchesWhatWasThere>(); },
+      "does not append"));
 }
 
 State Steps(State s, std::initializer_list<Op> ops) {
