@@ -189,7 +189,7 @@ class StateStore {
         inserted = true;
         return static_cast<std::uint32_t>(states_.size() - 1);
       }
-      if ((w >> 32) == tag && states_[(w & 0xffffffffu) - 1] == s) {
+      if ((w >> 32) == tag && Same(states_[(w & 0xffffffffu) - 1], s)) {
         inserted = false;
         return static_cast<std::uint32_t>((w & 0xffffffffu) - 1);
       }
@@ -197,6 +197,15 @@ class StateStore {
   }
 
  private:
+  // ==, by the bytes for a state without padding (where == compares exactly
+  // the bytes: the contract tests check it).
+  static bool Same(const State& a, const State& b) {
+    if constexpr (std::has_unique_object_representations_v<State>) {
+      return std::memcmp(&a, &b, sizeof(State)) == 0;
+    } else {
+      return a == b;
+    }
+  }
   void Grow() {
     std::vector<std::uint64_t> old(table_.size() * 2, 0);
     old.swap(table_);
@@ -361,15 +370,22 @@ class Explorer {
     for (int x : shown_) status_of_.push_back(static_cast<std::int8_t>(x));
   }
 
-  // The statuses the stored state `id` shows, as NodeStatuses gives them.
-  void StatusesOf(std::uint32_t id, const State& s, std::vector<int>& out) const {
-    out.clear();
+  // The statuses the stored state `id` (that is, s) shows, as NodeStatuses
+  // gives them: its row in the store while kept (valid until the next state
+  // is stored), else derived into `buf`.
+  std::span<const std::int8_t> StatusesOf(std::uint32_t id, const State& s,
+                                          std::vector<std::int8_t>& buf) {
     if (statuses_kept_) {
-      const std::int8_t* row = status_of_.data() + std::size_t{id} * status_width_;
-      out.assign(row, row + status_width_);
-    } else {
-      M::NodeStatuses(s, out);
+      return {status_of_.data() + std::size_t{id} * status_width_, status_width_};
     }
+    return Derived(s, buf);
+  }
+  // NodeStatuses(s), as bytes in `buf`.
+  std::span<const std::int8_t> Derived(const State& s, std::vector<std::int8_t>& buf) {
+    shown_.clear();
+    M::NodeStatuses(s, shown_);
+    buf.assign(shown_.begin(), shown_.end());
+    return buf;
   }
 
   // A finding in state `id` (an invariant: the path to id) or on the edge
@@ -417,16 +433,12 @@ class Explorer {
     // Status changes, slot by slot, as the op gives them: the landing's
     // statuses as stored, unless symmetry renamed its slots (Canonical
     // keeps statuses: the contract tests check it).
-    if (renamed) {
-      after_.clear();
-      M::NodeStatuses(o.next, after_);
-    } else {
-      StatusesOf(nid, next, after_);
-    }
+    const std::span<const std::int8_t> after =
+        renamed ? Derived(o.next, after_) : StatusesOf(nid, next, after_);
     const std::size_t k = r.graph.k;
     const std::uint64_t bit = std::uint64_t{1} << op.index();
-    for (std::size_t i = 0; i < before_.size() && i < after_.size(); ++i) {
-      const int x = before_[i], y = after_[i];
+    for (std::size_t i = 0; i < before_.size() && i < after.size(); ++i) {
+      const int x = before_[i], y = after[i];
       if (x >= 0 && y >= 0 && x != y) {
         const std::size_t cell = static_cast<std::size_t>(x) * k + static_cast<std::size_t>(y);
         ++r.coverage.status_moves[cell];
@@ -439,7 +451,9 @@ class Explorer {
     ExploreReport<M>& r = *report_;
     Coverage& c = r.coverage;
     const bool all_answers = opt_.profile == Profile::kDocumentedOnly;
-    StatusesOf(id, s, before_);
+    // A copy: storing a state may move the rows.
+    const auto before = StatusesOf(id, s, before_);
+    if (before.data() != before_.data()) before_.assign(before.begin(), before.end());
     for (std::uint32_t run = 0; run < ops_.size() && !cut; run = run_end_[run]) {
       // One Refusals call and one count for the whole run.
       const std::uint32_t end = run_end_[run];
@@ -594,7 +608,8 @@ class Explorer {
   std::vector<std::uint32_t> run_end_;  // per first op of a run of one RefusalKey: its end
   std::vector<OutcomeT> effects_;
   std::vector<FindingOf<M>> findings_;
-  std::vector<int> before_, after_, shown_;
+  std::vector<int> shown_;
+  std::vector<std::int8_t> before_, after_;
   // Per stored state, its statuses (status_width_ bytes, while kept).
   std::vector<std::int8_t> status_of_;
   std::size_t status_width_ = 0;
