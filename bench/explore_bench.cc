@@ -4,7 +4,8 @@
 // cluster size. Prints a table; the ratios are the figures that matter (the
 // machine's load moves both sides alike). Run on one core:
 //
-//   [HASPEC_EXPLORE_BENCH_REPEATS=3] taskset -c 0 build/default/bench/explore_bench
+//   [HASPEC_EXPLORE_BENCH_REPEATS=3] [HASPEC_EXPLORE_BENCH_ONLY=dsm] \
+//     taskset -c 0 build/default/bench/explore_bench
 //
 // Each row explores to saturation along the model's own answers. "explorer"
 // checks every invariant and step rule and records coverage. The twin runs
@@ -19,6 +20,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <string>
+#include <string_view>
 
 #include "engine/explore.h"
 #include "engine/saturate.h"
@@ -104,10 +106,22 @@ int main() {
     repeats = std::max(1, std::atoi(r));
   std::printf("== explorer vs naive twin, same configuration, no reduction (fastest of %d) ==\n",
               repeats);
-  Compare<jsa::Jsa>("one pair", jsa::Jsa::DefaultConfig(), repeats);
-  Compare<vcs_gco::VcsGco>("3 clusters, views of clus0", vcs_gco::VcsGco::DefaultConfig(), repeats);
-  Compare<vcs_system::VcsSystem>("2 systems", vcs_system::VcsSystem::DefaultConfig(), repeats);
-  Compare<dsm::Dsm>("3 slots, default faults", dsm::Dsm::DefaultConfig(), repeats);
+  // HASPEC_EXPLORE_BENCH_ONLY=MACHINE: that machine's comparison alone (for
+  // a profiler).
+  const char* only_env = std::getenv("HASPEC_EXPLORE_BENCH_ONLY");
+  const std::string only = only_env != nullptr ? only_env : "";
+  auto wanted = [&](std::string_view m) { return only.empty() || only == m; };
+  if (wanted("jsa")) Compare<jsa::Jsa>("one pair", jsa::Jsa::DefaultConfig(), repeats);
+  if (wanted("vcs-gco")) {
+    Compare<vcs_gco::VcsGco>("3 clusters, views of clus0", vcs_gco::VcsGco::DefaultConfig(),
+                             repeats);
+  }
+  if (wanted("vcs-system")) {
+    Compare<vcs_system::VcsSystem>("2 systems", vcs_system::VcsSystem::DefaultConfig(), repeats);
+  }
+  if (wanted("dsm"))
+    Compare<dsm::Dsm>("3 slots, default faults", dsm::Dsm::DefaultConfig(), repeats);
+  if (!only.empty()) return 0;
   std::printf("== growth with cluster size (explorer, symmetry where declared) ==\n");
   for (int n = 1; n <= 4; ++n) {
     auto c = dsm::Dsm::DefaultConfig();

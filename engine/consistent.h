@@ -22,6 +22,7 @@
 #include <utility>
 #include <vector>
 
+#include "engine/state_bytes.h"
 #include "model/core/answers.h"
 #include "model/core/machine.h"
 #include "model/core/op_spec.h"
@@ -184,7 +185,7 @@ class ConsistentSet {
           answers.clear();
           AnswersOf<M>(members_[i].state, op, answers);
           for (const auto& a : answers) {
-            if (!a.accepted || a.next == members_[i].state) continue;
+            if (!a.accepted || SameState(a.next, members_[i].state)) continue;
             auto dep = members_[i].departed ? members_[i].departed : a.departs;
             Add(members_, index_, {a.next, dep});
           }
@@ -196,9 +197,12 @@ class ConsistentSet {
 
  private:
   struct Hasher {
-    std::size_t operator()(const State& s) const { return M::Hash(s); }
+    std::size_t operator()(const State& s) const { return StateHash<M>(s); }
   };
-  using Index = std::unordered_map<State, std::size_t, Hasher>;
+  struct Same {
+    bool operator()(const State& a, const State& b) const { return SameState(a, b); }
+  };
+  using Index = std::unordered_map<State, std::size_t, Hasher, Same>;
 
   static bool Fits(const OutcomeOf<M>& a, const Reply<M>& r, const std::vector<RuleId>& refusals) {
     if (r.accepted && *r.accepted != a.accepted) return false;
@@ -220,7 +224,7 @@ class ConsistentSet {
     std::size_t at = into.size();
     if (into.size() <= kLinear) {
       for (std::size_t k = 0; k < into.size(); ++k) {
-        if (into[k].state == m.state) at = k;
+        if (SameState(into[k].state, m.state)) at = k;
       }
     } else {
       if (idx.empty()) {

@@ -44,18 +44,17 @@
 
 #include <chrono>
 #include <cstdint>
-#include <cstring>
 #include <functional>
 #include <optional>
 #include <span>
 #include <stdexcept>
 #include <string>
-#include <type_traits>
 #include <utility>
 #include <variant>
 #include <vector>
 
 #include "engine/coverage.h"
+#include "engine/state_bytes.h"
 #include "engine/symmetry.h"
 #include "model/core/machine.h"
 #include "model/core/op_spec.h"
@@ -124,46 +123,6 @@ struct ExploreReport {
 
 namespace explore_internal {
 
-inline std::uint64_t Mix(std::uint64_t x) {
-  x ^= x >> 33;
-  x *= 0xff51afd7ed558ccdULL;
-  x ^= x >> 33;
-  return x;
-}
-
-// A hash of an object's bytes, for states without padding (where equal
-// states have equal bytes): four independent lanes of eight bytes.
-template <std::size_t n>
-std::uint64_t BytesHash(const void* data) {
-  const auto* p = static_cast<const unsigned char*>(data);
-  constexpr std::uint64_t k = 0x9e3779b97f4a7c15ULL;
-  std::uint64_t lane[4] = {n, 0x243f6a8885a308d3ULL, 0x13198a2e03707344ULL, 0xa4093822299f31d0ULL};
-  auto eat = [&](std::uint64_t& h, std::uint64_t w) {
-    h = (h ^ w) * k;
-    h ^= h >> 29;
-  };
-  std::size_t i = 0;
-  for (; i + 32 <= n; i += 32) {
-    for (int j = 0; j < 4; ++j) {
-      std::uint64_t w;
-      std::memcpy(&w, p + i + 8 * j, 8);
-      eat(lane[j], w);
-    }
-  }
-  for (int j = 0; i + 8 <= n; i += 8, ++j) {
-    std::uint64_t w;
-    std::memcpy(&w, p + i, 8);
-    eat(lane[j], w);
-  }
-  if (i < n) {
-    std::uint64_t w = 0;
-    std::memcpy(&w, p + i, n - i);
-    eat(lane[3], w ^ 0xff);
-  }
-  return Mix(lane[0] ^ (lane[1] << 1 | lane[1] >> 63) ^ (lane[2] << 2 | lane[2] >> 62) ^
-             (lane[3] << 3 | lane[3] >> 61));
-}
-
 // States in discovery order, found by a flat open-addressing table of
 // (32-bit hash tag, id + 1) words.
 template <class State>
@@ -189,7 +148,7 @@ class StateStore {
         inserted = true;
         return static_cast<std::uint32_t>(states_.size() - 1);
       }
-      if ((w >> 32) == tag && Same(states_[(w & 0xffffffffu) - 1], s)) {
+      if ((w >> 32) == tag && SameState(states_[(w & 0xffffffffu) - 1], s)) {
         inserted = false;
         return static_cast<std::uint32_t>((w & 0xffffffffu) - 1);
       }
@@ -197,15 +156,6 @@ class StateStore {
   }
 
  private:
-  // ==, by the bytes for a state without padding (where == compares exactly
-  // the bytes: the contract tests check it).
-  static bool Same(const State& a, const State& b) {
-    if constexpr (std::has_unique_object_representations_v<State>) {
-      return std::memcmp(&a, &b, sizeof(State)) == 0;
-    } else {
-      return a == b;
-    }
-  }
   void Grow() {
     std::vector<std::uint64_t> old(table_.size() * 2, 0);
     old.swap(table_);
@@ -316,15 +266,7 @@ class Explorer {
     std::uint32_t op_answer;  // op index << 8 | answer index (departing answers >= 128)
   };
 
-  // The state's bytes where it has no padding (then equal states have equal
-  // bytes; the contract tests check == agrees), else the machine's Hash.
-  static std::uint64_t Hash(const State& s) {
-    if constexpr (std::has_unique_object_representations_v<State>) {
-      return explore_internal::BytesHash<sizeof(State)>(&s);
-    } else {
-      return explore_internal::Mix(static_cast<std::uint64_t>(M::Hash(s)));
-    }
-  }
+  static std::uint64_t Hash(const State& s) { return StateHash<M>(s); }
 
   void Progress(ExploreReport<M>& r, std::uint64_t depth, std::size_t frontier,
                 std::chrono::steady_clock::time_point t0) {

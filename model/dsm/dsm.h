@@ -29,6 +29,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -215,6 +216,7 @@ struct State {
   std::uint8_t agents_behind = 0;  // releases the Agents are behind
   friend bool operator==(const State&, const State&) = default;
 };
+static_assert(std::has_unique_object_representations_v<State>, "a State has no padding");
 
 // A run's configuration: slot names, which faults the environment injects,
 // and what the run starts from. The default (3 slots; apms and rabbitMQ, one

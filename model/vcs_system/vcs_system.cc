@@ -986,11 +986,14 @@ Fit VcsSystem::Consistent(const State& s, const Observation& obs, std::vector<Fi
   };
   auto name = [](int i) { return "system " + std::to_string(i); };
   for (int o = 0; o < kMaxSystems; ++o) {
-    bool any = obs.answered[o] || obs.listed[o];
+    // Whether o showed any system's state or groups (every cell read, no
+    // early exit: a loop the compiler can vectorise; replay asks this of
+    // every observation and every state it may be in).
+    bool cells = false;
     for (int j = 0; j < kMaxSystems; ++j) {
-      any = any || obs.state[o][j] || obs.groups_online[o][j];
+      cells |= obs.state[o][j].has_value() | obs.groups_online[o][j].has_value();
     }
-    if (!any) continue;
+    if (!cells && !obs.answered[o] && !obs.listed[o]) continue;
     if (o >= s.n) {
       mismatch(RuleId::kObsLists, name(o) + " is not in the configuration but answered");
       continue;
@@ -1002,9 +1005,7 @@ Fit VcsSystem::Consistent(const State& s, const Observation& obs, std::vector<Fi
                              : " answered but its engine is gone"));
       continue;
     }
-    bool shows = obs.listed[o].has_value();
-    for (int j = 0; j < kMaxSystems; ++j)
-      shows = shows || obs.state[o][j] || obs.groups_online[o][j];
+    const bool shows = obs.listed[o].has_value() || cells;
     if (!up) {
       if (shows)
         mismatch(RuleId::kObsStoppedSilent, name(o) + " showed systems but its engine is gone");

@@ -36,6 +36,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -205,7 +206,10 @@ enum class View : std::uint8_t {
 // after every step (Normalize), so they stay small.
 inline constexpr std::uint8_t kNoConfig = 0xff;
 
+// Neither Sys nor State has padding (spare bytes are members, always zero):
+// the explorer hashes and compares a state's bytes.
 struct Sys {
+  std::uint32_t views = 0;             // 2 bits per subject: View; all kNotSeen unless joined
   SysState state = SysState::kExited;  // own report; EXITED/FAULTED: engine gone
   MainCf main_cf = MainCf::kValid;
   bool current = false;        // INITING, CURRENT_*, STALE_*: started treating main.cf as valid
@@ -215,7 +219,7 @@ struct Sys {
   std::uint8_t source = 0;                // REMOTE_BUILD: the peer being copied
   std::uint8_t snapshot_cfg = kNoConfig;  // REMOTE_BUILD: the configuration copied
   std::uint8_t build_cfg = kNoConfig;     // REMOTE_BUILD: the copy plus the changes queued since
-  std::uint32_t views = 0;                // 2 bits per subject: View; all kNotSeen unless joined
+  std::array<std::uint8_t, 3> spare{};    // always zero
   friend bool operator==(const Sys&, const Sys&) = default;
 
   View ViewOf(int subject) const { return static_cast<View>((views >> (2 * subject)) & 3u); }
@@ -225,11 +229,13 @@ struct Sys {
 };
 
 struct State {
-  std::uint8_t n = 0;     // systems in the configuration's node list
-  SystemSet entries = 0;  // bit i: system i has a system entry in the configuration
+  SystemSet entries = 0;   // bit i: system i has a system entry in the configuration
+  std::uint8_t n = 0;      // systems in the configuration's node list
+  std::uint8_t spare = 0;  // always zero
   std::array<Sys, kMaxSystems> sys{};
   friend bool operator==(const State&, const State&) = default;
 };
+static_assert(std::has_unique_object_representations_v<State>, "a State has no padding");
 
 // What a cluster looks like before anything starts.
 struct Config {

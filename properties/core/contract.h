@@ -245,8 +245,8 @@ void ExpectStateAndObservationContract() {
     M::NodeStatuses(c, folded);
     EXPECT_EQ(folded, statuses) << "Canonical changes the statuses shown: " << where;
   }
-  // A state without padding is hashed by its bytes (engine/explore.h): ==
-  // must then compare exactly the bytes.
+  // A state without padding is hashed and compared by its bytes
+  // (engine/state_bytes.h): == must then compare exactly the bytes.
   if constexpr (std::has_unique_object_representations_v<typename M::State>) {
     const auto states = SampleStates<M>(20, 40);
     for (const auto& a : states) {
