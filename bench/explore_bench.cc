@@ -85,8 +85,10 @@ void Compare(const char* what, const typename M::Config& config, int repeats) {
 }
 
 template <Machine M>
-void Grow(const char* what, const typename M::Config& config) {
-  const auto r = Explore<M>(config, {});
+void Grow(const char* what, const typename M::Config& config, int repeats) {
+  ExploreReport<M> r;
+  const double t = Fastest(repeats, [&] { r = Explore<M>(config, {}); });
+  r.seconds = t;
   std::printf(
       "%-10s %-34s %10llu states %12llu transitions depth %3llu %7.2f s %9.0f states/s "
       "%8.1f MB%s\n",
@@ -126,17 +128,17 @@ int main() {
   for (int n = 1; n <= 4; ++n) {
     auto c = dsm::Dsm::DefaultConfig();
     c.nodes = Nodes::Numbered(static_cast<std::size_t>(n));
-    Grow<dsm::Dsm>((std::to_string(n) + " slots, default faults").c_str(), c);
+    Grow<dsm::Dsm>((std::to_string(n) + " slots, default faults").c_str(), c, repeats);
   }
   for (int n = 2; n <= 4; ++n) {
     auto c = vcs_gco::VcsGco::DefaultConfig();
     c.nodes = Nodes::Numbered(static_cast<std::size_t>(n), "clus");
-    Grow<vcs_gco::VcsGco>((std::to_string(n) + " clusters, views of clus0").c_str(), c);
+    Grow<vcs_gco::VcsGco>((std::to_string(n) + " clusters, views of clus0").c_str(), c, repeats);
   }
   for (int n = 1; n <= 2; ++n) {
     auto c = vcs_system::VcsSystem::DefaultConfig();
     c.nodes = Nodes::Numbered(static_cast<std::size_t>(n), "sys");
-    Grow<vcs_system::VcsSystem>((std::to_string(n) + " systems").c_str(), c);
+    Grow<vcs_system::VcsSystem>((std::to_string(n) + " systems").c_str(), c, repeats);
   }
   rusage u{};
   getrusage(RUSAGE_SELF, &u);
