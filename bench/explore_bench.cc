@@ -4,8 +4,10 @@
 // cluster size. Prints a table; the ratios are the figures that matter (the
 // machine's load moves both sides alike). Run on one core:
 //
-//   [HASPEC_EXPLORE_BENCH_REPEATS=3] [HASPEC_EXPLORE_BENCH_ONLY=dsm] \
-//     taskset -c 0 build/default/bench/explore_bench
+//   taskset -c 0 build/default/bench/explore_bench
+//
+// HASPEC_EXPLORE_BENCH_REPEATS=N sets the turns (default 3);
+// HASPEC_EXPLORE_BENCH_ONLY=MACHINE runs that machine's comparison alone.
 //
 // Each row explores to saturation along the model's own answers. "explorer"
 // checks every invariant and step rule and records coverage. The twin runs

@@ -174,7 +174,7 @@ class StateStore {
 }  // namespace explore_internal
 
 // The explorer. Explore() below runs one; the class also keeps the stored
-// states for tests and tools that need them (states(), Path()).
+// states for tests and tools that need them (size(), state(), Form()).
 template <Machine M>
 class Explorer {
  public:
@@ -186,6 +186,9 @@ class Explorer {
   Explorer(const typename M::Config& config, ExploreOptions opt)
       : config_(config), opt_(std::move(opt)), nodes_(config.nodes.size()) {
     static_assert(std::variant_size_v<Op> <= 64, "op types are kept as 64-bit masks");
+    if (M::Statuses().size() > 32767) {
+      throw std::logic_error("explore: status rows hold at most 32,767 statuses");
+    }
     ForEachOp<Op>(config.nodes, [&](const Op& op) { ops_.push_back(op); });
     // Runs of ops of one RefusalKey (differing only in environment choices
     // no precondition reads; ForEachOp gives them one after another when
@@ -298,32 +301,31 @@ class Explorer {
     for (int x : shown_) {
       if (x >= 0) ++c.status_seen[static_cast<std::size_t>(x)];
     }
-    // Kept per state while every state shows as many slots (a status fits a
-    // byte: at most 127 statuses).
+    // Kept per state while every state shows as many slots.
     if (id == 0) {
       status_width_ = shown_.size();
-      statuses_kept_ = M::Statuses().size() < 128;
+      statuses_kept_ = true;
     }
     if (!statuses_kept_) return;
     if (shown_.size() != status_width_) {
       statuses_kept_ = false;
       return;
     }
-    for (int x : shown_) status_of_.push_back(static_cast<std::int8_t>(x));
+    for (int x : shown_) status_of_.push_back(static_cast<std::int16_t>(x));
   }
 
   // The statuses the stored state `id` (that is, s) shows, as NodeStatuses
   // gives them: its row in the store while kept (valid until the next state
   // is stored), else derived into `buf`.
-  std::span<const std::int8_t> StatusesOf(std::uint32_t id, const State& s,
-                                          std::vector<std::int8_t>& buf) {
+  std::span<const std::int16_t> StatusesOf(std::uint32_t id, const State& s,
+                                           std::vector<std::int16_t>& buf) {
     if (statuses_kept_) {
       return {status_of_.data() + std::size_t{id} * status_width_, status_width_};
     }
     return Derived(s, buf);
   }
   // NodeStatuses(s), as bytes in `buf`.
-  std::span<const std::int8_t> Derived(const State& s, std::vector<std::int8_t>& buf) {
+  std::span<const std::int16_t> Derived(const State& s, std::vector<std::int16_t>& buf) {
     shown_.clear();
     M::NodeStatuses(s, shown_);
     buf.assign(shown_.begin(), shown_.end());
@@ -375,7 +377,7 @@ class Explorer {
     // Status changes, slot by slot, as the op gives them: the landing's
     // statuses as stored, unless symmetry renamed its slots (Canonical
     // keeps statuses: the contract tests check it).
-    const std::span<const std::int8_t> after =
+    const std::span<const std::int16_t> after =
         renamed ? Derived(o.next, after_) : StatusesOf(nid, next, after_);
     const std::size_t k = r.graph.k;
     const std::uint64_t bit = std::uint64_t{1} << op.index();
@@ -397,23 +399,20 @@ class Explorer {
     const auto before = StatusesOf(id, s, before_);
     if (before.data() != before_.data()) before_.assign(before.begin(), before.end());
     for (std::uint32_t run = 0; run < ops_.size() && !cut; run = run_end_[run]) {
-      // One Refusals call and one count for the whole run.
+      // One Refusals call for the whole run, counted for each op of it
+      // tried (all of them, unless the state budget cuts the run short).
       const std::uint32_t end = run_end_[run];
-      const std::uint64_t n = end - run;
       why_.clear();
       M::Refusals(s, ops_[run], why_);
-      c.steps += n;
+      std::uint32_t oi = run;
       if (!why_.empty()) {
-        c.rejected += n;
-        c.decided[Index(why_.front())] += n;
         bool documented = false;
         for (RuleId w : why_) {
-          c.refused[Index(w)] += n;
           documented = documented || IsDocumented(rules_[Index(w)]) || IsScopeRule<M>(w);
         }
         // Refused by assumptions only: the documents let it go ahead.
-        if (!all_answers || documented) continue;
-        for (std::uint32_t oi = run; oi < end && !cut; ++oi) {
+        if (!all_answers || documented) oi = end;
+        for (; oi < end && !cut; ++oi) {
           effects_.clear();
           M::Effects(s, ops_[oi], effects_);
           // An op that means nothing here is then accepted as a no-op.
@@ -422,10 +421,14 @@ class Explorer {
             Follow(id, s, oi, static_cast<std::uint32_t>(128 + a), effects_[a], false, cut);
           }
         }
+        const std::uint64_t n = oi - run;
+        c.steps += n;
+        c.rejected += n;
+        c.decided[Index(why_.front())] += n;
+        for (RuleId w : why_) c.refused[Index(w)] += n;
         continue;
       }
-      c.accepted += n;
-      for (std::uint32_t oi = run; oi < end && !cut; ++oi) {
+      for (; oi < end && !cut; ++oi) {
         effects_.clear();
         M::Effects(s, ops_[oi], effects_);
         bool own = false;
@@ -442,6 +445,8 @@ class Explorer {
                  cut);
         }
       }
+      c.steps += oi - run;
+      c.accepted += oi - run;
     }
   }
 
@@ -551,9 +556,9 @@ class Explorer {
   std::vector<OutcomeT> effects_;
   std::vector<FindingOf<M>> findings_;
   std::vector<int> shown_;
-  std::vector<std::int8_t> before_, after_;
-  // Per stored state, its statuses (status_width_ bytes, while kept).
-  std::vector<std::int8_t> status_of_;
+  std::vector<std::int16_t> before_, after_;
+  // Per stored state, its statuses (status_width_ entries, while kept).
+  std::vector<std::int16_t> status_of_;
   std::size_t status_width_ = 0;
   bool statuses_kept_ = false;
 };

@@ -30,6 +30,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -401,6 +402,7 @@ struct Jsa : MachineBase<Jsa, State, Op, RuleId, Observation, Config> {
 };
 
 static_assert(Machine<Jsa>);
+static_assert(std::has_unique_object_representations_v<State>, "a State has no padding");
 
 // "primary" / "secondary".
 std::string_view HostName(int host);

@@ -31,6 +31,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <type_traits>
 #include <variant>
 #include <vector>
 
@@ -428,6 +429,7 @@ struct VcsGco : MachineBase<VcsGco, State, Op, RuleId, Observation, Config> {
 };
 
 static_assert(Machine<VcsGco>);
+static_assert(std::has_unique_object_representations_v<State>, "a State has no padding");
 
 }  // namespace haspec::vcs_gco
 

@@ -246,7 +246,9 @@ void ExpectStateAndObservationContract() {
     EXPECT_EQ(folded, statuses) << "Canonical changes the statuses shown: " << where;
   }
   // A state without padding is hashed and compared by its bytes
-  // (engine/state_bytes.h): == must then compare exactly the bytes.
+  // (engine/state_bytes.h): == must then compare exactly the bytes. A
+  // defaulted == always does; this guards a hand-written one (one that
+  // ignored a field would disagree on states differing only there).
   if constexpr (std::has_unique_object_representations_v<typename M::State>) {
     const auto states = SampleStates<M>(20, 40);
     for (const auto& a : states) {

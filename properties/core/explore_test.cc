@@ -414,5 +414,43 @@ TEST(Explore, StopsAtTheStateBudget) {
   EXPECT_LE(r.states, 1000u + 0);
 }
 
+// A run cut by the state budget counts the ops it tried and no more: every
+// op of each state expanded before the one the cut came in, and that
+// state's ops up to the one whose answer was the last state stored (found
+// again naively: the first stored state, and its first op, that lands
+// there). The explorer counts a run of ops sharing their refusals at once,
+// so a cut inside such a run must count only its first part.
+TEST(Explore, AStateBudgetCountsTheOpsTriedBeforeTheCut) {
+  using M = dsm::Dsm;
+  const auto config = M::DefaultConfig();
+  std::vector<M::Op> ops;
+  ForEachOp<M::Op>(config.nodes, [&](const M::Op& op) { ops.push_back(op); });
+  std::vector<OutcomeOf<M>> outs;
+  for (std::uint64_t budget = 300; budget < 340; ++budget) {
+    Explorer<M> e(config, {.max_states = budget});
+    const auto r = e.Run();
+    ASSERT_FALSE(r.complete);
+    ASSERT_EQ(e.size(), budget);
+    const auto& last = e.state(budget - 1);
+    std::uint64_t tried = 0;
+    bool found = false;
+    for (std::size_t p = 0; p + 1 < budget && !found; ++p) {
+      for (std::size_t k = 0; k < ops.size() && !found; ++k) {
+        outs.clear();
+        M::Outcomes(e.state(p), ops[k], outs);
+        for (const auto& o : outs) {
+          if (o.accepted && e.Form(o.next) == last) {
+            found = true;
+            tried = p * ops.size() + k + 1;
+          }
+        }
+      }
+    }
+    ASSERT_TRUE(found);
+    EXPECT_EQ(r.coverage.steps, tried) << "budget " << budget;
+    EXPECT_EQ(r.coverage.accepted + r.coverage.rejected, r.coverage.steps) << "budget " << budget;
+  }
+}
+
 }  // namespace
 }  // namespace haspec
