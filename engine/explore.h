@@ -324,7 +324,7 @@ class Explorer {
     }
     return Derived(s, buf);
   }
-  // NodeStatuses(s), as bytes in `buf`.
+  // NodeStatuses(s), as 16-bit entries in `buf`.
   std::span<const std::int16_t> Derived(const State& s, std::vector<std::int16_t>& buf) {
     shown_.clear();
     M::NodeStatuses(s, shown_);

@@ -208,7 +208,7 @@ struct Node {
   friend bool operator==(const Node&, const Node&) = default;
 };
 
-// No padding (the explorer hashes a state's bytes when it has none).
+// No padding: engine/state_bytes.h hashes and compares a state's bytes.
 struct State {
   std::array<Node, kMaxSlots> nodes{};
   Faults faults = kAllFaults;      // injectable faults (constant in a run)

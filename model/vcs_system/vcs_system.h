@@ -207,7 +207,7 @@ enum class View : std::uint8_t {
 inline constexpr std::uint8_t kNoConfig = 0xff;
 
 // Neither Sys nor State has padding (spare bytes are members, always zero):
-// the explorer hashes and compares a state's bytes.
+// engine/state_bytes.h hashes and compares a state's bytes.
 struct Sys {
   std::uint32_t views = 0;             // 2 bits per subject: View; all kNotSeen unless joined
   SysState state = SysState::kExited;  // own report; EXITED/FAULTED: engine gone
